@@ -1,0 +1,63 @@
+/**
+ * Every spec of every exercise fails against its stub, and fails with the stub's TODO error:
+ * a spec that passes on the stub tests nothing the learner writes (rustlings checks the same).
+ * Runs the `exercises` project in a child vitest and reads its JSON report.
+ *
+ * NOTE: a learner who has solved exercises will see this fail for those exercises — it is
+ * a maintainer's check of the pristine stubs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listExercises, ROOT } from '../lib/exercises.ts';
+
+interface AssertionResult {
+  fullName: string;
+  status: string;
+  failureMessages: string[];
+}
+interface JsonReport {
+  testResults: { name: string; status: string; message: string; assertionResults: AssertionResult[] }[];
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'kata-stubs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function runStubs(): JsonReport {
+  const out = path.join(tmp, 'report.json');
+  const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+  const result = spawnSync(
+    process.execPath,
+    [vitest, 'run', '--project', 'exercises', '--reporter=json', `--outputFile=${out}`],
+    { cwd: ROOT, env: { ...process.env, KATA_QUIET: '1', CI: 'true' }, encoding: 'utf8', timeout: 240_000 },
+  );
+  try {
+    return JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
+  } catch {
+    throw new Error(`the exercises project did not write a report:\n${result.stderr}\n${result.stdout}`);
+  }
+}
+
+const report = runStubs();
+const exercises = listExercises();
+
+describe.each(exercises.map((e) => [e.name, e] as const))('%s stub', (_name, ex) => {
+  const file = report.testResults.find((r) => path.resolve(r.name) === path.resolve(ex.spec));
+
+  it('loads (the stub compiles and its spec imports cleanly)', () => {
+    expect(file, `no results for ${path.relative(ROOT, ex.spec)}`).toBeDefined();
+    expect(file?.assertionResults.length, file?.message).toBeGreaterThan(0);
+  });
+
+  it(`fails every spec with a TODO(${ex.name}) error`, () => {
+    const passing = file?.assertionResults.filter((a) => a.status === 'passed').map((a) => a.fullName) ?? [];
+    expect(passing, 'these specs pass against the stub, so they test nothing the learner writes').toEqual([]);
+    const withoutTodo =
+      file?.assertionResults
+        .filter((a) => !a.failureMessages.some((m) => m.includes(`TODO(${ex.name})`)))
+        .map((a) => `${a.fullName}: ${a.failureMessages[0]?.split('\n')[0]}`) ?? [];
+    expect(withoutTodo, 'these specs fail on the stub, but not because of its TODO').toEqual([]);
+  });
+});
