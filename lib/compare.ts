@@ -86,12 +86,16 @@ export function compareArrays(
   const expected = asNDArray(expectedIn, 'expected');
   const seedLine = `(seed: KATA_SEED=${runSeed()})`;
   if (!shapesEqual(actual.shape, expected.shape)) {
-    const sameSize = actual.size === expected.size;
-    const hint = sameSize
-      ? `\nBoth hold ${actual.size} elements: a reshape or transpose slip?`
-      : actual.rank !== expected.rank
-        ? `\nRanks differ: ${expected.rank} expected, ${actual.rank} received.`
-        : '';
+    const hints: string[] = [];
+    if (actual.rank !== expected.rank) hints.push(`Ranks differ: ${expected.rank} expected, ${actual.rank} received.`);
+    if (actual.size === expected.size) {
+      hints.push(
+        actual.rank === expected.rank
+          ? `Both hold ${actual.size} elements: a reshape or transpose slip?`
+          : `Both hold ${actual.size} elements: a missing or extra axis of size 1?`,
+      );
+    }
+    const hint = hints.length > 0 ? `\n${hints.join(' ')}` : '';
     return {
       pass: false,
       badCount: Math.max(actual.size, expected.size),

@@ -63,14 +63,15 @@ export function numberFormatter(values: ArrayLike<number>, precision = 8): Numbe
   }
   let intWidth = 0;
   let fracWidth = 0;
-  let hasSpecial = false;
+  let specialWidth = 0;
+  for (let i = 0; i < values.length; i++)
+    specialWidth = Math.max(specialWidth, special(values[i] as number)?.length ?? 0);
   for (const v of finite) {
     const [i, f] = parts(v);
     intWidth = Math.max(intWidth, i.length);
     fracWidth = Math.max(fracWidth, f.length);
   }
-  if (finite.length < values.length) hasSpecial = true;
-  const width = Math.max(intWidth + 1 + fracWidth, hasSpecial ? 4 : 0);
+  const width = Math.max(finite.length > 0 ? intWidth + 1 + fracWidth : 0, specialWidth);
   return (v: number) => {
     const s = special(v);
     if (s !== null) return s.padStart(width);
@@ -79,7 +80,7 @@ export function numberFormatter(values: ArrayLike<number>, precision = 8): Numbe
       // The exponent is part of the fraction string; align the mantissa's point.
       const [mf, es] = [f.slice(0, f.indexOf('e')), f.slice(f.indexOf('e'))];
       const mfWidth = fracWidth - es.length;
-      return `${i.padStart(intWidth)}.${mf.padEnd(mfWidth)}${es}`;
+      return `${i.padStart(intWidth)}.${mf.padEnd(mfWidth, '0')}${es}`;
     }
     return `${i.padStart(intWidth)}.${f.padEnd(fracWidth)}`.padStart(width);
   };
@@ -127,7 +128,7 @@ export function formatArray(data: ArrayLike<number>, shape: Shape, options: Form
   };
 
   if (shape.length === 0) return cell(0);
-  if (size === 0) return `${'['.repeat(shape.length)}${']'.repeat(shape.length)}`;
+  if (size === 0) return '[]';
 
   const render = (axis: number, offset: number, indent: string): string => {
     const n = shape[axis] as number;

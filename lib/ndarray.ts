@@ -121,15 +121,15 @@ export class NDArray {
     return new NDArray(out, shape);
   }
 
-  static full(shape: Shape, value: number, dtype: DType = 'float64'): NDArray {
-    checkShape('full', shape);
+  static full(shape: Shape, value: number, dtype: DType = 'float64', op = 'full'): NDArray {
+    checkShape(op, shape);
     return new NDArray(allocate(dtype, sizeOf(shape)).fill(value), shape);
   }
   static zeros(shape: Shape, dtype: DType = 'float64'): NDArray {
-    return NDArray.full(shape, 0, dtype);
+    return NDArray.full(shape, 0, dtype, 'zeros');
   }
   static ones(shape: Shape, dtype: DType = 'float64'): NDArray {
-    return NDArray.full(shape, 1, dtype);
+    return NDArray.full(shape, 1, dtype, 'ones');
   }
 
   /** Uniform in [low, high), seeded. */
@@ -216,7 +216,7 @@ export class NDArray {
 
   /** Like NumPy's repr: `array([[1., 2.], [3., 4.]], shape=[2,2], dtype=float64)`. */
   toString(): string {
-    const body = this.format().replace(/\n(?!\n)/g, '\n      ');
+    const body = this.format({ lineWidth: 75 - 'array('.length }).replace(/\n(?!\n)/g, '\n      ');
     return `array(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
   }
 

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { compareArrays, sideBySide, unravelIndex } from '../../lib/compare.ts';
+import { NDArray } from '../../lib/ndarray.ts';
+import { float32Tolerance } from '../../lib/tolerance.ts';
+
+describe('compareArrays: failures that explain themselves', () => {
+  it('passes arrays within tolerance (NumPy allclose rule)', () => {
+    const r = compareArrays([1, 2, 3], [1, 2 + 1e-9, 3], { rtol: 1e-7, atol: 0 });
+    expect(r.pass).toBe(true);
+    expect(r.badCount).toBe(0);
+  });
+
+  it('checks the shape first, and suspects a transpose when sizes agree', () => {
+    const r = compareArrays(NDArray.zeros([3, 2]), NDArray.zeros([2, 3]));
+    expect(r.pass).toBe(false);
+    expect(r.message).toMatch(
+      /^array: shape mismatch: expected \[2,3\], received \[3,2\]\nBoth hold 6 elements: a reshape or transpose slip\?/,
+    );
+    expect(compareArrays([1, 2], [[1, 2]]).message).toMatch(/Ranks differ: 2 expected, 1 received/);
+  });
+
+  it('names the first bad index, both values, the relative error, and how many are off', () => {
+    const expected = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const actual = [
+      [1, 2.5, 3],
+      [4, 5, 7],
+    ];
+    const r = compareArrays(actual, expected, { rtol: 1e-6, atol: 0 }, 'matmul(a, b)');
+    expect(r.pass).toBe(false);
+    expect(r.badCount).toBe(2);
+    expect(r.first?.index).toEqual([0, 1]);
+    expect(r.message).toContain('matmul(a, b) [2,3]: 2 of 6 elements differ');
+    expect(r.message).toContain('first at [0,1]: expected 2, received 2.5 (abs error 0.500, rel error 0.250)');
+    expect(r.message).toContain('worst at [1,2]: expected 6, received 7');
+    expect(r.message).toMatch(/seed: KATA_SEED=\d+/);
+  });
+
+  it('prints small arrays side by side with the wrong elements marked', () => {
+    const r = compareArrays([[1, 9]], [[1, 2]]);
+    expect(r.message).toContain('expected');
+    expect(r.message).toContain('received');
+    expect(r.message).toContain('>2.<');
+    expect(r.message).toContain('>9.<');
+    expect(r.message).toContain(' 1. ');
+  });
+
+  it('leaves out the picture for large arrays', () => {
+    const a = NDArray.zeros([20, 20]);
+    const b = NDArray.ones([20, 20]);
+    const r = compareArrays(a, b);
+    expect(r.badCount).toBe(400);
+    expect(r.message).not.toContain('expected    ');
+  });
+
+  it('treats NaN as equal only to NaN, and infinities by sign', () => {
+    expect(compareArrays([Number.NaN], [Number.NaN]).pass).toBe(true);
+    expect(compareArrays([Number.NaN], [1]).pass).toBe(false);
+    expect(compareArrays([Number.POSITIVE_INFINITY], [Number.POSITIVE_INFINITY]).pass).toBe(true);
+    expect(compareArrays([Number.NEGATIVE_INFINITY], [Number.POSITIVE_INFINITY]).pass).toBe(false);
+  });
+
+  it('explains what it cannot read', () => {
+    expect(() => compareArrays('abc' as never, [1])).toThrow(
+      'received must be an NDArray, a number or nested arrays of numbers, got string',
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('unravelIndex inverts row-major offsets', () => {
+    expect(unravelIndex(23, [2, 3, 4])).toEqual([1, 2, 3]);
+    expect(unravelIndex(0, [])).toEqual([]);
+  });
+
+  it('sideBySide aligns two blocks under titles', () => {
+    expect(sideBySide('a\nbb', 'c', ['L', 'R'])).toBe('L     R\na     c\nbb');
+  });
+
+  it('float32Tolerance grows with the number of rounded terms', () => {
+    const one = float32Tolerance(1);
+    const many = float32Tolerance(784, 10);
+    expect(one.rtol).toBeCloseTo(16 * 2 ** -24, 20);
+    expect(many.rtol).toBeCloseTo(one.rtol * 28, 15);
+    expect(many.atol).toBeCloseTo(many.rtol * 10, 15);
+  });
+});
+
+describe('the vitest matchers', () => {
+  it('toHaveShape reads NDArrays, tensors-like objects and nested arrays', () => {
+    expect(NDArray.zeros([2, 3])).toHaveShape([2, 3]);
+    expect({ shape: [4] }).toHaveShape([4]);
+    expect([[1, 2]]).toHaveShape([1, 2]);
+    expect(() => expect(NDArray.zeros([2, 3])).toHaveShape([3, 2])).toThrow(
+      /shape mismatch: expected \[3,2\], received \[2,3\]/,
+    );
+    expect(() => expect(NDArray.zeros([2])).toHaveShape([2, 1])).toThrow(/rank 2 expected, rank 1 received/);
+  });
+
+  it('toBeAllClose reports through vitest with the comparison message', () => {
+    expect([1, 2]).toBeAllClose([1, 2]);
+    expect(() => expect([1, 2]).toBeAllClose([1, 3], { label: 'add(x, y)' })).toThrow(
+      /add\(x, y\) \[2\]: 1 of 2 elements differ/,
+    );
+    expect([1, 2]).not.toBeAllClose([1, 3]);
+  });
+});
