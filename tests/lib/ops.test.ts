@@ -222,3 +222,21 @@ describe('reductions and softmax', () => {
     ).toEqual([1, 0]);
   });
 });
+
+describe('gradient checking (lib/gradcheck)', () => {
+  it('central differences match a known gradient: d/dx Σ x² = 2x', async () => {
+    const { numericalGradient, relativeError } = await import('../../lib/gradcheck.ts');
+    const x = NDArray.randomNormal([3, 4], 0, 1, { seed: 11 });
+    const f = (v: NDArray) => Array.from(v.data).reduce((s, e) => s + e * e, 0);
+    const numeric = numericalGradient(f, x);
+    const analytic = ops.mul(x, 2);
+    expect(numeric).toHaveShape([3, 4]);
+    expect(relativeError(analytic, numeric)).toBeLessThan(1e-7);
+    // a gradient off by a factor, or transposed, is caught
+    expect(relativeError(ops.mul(x, 3), numeric)).toBeGreaterThan(0.1);
+    expect(() => relativeError(ops.transpose(analytic), numeric)).toThrow(
+      /shapes differ \(analytic \[4,3\], numeric \[3,4\]\)/,
+    );
+    expect(x).toBeAllClose(NDArray.randomNormal([3, 4], 0, 1, { seed: 11 })); // x restored
+  });
+});
