@@ -33,11 +33,14 @@ const f32 = (shape: number[], seed: number, sparsity = 0) => {
 };
 
 describe('kernels', () => {
-  it('matmulInto, matmulTransAInto, matmulTransBInto equal lib/ops matmul (zeros skipped)', () => {
+  it('matmulInto, matmulTransAInto, matmulTransBInto equal lib/ops matmul (zeros skipped, 1–4 leftover rows)', () => {
     for (const [m, k, n] of [
       [1, 1, 1],
       [5, 7, 3],
       [17, 33, 9],
+      [3, 4, 2],
+      [6, 5, 4],
+      [8, 12, 7],
     ] as const) {
       const a = f32([m, k], m + k, 0.5);
       const b = f32([k, n], k + n);
