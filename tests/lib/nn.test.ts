@@ -33,7 +33,7 @@ const f32 = (shape: number[], seed: number, sparsity = 0) => {
 };
 
 describe('kernels', () => {
-  it('matmulInto, matmulTransAInto, matmulTransBInto equal lib/ops matmul (zeros skipped, 1–4 leftover rows)', () => {
+  it('matmulInto, matmulTransAInto, matmulTransBInto equal lib/ops matmul (dense and sparse paths, leftover rows and columns)', () => {
     for (const [m, k, n] of [
       [1, 1, 1],
       [5, 7, 3],
@@ -42,18 +42,20 @@ describe('kernels', () => {
       [6, 5, 4],
       [8, 12, 7],
     ] as const) {
-      const a = f32([m, k], m + k, 0.5);
-      const b = f32([k, n], k + n);
-      const out = new Float32Array(m * n);
-      matmulInto(a.data as Float32Array, b.data as Float32Array, out, m, k, n);
-      expect(new NDArray(out, [m, n])).toBeAllClose(ops.matmul(a, b), float32Tolerance(k, 3));
-      const g = f32([m, n], 99);
-      const dW = new Float32Array(k * n);
-      matmulTransAInto(a.data as Float32Array, g.data as Float32Array, dW, m, k, n);
-      expect(new NDArray(dW, [k, n])).toBeAllClose(ops.matmul(a, g, { transposeA: true }), float32Tolerance(m, 3));
-      const dX = new Float32Array(m * k);
-      matmulTransBInto(g.data as Float32Array, b.data as Float32Array, dX, m, n, k);
-      expect(new NDArray(dX, [m, k])).toBeAllClose(ops.matmul(g, b, { transposeB: true }), float32Tolerance(n, 3));
+      for (const sparsity of [0, 0.9]) {
+        const a = f32([m, k], m + k, sparsity);
+        const b = f32([k, n], k + n);
+        const out = new Float32Array(m * n);
+        matmulInto(a.data as Float32Array, b.data as Float32Array, out, m, k, n);
+        expect(new NDArray(out, [m, n])).toBeAllClose(ops.matmul(a, b), float32Tolerance(k, 3));
+        const g = f32([m, n], 99);
+        const dW = new Float32Array(k * n);
+        matmulTransAInto(a.data as Float32Array, g.data as Float32Array, dW, m, k, n);
+        expect(new NDArray(dW, [k, n])).toBeAllClose(ops.matmul(a, g, { transposeA: true }), float32Tolerance(m, 3));
+        const dX = new Float32Array(m * k);
+        matmulTransBInto(g.data as Float32Array, b.data as Float32Array, dX, m, n, k);
+        expect(new NDArray(dX, [m, k])).toBeAllClose(ops.matmul(g, b, { transposeB: true }), float32Tolerance(n, 3));
+      }
     }
   });
 });
