@@ -38,6 +38,9 @@ const shared = {
   setupFiles: ['lib/setup.ts'],
   globalSetup: ['lib/global-setup.ts'],
   testTimeout: 20_000,
+  // Show whole error messages in failures (`toThrow(/…/)` would cut them at 40 characters,
+  // hiding the shapes a learner needs).
+  chaiConfig: { truncateThreshold: 0 },
   hookTimeout: 30_000,
 };
 

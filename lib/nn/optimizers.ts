@@ -1,14 +1,14 @@
 /**
- * Optimizers for lib/nn, with Keras' formulas (the book's framework). Each keeps its state
- * per parameter and updates the parameters in place.
+ * Optimizers for lib/nn, with the formulas of Keras 2 (the book's framework). Each keeps its
+ * state per parameter and updates the parameters in place.
  *
  *   SGD       w −= lr·g;  with momentum: v = μ·v − lr·g; w += v  (Nesterov: w += μ·v − lr·g)
  *   RMSprop   s = ρ·s + (1−ρ)·g²;  w −= lr·g / (√s + ε)
  *   Adam      m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;
  *             w −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)
  *
- * NOTE: TensorFlow.js puts RMSProp's ε inside the square root (g / √(s + ε)); exercise 08
- * teaches both. Keras' ε default is 1e-7.
+ * NOTE: TensorFlow.js and Keras 3 put RMSProp's ε inside the square root (g / √(s + ε));
+ * exercise 08 teaches both. With ε = 1e-7 the two train alike.
  */
 import { ArgumentError } from '../errors.ts';
 
