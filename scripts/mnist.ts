@@ -12,7 +12,16 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '../lib/exercises.ts';
 import { writeFileAtomic } from '../lib/files.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../lib/mnist.ts';
-import { type EpochLogs, evaluate, fit, MLP, makeOptimizer, OPTIMIZERS } from '../lib/nn/index.ts';
+import {
+  defaultWorkers,
+  type EpochLogs,
+  evaluate,
+  fit,
+  GradientPool,
+  MLP,
+  makeOptimizer,
+  OPTIMIZERS,
+} from '../lib/nn/index.ts';
 import { loadOracle } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
 import { figure, palette } from '../lib/svg.ts';
@@ -27,6 +36,7 @@ const USAGE = `Usage: npm run mnist -- [options]
   --train-size N      train on the first N images after a seeded shuffle (default 60000)
   --raw               feed raw 0–255 pixels instead of scaling to [0, 1]
   --engine NAME       scratch (lib/nn, default) | tfjs (TensorFlow.js layers)
+  --workers N         extra threads for the scratch engine (default: one per core beyond the first)
   --seed N            seed of the initial weights and the shuffles (default 42)
   --out DIR           where history.json and curves.svg go (default reports/mnist)
   --help`;
@@ -49,6 +59,7 @@ function parseOptions() {
         'train-size': { type: 'string', default: '60000' },
         raw: { type: 'boolean', default: false },
         engine: { type: 'string', default: 'scratch' },
+        workers: { type: 'string', default: String(defaultWorkers()) },
         seed: { type: 'string', default: '42' },
         out: { type: 'string', default: path.join(ROOT, 'reports', 'mnist') },
         help: { type: 'boolean', default: false },
@@ -87,6 +98,7 @@ function parseOptions() {
     trainSize: int('train-size', 1, 60000),
     raw: Boolean(values.raw),
     engine: engine as 'scratch' | 'tfjs',
+    workers: int('workers', 0, 64),
     seed: int('seed', 0, 2 ** 31 - 1),
     out: path.resolve(String(values.out)),
   };
@@ -134,8 +146,14 @@ async function runScratch(o: Options, data: Data, stop: () => boolean): Promise<
     ],
     { seed: o.seed },
   );
+  const pool =
+    o.workers > 0
+      ? await GradientPool.start(model, { workers: o.workers, maxRows: Math.ceil(o.batchSize / (o.workers + 1)) })
+      : undefined;
+  if (pool) console.log(`engine: lib/nn on ${pool.threads} threads`);
   const progress = progressPrinter();
   const history = fit(model, makeOptimizer(o.optimizer, o.lr), data.train, {
+    gradients: pool,
     epochs: o.epochs,
     batchSize: o.batchSize,
     seed: o.seed,
@@ -146,6 +164,7 @@ async function runScratch(o: Options, data: Data, stop: () => boolean): Promise<
     onStep: (s, n, loss, acc) => progress.step(s, n, loss, acc),
     shouldStop: stop,
   });
+  await pool?.close();
   const test = evaluate(model, data.test);
   const train = evaluate(model, data.train);
   return { history: history.epochs, stopped: history.stopped, test, train, params: model.paramCount() };
@@ -338,7 +357,7 @@ async function main() {
     `MNIST: ${data.train.count} training images, ${data.test.count} test images (${o.raw ? 'raw 0–255' : 'scaled to [0, 1]'}), loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   console.log(
-    `Model: 784 → Dense(${o.hidden}, relu) → Dense(10, softmax); ${o.optimizer}${o.lr ? ` lr ${o.lr}` : ''}, batch ${o.batchSize}, ${o.epochs} epochs, seed ${o.seed}, engine ${o.engine}\n`,
+    `Model: 784 → Dense(${o.hidden}, relu) → Dense(10, softmax); ${o.optimizer}${o.lr ? ` lr ${o.lr}` : ''}, batch ${o.batchSize}, ${o.epochs} epochs, seed ${o.seed}, engine ${o.engine}${o.engine === 'scratch' ? ` (${o.workers + 1} threads)` : ''}\n`,
   );
   const result = await (o.engine === 'tfjs' ? runTfjs : runScratch)(o, data, () => stopRequested);
 

@@ -2,6 +2,7 @@
 export { matmulInto, matmulTransAInto, matmulTransBInto, sumRowsInto } from './kernels.ts';
 export { type Activation, type DenseParams, type Initializer, type LayerSpec, MLP, type MlpOptions } from './mlp.ts';
 export { Adam, makeOptimizer, OPTIMIZERS, type Optimizer, type OptimizerName, RMSprop, SGD } from './optimizers.ts';
+export { defaultWorkers, GradientPool, type GradientResult, type GradientSource } from './parallel.ts';
 export {
   type Dataset,
   type EpochLogs,

@@ -72,6 +72,30 @@ export class MLP {
     return this.layers.flatMap((l) => [l.W, l.bias]);
   }
 
+  /**
+   * Uses the given arrays (same lengths, in params() order) as the weights from now on — e.g.
+   * views of SharedArrayBuffers that worker threads read too. With `copy` (the default) the
+   * current weights are copied into them first; without, they are taken as they are.
+   */
+  adoptParams(buffers: readonly Float32Array[], copy = true): void {
+    this.layers.forEach((layer, l) => {
+      const W = buffers[2 * l];
+      const bias = buffers[2 * l + 1];
+      if (!W || !bias || W.length !== layer.W.length || bias.length !== layer.bias.length) {
+        throw new ArgumentError(
+          'MLP.adoptParams',
+          `buffers ${2 * l} and ${2 * l + 1} must hold ${layer.W.length} and ${layer.bias.length} numbers`,
+        );
+      }
+      if (copy) {
+        W.set(layer.W);
+        bias.set(layer.bias);
+      }
+      layer.W = W;
+      layer.bias = bias;
+    });
+  }
+
   paramCount(): number {
     return this.layers.reduce((n, l) => n + l.W.length + l.bias.length, 0);
   }

@@ -6,6 +6,7 @@ import { ArgumentError } from '../errors.ts';
 import { createRng } from '../rng.ts';
 import type { MLP } from './mlp.ts';
 import type { Optimizer } from './optimizers.ts';
+import type { GradientSource } from './parallel.ts';
 
 /** Samples as a flat [count × features] Float32Array with integer labels. */
 export interface Dataset {
@@ -35,6 +36,8 @@ export interface FitOptions {
   onEpochEnd?: (logs: EpochLogs) => void;
   /** stop cleanly after the current step when this returns true (Ctrl-C) */
   shouldStop?: () => boolean;
+  /** who computes each batch's gradients: the model itself (default) or a GradientPool */
+  gradients?: GradientSource;
 }
 
 export interface History {
@@ -83,7 +86,7 @@ export function fit(model: MLP, optimizer: Optimizer, data: Dataset, options: Fi
       const to = Math.min(data.count, from + batchSize);
       const n = to - from;
       gather(data, order, from, to, xb, yb);
-      const result = model.lossAndGradients(xb, yb, n);
+      const result = (options.gradients ?? model).lossAndGradients(xb, yb, n);
       optimizer.step(model.params(), result.grads);
       lossSum += result.loss * n;
       correct += result.correct;

@@ -1,0 +1,60 @@
+/** lib/nn's GradientPool: worker threads compute the same gradients as one thread. */
+import { describe, expect, it } from 'vitest';
+import { fit, GradientPool, MLP, makeOptimizer } from '../../lib/nn/index.ts';
+import { createRng } from '../../lib/rng.ts';
+
+function problem(count: number, features: number, seed: number) {
+  const rng = createRng(seed);
+  const x = Float32Array.from({ length: count * features }, () => (rng.next() < 0.5 ? 0 : rng.uniform(0, 1)));
+  const y = Uint8Array.from({ length: count }, (_, i) => i % 3);
+  return { x, y, count, features };
+}
+
+const specs = [
+  { units: 6, activation: 'relu' as const },
+  { units: 3, activation: 'softmax' as const },
+];
+
+describe('GradientPool', () => {
+  it('splits a batch over threads and combines the gradients into the batch mean', async () => {
+    const data = problem(13, 5, 1); // 13 rows: parts of 7 and 6
+    const single = new MLP(5, specs, { seed: 2 });
+    const pooled = new MLP(5, specs, { seed: 2 });
+    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 64 });
+    try {
+      expect(pool.threads).toBe(2);
+      const a = single.lossAndGradients(data.x, data.y, 13);
+      const b = pool.lossAndGradients(data.x, data.y, 13);
+      expect(b.loss).toBeCloseTo(a.loss, 6);
+      expect(b.correct).toBe(a.correct);
+      a.grads.forEach((g, k) => {
+        expect(Array.from(b.grads[k] as Float32Array)).toBeAllClose(Array.from(g), { rtol: 1e-5, atol: 1e-7 });
+      });
+      // A batch too small to split still works (the worker's part is empty).
+      const c = pool.lossAndGradients(data.x, data.y, 1);
+      expect(c.loss).toBeCloseTo(single.lossAndGradients(data.x, data.y, 1).loss, 6);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('trains to the same weights as one thread, since workers read the shared, updated weights', async () => {
+    const data = problem(40, 5, 3);
+    const single = new MLP(5, specs, { seed: 4 });
+    const pooled = new MLP(5, specs, { seed: 4 });
+    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 16 });
+    try {
+      const options = { epochs: 3, batchSize: 8, seed: 5 };
+      fit(single, makeOptimizer('rmsprop', 0.01), data, options);
+      fit(pooled, makeOptimizer('rmsprop', 0.01), data, { ...options, gradients: pool });
+      single.params().forEach((p, k) => {
+        expect(Array.from(pooled.params()[k] as Float32Array)).toBeAllClose(Array.from(p), { rtol: 1e-4, atol: 1e-6 });
+      });
+      expect(() => pool.lossAndGradients(new Float32Array(5 * 100), new Uint8Array(100), 100)).toThrow(
+        /a batch of 100 needs 50 rows per thread, but the pool holds 16/,
+      );
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
