@@ -174,7 +174,9 @@ export function encodeIdx(type: IdxType, shape: readonly number[], values: Array
   const view = new DataView(out.buffer);
   out[2] = CODES[type];
   out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d, false);
+  });
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     const o = header + i * info.bytes;

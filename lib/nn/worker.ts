@@ -28,7 +28,9 @@ for (;;) {
   const rows = Atomics.load(control, ROWS);
   if (rows > 0) {
     const result = model.lossAndGradients(x, y, rows);
-    result.grads.forEach((g, k) => (grads[k] as Float32Array).set(g));
+    result.grads.forEach((g, k) => {
+      (grads[k] as Float32Array).set(g);
+    });
     stats[2 * init.index] = result.loss;
     stats[2 * init.index + 1] = result.correct;
   }
