@@ -1,0 +1,129 @@
+/** From one vitest run's events to the report's lines: one per expected test, missing ones included. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunResult } from './run.ts';
+import type { RunReport, TestReport, TestStatus } from './types.ts';
+import { trimMessage } from './util.ts';
+
+const TIMED_OUT = /Test timed out in \d+ms/;
+
+/** Learner code has no need of these; their presence is worth an instructor's look. */
+const REVIEW = [
+  {
+    re: /from\s*['"](vitest|@vitest\/[^'"]*|vite|chai|tinyspy|@vitest)['"]|require\(\s*['"](vitest|chai)['"]\s*\)/,
+    why: 'imports the test runner',
+  },
+  {
+    re: /__vitest|\$\$jest|\bexpect\s*\.\s*extend\b|globalThis\s*\.\s*(expect|__vitest)/,
+    why: "reaches into the test runner's internals",
+  },
+  { re: /['"](node:)?(child_process|worker_threads|cluster)['"]/, why: 'starts processes or threads' },
+];
+
+/** Vitest repeats names it is given; the grader needs one key per test: "name", "name (2)", … */
+export function dedupe(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n} (${k})`;
+  });
+}
+
+/** Turns one run's events into a report line per expected test (missing ones included). */
+export function testsOf(
+  specs: { file: string; tests: string[] }[],
+  run: RunResult & { treeRoot: string },
+  hidden: boolean,
+): { tests: Omit<TestReport, 'points' | 'possible'>[]; extra: string[] } {
+  const clean = (m: string) => trimMessage(m, { roots: [run.treeRoot] });
+  const tests: Omit<TestReport, 'points' | 'possible'>[] = [];
+  const extra: string[] = [];
+  let k = 0;
+  for (const spec of specs) {
+    const collected = run.collected.get(spec.file) ?? [];
+    const ids = new Map<string, string>();
+    dedupe(collected.map((t) => t.name)).forEach((n, i) => {
+      ids.set(n, (collected[i] as { id: string }).id);
+    });
+    for (const n of ids.keys()) if (!spec.tests.includes(n)) extra.push(n);
+    const moduleError = run.moduleErrors.get(spec.file)?.[0] ?? null;
+    for (const name of spec.tests) {
+      const id = ids.get(name);
+      const r = id ? run.results.get(id) : undefined;
+      let status: TestStatus;
+      let message: string | null = null;
+      if (r && r.state === 'passed') {
+        status = 'passed';
+      } else if (r && r.state === 'failed') {
+        const text = r.errors.join('\n\n') || 'failed';
+        status = TIMED_OUT.test(text) ? 'timeout' : 'failed';
+        message = text;
+      } else if (r) {
+        status = 'not-run';
+        message = `not run (${r.state})`;
+      } else if (moduleError && collected.length === 0) {
+        status = 'error';
+        message = `the spec could not load the exercise: ${moduleError}`;
+      } else if (id && id === run.running) {
+        status = run.status === 'timeout' ? 'timeout' : 'error';
+        message =
+          run.status === 'timeout'
+            ? `still running when the exercise ${run.message}`
+            : `this test was running when the exercise ${run.status === 'out-of-memory' ? run.message : `crashed: ${run.message}`}`;
+      } else if (run.status !== 'completed') {
+        status = 'not-run';
+        message = `not run: the exercise ${run.status === 'import-error' ? `could not load: ${run.message}` : run.message}`;
+      } else {
+        status = 'not-run';
+        message = 'no result: the test did not run (its name may differ from the manifest: run npm run manifest)';
+      }
+      tests.push({
+        name: hidden ? `hidden test ${++k}` : name,
+        file: hidden ? 'hidden' : spec.file,
+        hidden,
+        status,
+        durationMs: r?.duration != null ? Math.round(r.duration) : null,
+        message: hidden ? null : message ? clean(message) : null,
+      });
+    }
+  }
+  return { tests, extra };
+}
+
+export function runReport(run: RunResult & { treeRoot: string }, hidden: boolean): RunReport {
+  return {
+    status: run.status,
+    // a hidden run's crash message could quote the hidden spec: say only what kind of failure it was
+    message: hidden
+      ? run.status === 'completed'
+        ? null
+        : run.status
+      : run.message && trimMessage(run.message, { roots: [run.treeRoot] }),
+    exitCode: run.exitCode,
+    signal: run.signal,
+    durationMs: run.durationMs,
+  };
+}
+
+export function reviewFlags(submissionRoot: string, exercise: string): string[] {
+  const dir = path.join(submissionRoot, 'exercises', exercise);
+  const out: string[] = [];
+  const visit = (d: string) => {
+    if (!existsSync(d)) return;
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) visit(f);
+      else if (e.isFile() && /\.[cm]?[jt]s$/.test(e.name) && !/\.(spec|test)\./.test(e.name)) {
+        const text = readFileSync(f, 'utf8');
+        for (const { re, why } of REVIEW) {
+          if (re.test(text))
+            out.push(`${path.relative(submissionRoot, f).split(path.sep).join('/')} ${why}: review it`);
+        }
+      }
+    }
+  };
+  visit(dir);
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm run manifest`: writes grading/manifest.json (the sha256 of every protected file, the
+ * test names of every spec) and grading/pristine/ (a copy of every protected file), which
+ * `npm run grade` checks submissions against and runs instead of their copies. Run it after
+ * changing a spec, lib/, data/ or the configs; `npm test` fails while the manifest is stale.
+ *
+ *   npm run manifest             write it
+ *   npm run manifest -- --check  only say whether it is fresh (exit 1 if not)
+ *
+ * Deterministic: sorted paths, LF-normalised hashes, test names collected with KATA_SEED=42
+ * against the reference solutions (`vitest list`: the specs are loaded, not run).
+ */
+import { ROOT } from '../lib/exercises.ts';
+import { buildManifest } from './grade/build.ts';
+import { MANIFEST, PRISTINE, staleness } from './grade/manifest.ts';
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--check')) {
+    const problems = staleness(ROOT);
+    if (problems.length === 0) {
+      console.log(`${MANIFEST} is up to date`);
+      return 0;
+    }
+    console.error(`${MANIFEST} is stale: run npm run manifest\n  ${problems.join('\n  ')}`);
+    return 1;
+  }
+  const started = Date.now();
+  const manifest = await buildManifest(ROOT);
+  const count = manifest.exercises.reduce((a, e) => a + e.specs.reduce((b, s) => b + s.tests.length, 0), 0);
+  console.log(
+    `${MANIFEST}: ${Object.keys(manifest.files).length} protected files, ${manifest.exercises.length} exercises, ${count} tests; copies in ${PRISTINE}/ (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`manifest: ${(e as Error).message}`);
+    process.exitCode = 1;
+  },
+);
