@@ -1,0 +1,69 @@
+/**
+ * Vitest matchers for arrays. Registered for every spec by lib/setup.ts.
+ *
+ *   expect(y).toHaveShape([2, 3]);
+ *   expect(y).toBeAllClose([[1, 2, 3], [4, 5, 6]], { rtol: 1e-6 });
+ *
+ * toBeAllClose checks the shape first, then values with |a − e| ≤ atol + rtol·|e|.
+ */
+
+import { expect } from 'vitest';
+import { type ArrayInput, asNDArray, compareArrays } from './compare.ts';
+import { runSeed } from './rng.ts';
+import { formatShape, shapesEqual } from './shape.ts';
+import { DEFAULT_TOLERANCE, type Tolerance } from './tolerance.ts';
+
+export interface AllCloseOptions extends Partial<Tolerance> {
+  /** Names the value in the message, e.g. 'matmul(a, b)'. */
+  label?: string;
+}
+
+function shapeOf(x: unknown): readonly number[] | null {
+  if (x !== null && typeof x === 'object' && 'shape' in x && Array.isArray((x as { shape: unknown }).shape)) {
+    return (x as { shape: number[] }).shape;
+  }
+  return null;
+}
+
+export const arrayMatchers = {
+  toHaveShape(received: unknown, shape: readonly number[]) {
+    const actual = shapeOf(received) ?? asNDArray(received, 'received').shape;
+    const pass = shapesEqual(actual, shape);
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected shape not to be ${formatShape(shape)}`
+          : `shape mismatch: expected ${formatShape(shape)}, received ${formatShape(actual)}` +
+            (actual.length !== shape.length ? ` (rank ${shape.length} expected, rank ${actual.length} received)` : '') +
+            `\n(seed: KATA_SEED=${runSeed()})`,
+      actual: formatShape(actual),
+      expected: formatShape(shape),
+    };
+  },
+
+  toBeAllClose(received: unknown, expected: unknown, options: AllCloseOptions = {}) {
+    const tol: Tolerance = {
+      rtol: options.rtol ?? DEFAULT_TOLERANCE.rtol,
+      atol: options.atol ?? DEFAULT_TOLERANCE.atol,
+    };
+    const result = compareArrays(received as ArrayInput, expected as ArrayInput, tol, options.label);
+    return { pass: result.pass, message: () => result.message };
+  },
+};
+
+interface ArrayMatchers<R = unknown> {
+  /** The array (NDArray, tf.Tensor, nested arrays) has exactly this shape. */
+  toHaveShape(shape: readonly number[]): R;
+  /** Same shape, and every element within atol + rtol·|expected|. */
+  toBeAllClose(expected: unknown, options?: AllCloseOptions): R;
+}
+
+declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExplicitAny: vitest's own declaration uses `any`.
+  interface Matchers<T = any> extends ArrayMatchers<T> {}
+}
+
+export function registerMatchers(): void {
+  expect.extend(arrayMatchers);
+}

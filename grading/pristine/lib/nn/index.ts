@@ -1,0 +1,14 @@
+/** lib/nn: the fast from-scratch MLP used by `npm run mnist` and `npm run bench`. */
+export { matmulInto, matmulTransAInto, matmulTransBInto, sumRowsInto } from './kernels.ts';
+export { type Activation, type DenseParams, type Initializer, type LayerSpec, MLP, type MlpOptions } from './mlp.ts';
+export { Adam, makeOptimizer, OPTIMIZERS, type Optimizer, type OptimizerName, RMSprop, SGD } from './optimizers.ts';
+export { defaultWorkers, GradientPool, type GradientResult, type GradientSource } from './parallel.ts';
+export {
+  type Dataset,
+  type EpochLogs,
+  type Evaluation,
+  evaluate,
+  type FitOptions,
+  fit,
+  type History,
+} from './train.ts';

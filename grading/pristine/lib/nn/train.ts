@@ -1,0 +1,145 @@
+/**
+ * Training and evaluation loops for lib/nn: seeded shuffling, mini-batches (the last one
+ * partial), per-step and per-epoch callbacks, and a Keras-like History.
+ */
+import { ArgumentError } from '../errors.ts';
+import { createRng } from '../rng.ts';
+import type { MLP } from './mlp.ts';
+import type { Optimizer } from './optimizers.ts';
+import type { GradientSource } from './parallel.ts';
+
+/** Samples as a flat [count × features] Float32Array with integer labels. */
+export interface Dataset {
+  x: Float32Array;
+  y: ArrayLike<number>;
+  count: number;
+  features: number;
+}
+
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  seconds: number;
+  val_loss?: number;
+  val_accuracy?: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  seed?: number;
+  validation?: Dataset;
+  /** after every step: 1-based step, steps per epoch, running mean loss and accuracy */
+  onStep?: (step: number, steps: number, loss: number, accuracy: number) => void;
+  onEpochStart?: (epoch: number, epochs: number) => void;
+  onEpochEnd?: (logs: EpochLogs) => void;
+  /** stop cleanly after the current step when this returns true (Ctrl-C) */
+  shouldStop?: () => boolean;
+  /** who computes each batch's gradients: the model itself (default) or a GradientPool */
+  gradients?: GradientSource;
+}
+
+export interface History {
+  epochs: EpochLogs[];
+  stopped: boolean;
+}
+
+/** Copies rows `indices[from..to)` of `data` into the batch buffers. */
+function gather(
+  data: Dataset,
+  indices: readonly number[],
+  from: number,
+  to: number,
+  xb: Float32Array,
+  yb: Uint8Array | number[],
+) {
+  const f = data.features;
+  for (let r = from; r < to; r++) {
+    const src = indices[r] as number;
+    xb.set(data.x.subarray(src * f, (src + 1) * f), (r - from) * f);
+    yb[r - from] = data.y[src] as number;
+  }
+}
+
+export function fit(model: MLP, optimizer: Optimizer, data: Dataset, options: FitOptions): History {
+  const { epochs, batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ArgumentError('fit', `batchSize must be a positive integer, got ${batchSize}`);
+  if (data.features !== model.inputSize) {
+    throw new ArgumentError('fit', `the data has ${data.features} features but the model expects ${model.inputSize}`);
+  }
+  const rng = createRng(options.seed ?? 0);
+  const steps = Math.ceil(data.count / batchSize);
+  const xb = new Float32Array(batchSize * data.features);
+  const yb = new Array<number>(batchSize).fill(0);
+  const history: History = { epochs: [], stopped: false };
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    options.onEpochStart?.(epoch, epochs);
+    const started = performance.now();
+    const order = rng.permutation(data.count);
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (let s = 0; s < steps; s++) {
+      const from = s * batchSize;
+      const to = Math.min(data.count, from + batchSize);
+      const n = to - from;
+      gather(data, order, from, to, xb, yb);
+      const result = (options.gradients ?? model).lossAndGradients(xb, yb, n);
+      optimizer.step(model.params(), result.grads);
+      lossSum += result.loss * n;
+      correct += result.correct;
+      seen += n;
+      options.onStep?.(s + 1, steps, lossSum / seen, correct / seen);
+      if (options.shouldStop?.()) {
+        history.stopped = true;
+        break;
+      }
+    }
+    const logs: EpochLogs = {
+      epoch,
+      loss: lossSum / seen,
+      accuracy: correct / seen,
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (options.validation && !history.stopped) {
+      const v = evaluate(model, options.validation);
+      logs.val_loss = v.loss;
+      logs.val_accuracy = v.accuracy;
+    }
+    history.epochs.push(logs);
+    options.onEpochEnd?.(logs);
+    if (history.stopped) break;
+  }
+  return history;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  /** predicted class of every sample */
+  predictions: Uint8Array;
+}
+
+/** Mean cross-entropy and accuracy over a data set, in batches. */
+export function evaluate(model: MLP, data: Dataset, batchSize = 1000): Evaluation {
+  const classes = model.outputSize;
+  const predictions = new Uint8Array(data.count);
+  let loss = 0;
+  let correct = 0;
+  for (let from = 0; from < data.count; from += batchSize) {
+    const n = Math.min(batchSize, data.count - from);
+    const probs = model.forward(data.x.subarray(from * data.features, (from + n) * data.features), n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < classes; c++)
+        if ((probs[i * classes + c] as number) > (probs[i * classes + best] as number)) best = c;
+      const y = data.y[from + i] as number;
+      predictions[from + i] = best;
+      if (best === y) correct++;
+      loss -= Math.log(Math.min(Math.max(probs[i * classes + y] as number, 1e-7), 1 - 1e-7));
+    }
+  }
+  return { loss: loss / data.count, accuracy: correct / data.count, predictions };
+}

@@ -1,0 +1,140 @@
+/**
+ * The TensorFlow.js oracle: every reference solution is checked against it, and learner
+ * specs may use it so that a hard-coded answer cannot pass.
+ *
+ * Backend, in order of preference:
+ *   node  @tensorflow/tfjs-node (an optionalDependency: its install downloads libtensorflow,
+ *         which fails offline and on some platforms; npm then skips it)
+ *   wasm  @tensorflow/tfjs with @tensorflow/tfjs-backend-wasm
+ *   cpu   @tensorflow/tfjs' pure-JS backend
+ * KATA_TF_BACKEND=node|wasm|cpu forces one, and fails clearly if it cannot load.
+ *
+ * NOTE: TensorFlow.js computes in float32 only. Compare against it with the tolerances of
+ * lib/tolerance.ts, and feed it float32-representable inputs (NDArray dtype 'float32').
+ */
+
+import { createRequire } from 'node:module';
+import type * as TF from '@tensorflow/tfjs';
+import { NDArray } from './ndarray.ts';
+
+export type Tf = typeof TF;
+export type Tensor = TF.Tensor;
+export type BackendName = 'node' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
+
+export interface Oracle {
+  tf: Tf;
+  backend: BackendName;
+  /** e.g. "TensorFlow.js 4.22.0 on the wasm backend" */
+  description: string;
+}
+
+/** The backend KATA_TF_BACKEND asks for, or null to take the best available. */
+export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | null {
+  const raw = env.KATA_TF_BACKEND?.trim().toLowerCase();
+  if (!raw || raw === 'auto') return null;
+  if ((BACKENDS as readonly string[]).includes(raw)) return raw as BackendName;
+  throw new Error(
+    `KATA_TF_BACKEND=${env.KATA_TF_BACKEND} is not a backend: use one of ${BACKENDS.join(', ')} (or leave it unset to choose automatically)`,
+  );
+}
+
+const why: Record<BackendName, string> = {
+  node: '@tensorflow/tfjs-node is not installed (it is optional: its install script downloads libtensorflow, which needs the network)',
+  wasm: '@tensorflow/tfjs-backend-wasm failed to initialise',
+  cpu: "@tensorflow/tfjs' CPU backend failed to initialise",
+};
+
+/**
+ * Node's own require, out of sight of Vite: vitest would otherwise run TensorFlow.js'
+ * bundle through its transform in a globalSetup (10+ s). It also keeps tsc from needing
+ * the optional tfjs-node package. NOTE: always reach TensorFlow.js through loadOracle();
+ * an `import '@tensorflow/tfjs'` elsewhere would load a second copy with its own backend.
+ */
+const nodeRequire = createRequire(import.meta.url);
+const nativeImport = async (specifier: string): Promise<unknown> => nodeRequire(specifier);
+
+async function tryBackend(name: BackendName): Promise<Tf> {
+  if (name === 'node') {
+    const tf = (await nativeImport('@tensorflow/tfjs-node')) as Tf;
+    await tf.ready();
+    return tf;
+  }
+  const tf = (await nativeImport('@tensorflow/tfjs')) as Tf;
+  if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
+  await tf.ready();
+  return tf;
+}
+
+let loading: Promise<Oracle> | null = null;
+
+/** Loads TensorFlow.js once per process on the best (or the requested) backend. */
+export function loadOracle(): Promise<Oracle> {
+  loading ??= (async () => {
+    const forced = requestedBackend();
+    const order = forced ? [forced] : BACKENDS;
+    const failures: string[] = [];
+    for (const name of order) {
+      try {
+        const tf = await silenceTfBanner(() => tryBackend(name));
+        tf.enableProdMode();
+        return { tf, backend: name, description: `TensorFlow.js ${tf.version.tfjs} on the ${name} backend` };
+      } catch (e) {
+        failures.push(`${name}: ${why[name]} (${(e as Error).message.split('\n')[0]})`);
+      }
+    }
+    const reason = forced
+      ? `KATA_TF_BACKEND=${forced} was requested but cannot be used:\n  ${failures.join('\n  ')}`
+      : `no TensorFlow.js backend could be loaded:\n  ${failures.join('\n  ')}\nRun \`npm install\` and try again.`;
+    throw new Error(reason);
+  })();
+  return loading;
+}
+
+/** tfjs prints an advert for tfjs-node when it loads in Node; the kata says why itself. */
+async function silenceTfBanner<T>(fn: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  const warn = console.warn;
+  const filter =
+    (f: typeof console.log) =>
+    (...args: unknown[]) => {
+      const s = String(args[0] ?? '');
+      if (s.includes('Hi there') || s.includes('tfjs-node') || s.includes('Platform node has already been set')) return;
+      f(...args);
+    };
+  console.log = filter(original);
+  console.warn = filter(warn);
+  try {
+    return await fn();
+  } finally {
+    console.log = original;
+    console.warn = warn;
+  }
+}
+
+/** NDArray → float32 tf.Tensor (values rounded to float32, shape kept). */
+export function toTensor(tf: Tf, x: NDArray): Tensor {
+  const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+  return tf.tensor(data, [...x.shape], 'float32');
+}
+
+/** tf.Tensor → float32 NDArray (a copy; the tensor may be disposed afterwards). */
+export function fromTensor(t: Tensor): NDArray {
+  const values = t.dataSync();
+  return new NDArray(Float32Array.from(values as ArrayLike<number>), t.shape);
+}
+
+/**
+ * Runs `fn` on tensors made from `inputs`, returns its result as an NDArray, and frees
+ * every tensor it made (tf.tidy), so property tests with hundreds of cases do not leak.
+ */
+export function runOracle(oracle: Oracle, fn: (tf: Tf, ...xs: Tensor[]) => Tensor, ...inputs: NDArray[]): NDArray {
+  const { tf } = oracle;
+  const result = tf.tidy(() => fn(tf, ...inputs.map((x) => toTensor(tf, x))));
+  try {
+    return fromTensor(result);
+  } finally {
+    result.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Three projects share one config:
+ *   exercises  the specs against the learner's code in exercises/ (npm start, npm run ui)
+ *   solutions  the same spec files, with every import of exercises/NN-slug/x.ts sent to
+ *              solutions/NN-slug/x.ts, so the reference solutions must pass them
+ *   repo       the repository's own tests: lib/, scripts/, solutions vs TensorFlow.js, integrity
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const exercisesDir = path.join(root, 'exercises') + path.sep;
+
+/** Sends imports of exercise code (never the specs themselves) to the reference solution. */
+export function useSolutions(): Plugin {
+  return {
+    name: 'kata:use-solutions',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || resolved.external) return null;
+      const file = path.normalize(resolved.id.split('?')[0] as string);
+      if (!file.startsWith(exercisesDir) || /\.(spec|test)\.ts$/.test(file)) return null;
+      const target = path.join(root, 'solutions', file.slice(exercisesDir.length));
+      if (!existsSync(target)) {
+        this.error(`no reference solution for ${path.relative(root, file)}: expected ${path.relative(root, target)}`);
+      }
+      return target;
+    },
+  };
+}
+
+const shared = {
+  setupFiles: ['lib/setup.ts'],
+  globalSetup: ['lib/global-setup.ts'],
+  testTimeout: 20_000,
+  // Show whole error messages in failures (`toThrow(/…/)` would cut them at 40 characters,
+  // hiding the shapes a learner needs).
+  chaiConfig: { truncateThreshold: 0 },
+  hookTimeout: 30_000,
+};
+
+export default defineConfig({
+  test: {
+    ...shared,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'exercises', include: ['exercises/**/*.spec.ts'] },
+      },
+      {
+        extends: true,
+        plugins: [useSolutions()],
+        test: { name: 'solutions', include: ['exercises/**/*.spec.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'repo', include: ['tests/**/*.test.ts'] },
+      },
+    ],
+  },
+});
