@@ -365,9 +365,18 @@ async function main() {
   console.log(`\n${result.stopped ? 'Stopped early. ' : ''}Parameters: ${result.params.toLocaleString('en-US')}`);
   console.log(`Test accuracy:  ${(test.accuracy * 100).toFixed(2)}%  (loss ${test.loss.toFixed(4)})`);
   console.log(`Train accuracy: ${(train.accuracy * 100).toFixed(2)}%  (loss ${train.loss.toFixed(4)})`);
-  console.log(
-    `Train − test gap: ${((train.accuracy - test.accuracy) * 100).toFixed(2)} points${train.accuracy > test.accuracy ? ' (the model fits its training data better than new data: a little overfitting)' : ''}`,
-  );
+  // The thresholds of exercise 11: under 90% on its own training data a model underfits;
+  // a gap of more than 5 points is overfitting.
+  const gap = train.accuracy - test.accuracy;
+  const diagnosis =
+    train.accuracy < 0.9
+      ? 'underfitting: the model does not even fit its training data'
+      : gap > 0.05
+        ? 'overfitting: much better on the data it was trained on than on new data'
+        : gap > 0
+          ? 'a good fit, a little better on its training data, as expected'
+          : 'a good fit';
+  console.log(`Train − test gap: ${(gap * 100).toFixed(2)} points (${diagnosis})`);
   const epochTimes = result.history.map((h) => `${h.seconds.toFixed(1)} s`).join(', ');
   console.log(`Epoch times: ${epochTimes}`);
 
