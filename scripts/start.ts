@@ -1,40 +1,118 @@
 /**
- * `npm start`: finds the first exercise whose specs fail and watches it with vitest —
- * every save of its files reruns its specs. Press q to quit (vitest's keys: h for help).
+ * `npm start`: the guided runner. Shows the progress over all exercises, runs the specs of the
+ * first unsolved exercise and reruns them on every save of its files (one Vitest instance,
+ * no new process per save). When it passes, it is recorded and the runner moves on.
  *
- *   npm start            the first unsolved exercise
- *   npm start -- 03      a given exercise
+ *   npm start                   the first unsolved exercise
+ *   npm start -- 03             a given exercise
+ *   npm start -- --poll         watch by polling (WSL, Docker, network drives); or KATA_POLL=1
+ *   npm start -- --watch        keep watching when stdin is not a terminal (keys as typed lines)
+ *   npm start -- --once         run once, print, and exit
+ *   KATA_LANG=ko npm start      in Korean (a Korean locale does the same)
+ *
+ * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
  */
-import path from 'node:path';
-import { startVitest } from 'vitest/node';
-import { findExercise, ROOT } from '../lib/exercises.ts';
-import { exerciseStatuses, progressBar } from './lib/status.ts';
+import { createInterface } from 'node:readline';
+import { type Exercise, findExercise, listExercises, ROOT } from '../lib/exercises.ts';
+import { helpText, parseArgs } from './lib/args.ts';
+import { detectLang, messages } from './lib/messages.ts';
+import { SpecSession } from './lib/session.ts';
+import { colorEnabled, makeStyle } from './lib/term.ts';
+import { Runner } from './runner/runner.ts';
 
-const arg = process.argv.slice(2).find((a) => !a.startsWith('-'));
-process.env.KATA_QUIET = '1';
+const args = parseArgs(process.argv.slice(2), { flags: ['poll', 'watch', 'once', 'help', 'h'], values: ['lang'] });
+const lang = args.values.has('lang') ? detectLang({ KATA_LANG: args.values.get('lang') }) : detectLang();
+const m = messages(lang);
 
-const statuses = await exerciseStatuses();
-const done = statuses.filter((s) => s.done).length;
-const target = arg ? findExercise(arg) : statuses.find((s) => !s.done)?.exercise;
-
-console.log(`\nGradient Katas ${progressBar(done, statuses.length)} exercises done`);
-for (const s of statuses) {
-  const mark = s.done ? '✓' : s.exercise === target ? '→' : ' ';
-  console.log(`  ${mark} ${s.exercise.name.padEnd(22)} ${s.passed}/${s.passed + s.failed} specs`);
-}
-if (!target) {
-  console.log('\nEvery exercise passes. Well done! Try `npm run mnist` next.');
+if (args.flags.has('help') || args.flags.has('h')) {
+  console.log(helpText(import.meta.url));
   process.exit(0);
 }
-console.log(`\nNow: ${target.name} — ${target.title}`);
-console.log(
-  `Read ${path.relative(ROOT, target.readme)}, edit ${path.relative(ROOT, target.stub)}; specs rerun on save.\n`,
+if (args.unknown.length > 0) {
+  console.error(m.unknownOption(args.unknown.join(' ')));
+  process.exit(2);
+}
+
+const exercises = listExercises();
+let target: Exercise | undefined;
+try {
+  target = args.positional[0] ? findExercise(args.positional[0]) : undefined;
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+
+const interactive = process.stdin.isTTY === true;
+const keepWatching = args.flags.has('watch') || process.env.KATA_WATCH === '1';
+const keys = args.flags.has('once') ? 'none' : interactive ? 'keys' : keepWatching ? 'lines' : 'none';
+const poll = args.flags.has('poll') || process.env.KATA_POLL === '1';
+const style = makeStyle(colorEnabled(process.stdout));
+const write = (text: string) => process.stdout.write(text);
+
+let runner: Runner | undefined;
+const session = await SpecSession.start({
+  watch: keys !== 'none',
+  poll,
+  onRerunStart: () => runner?.rerunStarted(),
+  onRerunResult: (result, latency) => void runner?.rerunResult(result, latency),
+});
+
+runner = new Runner(
+  {
+    root: ROOT,
+    exercises,
+    lang,
+    m,
+    style,
+    keys,
+    write,
+    clearScreen: keys === 'keys' && process.stdout.isTTY === true,
+    width: () => process.stdout.columns ?? 100,
+    ...(target ? { target } : {}),
+    notice: session.usesPolling ? [m.polling] : [],
+  },
+  session,
 );
 
-const vitest = await startVitest('test', [path.relative(ROOT, target.dir)], {
-  root: ROOT,
-  watch: true,
-  project: ['exercises'],
-});
-process.exitCode = 0;
-void vitest;
+let quitting = false;
+async function quit(code = 0): Promise<never> {
+  if (!quitting) {
+    quitting = true;
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    write(`\n${m.bye}\n`);
+    // Never hang on the way out: Vitest gets a moment to close its workers.
+    await Promise.race([session.close(), new Promise((r) => setTimeout(r, 3000))]);
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void quit());
+process.on('SIGTERM', () => void quit());
+
+await runner.start();
+
+if (keys === 'none' || !runner.watching) {
+  write(`${runner.finalScreen()}\n`);
+  if (keys === 'none' && !interactive && !args.flags.has('once')) write(`\n${style.dim(m.ranOnce)}\n`);
+  await session.close();
+  process.exit(0);
+}
+
+const r = runner;
+if (keys === 'keys') {
+  process.stdin.setRawMode(true);
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    // Arrow and function keys arrive as escape sequences (\x1b[H is Home): not our keys.
+    if (chunk.startsWith('\x1b')) return;
+    for (const ch of chunk) {
+      void r.key(ch.toLowerCase()).then((outcome) => (outcome === 'quit' ? quit() : undefined));
+    }
+  });
+  process.stdin.resume();
+} else {
+  // Not a terminal, but watching: each typed line is a key; the end of input changes nothing.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const k = line.trim().toLowerCase()[0];
+    if (k) void r.key(k).then((outcome) => (outcome === 'quit' ? quit() : undefined));
+  });
+}

@@ -1,26 +1,54 @@
 /**
  * `npm run ui`: the Vitest UI over the exercises, in the browser, rerunning on save.
- *   npm run ui             all exercises
- *   npm run ui -- 03       one exercise
- *   --port N               the port (default 51204); --no-open to not open a browser
+ *
+ *   npm run ui              all exercises
+ *   npm run ui -- 03        one exercise
+ *   --port N                the port (default 51204; the next free one if it is taken)
+ *   --no-open               do not open a browser (also when CI=true)
+ *
+ * Vitest runs in this process (its Node API), so stopping this command stops the UI.
  */
 import path from 'node:path';
+import { startVitest } from 'vitest/node';
 import { findExercise, ROOT } from '../lib/exercises.ts';
-import { BIN, runNode } from './lib/proc.ts';
+import { helpText, parseArgs } from './lib/args.ts';
+import { detectLang, messages } from './lib/messages.ts';
 
-const args = process.argv.slice(2);
-const only = args.find((a) => !a.startsWith('-'));
-const portIndex = args.indexOf('--port');
-const port = portIndex >= 0 ? args[portIndex + 1] : '51204';
-if (port === undefined || !/^\d+$/.test(port)) {
+const args = parseArgs(process.argv.slice(2), { flags: ['no-open', 'open', 'help', 'h'], values: ['port'] });
+const m = messages(detectLang());
+if (args.flags.has('help') || args.flags.has('h')) {
+  console.log(helpText(import.meta.url));
+  process.exit(0);
+}
+if (args.unknown.length > 0) {
+  console.error(m.unknownOption(args.unknown.join(' ')));
+  process.exit(2);
+}
+const port = args.values.get('port') ?? '51204';
+if (!/^\d+$/.test(port)) {
   console.error(`npm run ui: --port needs a number, got ${JSON.stringify(port)}`);
   process.exit(2);
 }
-const open = !args.includes('--no-open') && process.env.CI !== 'true';
-const filters = only ? [path.relative(ROOT, findExercise(only).dir)] : [];
-console.log(`Vitest UI: http://localhost:${port}/__vitest__/ (Ctrl-C to stop)`);
-process.exitCode = await runNode(
-  BIN.vitest,
-  ['--ui', '--watch', '--project', 'exercises', `--api.port=${port}`, `--open=${open}`, ...filters],
-  { KATA_QUIET: '1' },
-);
+let filters: string[] = [];
+try {
+  filters = args.positional.map((q) => path.relative(ROOT, findExercise(q).dir));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+const open = !args.flags.has('no-open') && process.env.CI !== 'true';
+
+process.env.KATA_QUIET = '1';
+// Without --watch, Vitest runs once and exits when there is no terminal (CI, a script),
+// taking the UI with it.
+const vitest = await startVitest('test', filters, {
+  root: ROOT,
+  project: ['exercises'],
+  ui: true,
+  watch: true,
+  open,
+  api: { port: Number(port) },
+});
+process.exitCode = 0; // failing specs are the normal state of a kata
+const url = vitest.vite.resolvedUrls?.local[0] ?? `http://localhost:${port}/`;
+console.log(`\nVitest UI: ${new URL('__vitest__/', url).href} (Ctrl-C to stop)`);

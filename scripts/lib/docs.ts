@@ -1,0 +1,95 @@
+/** An exercise's README and HINTS in the learner's language, and the bits the runner shows. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Exercise, type HintStep, parseHints, parseSteps } from '../../lib/exercises.ts';
+import type { Lang } from './messages.ts';
+import type { Style } from './term.ts';
+
+/** README.ko.md for Korean when it exists, else README.md. */
+export function readmeFile(ex: Exercise, lang: Lang): string {
+  return lang === 'ko' && existsSync(ex.readmeKo) ? ex.readmeKo : ex.readme;
+}
+
+/** HINTS.ko.md for Korean when it exists, else HINTS.md. */
+export function hintsFile(ex: Exercise, lang: Lang): string {
+  const ko = path.join(ex.dir, 'HINTS.ko.md');
+  return lang === 'ko' && existsSync(ko) ? ko : ex.hints;
+}
+
+function read(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+export function loadHints(ex: Exercise, lang: Lang): HintStep[] {
+  return parseHints(read(hintsFile(ex, lang)));
+}
+
+/** Markdown made readable as plain text: no emphasis markers, links as their text. */
+export function plainMarkdown(s: string): string {
+  return s
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|[\s(])_([^_]+)_(?=[\s).,;:!?]|$)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1');
+}
+
+/** The exercise's title in the learner's language: README.ko.md's heading for Korean. */
+export function titleFor(ex: Exercise, lang: Lang): string {
+  if (lang !== 'ko') return ex.title;
+  const heading = /^#\s+(.+)$/m.exec(read(readmeFile(ex, lang)))?.[1];
+  return heading ? heading.replace(/^\d\d\s*[·.:-]\s*/, '').trim() : ex.title;
+}
+
+/**
+ * The first paragraph of prose after the title (skipping an italic source line such as
+ * `_Seed section 2.2 …_`), as plain text lines, at most `maxLines`.
+ */
+export function readmeExcerpt(ex: Exercise, lang: Lang, maxLines = 3): string[] {
+  const lines = read(readmeFile(ex, lang)).split(/\r?\n/);
+  const out: string[] = [];
+  let started = false;
+  for (const line of lines) {
+    const t = line.trim();
+    if (!started) {
+      if (t === '' || t.startsWith('#') || /^_.*_$/.test(t) || t.startsWith('|') || t.startsWith('```')) continue;
+      started = true;
+    }
+    if (t === '' || t.startsWith('#') || t.startsWith('|') || t.startsWith('```')) break;
+    out.push(plainMarkdown(t));
+    if (out.length >= maxLines) break;
+  }
+  return out;
+}
+
+/** The first line of README step `n` (1-based), as plain text. */
+export function readmeStep(ex: Exercise, lang: Lang, n: number): string | undefined {
+  const step = parseSteps(read(readmeFile(ex, lang)))[n - 1];
+  return step === undefined ? undefined : plainMarkdown(step);
+}
+
+/**
+ * Markdown for a terminal: code fences become indented code (their ``` lines dropped), inline
+ * code is coloured, emphasis markers go.
+ */
+export function terminalMarkdown(text: string, style: Style): string {
+  let inFence = false;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\s*```/.test(line)) {
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence) {
+      out.push(style.cyan(`  ${line}`));
+      continue;
+    }
+    out.push(
+      line
+        .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+        .replace(/\*\*([^*]+)\*\*/g, (_, t: string) => style.bold(t))
+        .replace(/(^|[\s(])_([^_]+)_(?=[\s).,;:!?]|$)/g, '$1$2')
+        .replace(/`([^`]+)`/g, (_, t: string) => style.cyan(t)),
+    );
+  }
+  return out.join('\n');
+}

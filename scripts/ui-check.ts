@@ -1,0 +1,226 @@
+/**
+ * Checks `npm run ui` in a real browser: starts it on a free local port (no browser opened),
+ * loads the Vitest UI in Debian's Chromium (driven by playwright-core; never downloads a
+ * browser), finds every exercise's spec file with its pass/fail state and the dashboard's
+ * counts, and keeps a screenshot.
+ *
+ *   node --import ./scripts/register.mjs scripts/ui-check.ts [exercise…] [--out reports/ui-check.png]
+ *
+ * Chromium: /usr/bin/chromium (apt-get install -y chromium), or KATA_CHROMIUM=/path.
+ * Exit codes: 0 the UI works, 1 it does not, 2 no Chromium or playwright-core.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
+import { helpText, parseArgs } from './lib/args.ts';
+import { stripAnsi } from './lib/term.ts';
+
+/** The flags of the project's browser checks (DESIGN.md): no network, no GPU, no sandbox (CI containers). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium, or the one KATA_CHROMIUM names; null when there is none. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = env.KATA_CHROMIUM ? [env.KATA_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((c) => existsSync(c)) ?? null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Stops `npm run ui` and Vitest's workers with it (its process group), forcefully if it lingers. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (process.platform !== 'win32') process.kill(-(child.pid as number), sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface UiCheckResult {
+  url: string;
+  files: { spec: string; state: 'pass' | 'fail' }[];
+  pass: number;
+  fail: number;
+  total: number;
+  screenshot: string;
+}
+
+export async function checkUi(options: { filters?: string[]; out: string; chromium: string }): Promise<UiCheckResult> {
+  const { chromium } = await import('playwright-core').catch(() => {
+    throw Object.assign(new Error('playwright-core is not installed (a devDependency: npm install)'), { exitCode: 2 });
+  });
+  const exercises = options.filters?.length ? options.filters.map((f) => findExercise(f)) : listExercises();
+  const specs = exercises.map((e) => path.relative(ROOT, e.spec).split(path.sep).join('/'));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      './scripts/register.mjs',
+      path.join('scripts', 'ui.ts'),
+      '--port',
+      String(port),
+      '--no-open',
+      ...(options.filters ?? []),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', FORCE_COLOR: '0', KATA_LANG: 'en' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  const profile = mkdtempSync(path.join(tmpdir(), 'kata-ui-check-'));
+  let context: BrowserContext | undefined;
+  try {
+    // Vitest prints where the UI is ("UI started at http://localhost:N/__vitest__/").
+    const url = await waitFor('the Vitest UI to start', 180_000, async () => {
+      if (child.exitCode !== null) throw Object.assign(new Error('exited'), { fatal: true });
+      const m = /(https?:\/\/[^\s]+\/__vitest__\/)/.exec(stripAnsi(output));
+      if (!m) return undefined;
+      const response = await fetch(m[1] as string);
+      return response.ok ? (m[1] as string) : undefined;
+    }).catch((e) => {
+      throw new Error(`npm run ui did not serve the UI (${(e as Error).message}):\n${stripAnsi(output).slice(-3000)}`);
+    });
+
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: options.chromium,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    try {
+      return await inspect(page, url, specs, options.out);
+    } catch (e) {
+      // What the page looked like when the check failed, next to where the screenshot goes.
+      await page.screenshot({ path: options.out.replace(/\.png$/, '-failed.png') }).catch(() => {});
+      throw e;
+    }
+  } finally {
+    await context?.close().catch(() => {});
+    await stop(child);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function inspect(page: Page, url: string, specs: readonly string[], out: string): Promise<UiCheckResult> {
+  await page.goto(url);
+  // Connected, and the first run has finished: every spec file counted as failed or passed.
+  const total = await waitFor('the first run to finish in the UI', 180_000, async () => {
+    const body = (await page.textContent('body')) ?? '';
+    if (body.includes('Connecting...')) return undefined;
+    const files = (label: string) => Number(new RegExp(`${label} \\((\\d+)\\)`).exec(body)?.[1] ?? 0);
+    if (files('RUNNING') > 0 || files('FAIL') + files('PASS') < specs.length) return undefined;
+    const n = Number.parseInt((await page.getByTestId('total-entry').textContent()) ?? '', 10);
+    return n > 0 ? n : undefined;
+  });
+  const collapse = page.getByTestId('collapse-all');
+  if (await collapse.isVisible()) await collapse.click();
+  const files: UiCheckResult['files'] = [];
+  for (const spec of specs) {
+    const item = page.locator(`[data-testid="explorer-item"][aria-label="${spec}"]`);
+    await item.waitFor({ timeout: 30_000 }).catch(() => {
+      throw new Error(`the UI does not list ${spec}`);
+    });
+    // The status icon is the item's child with an `i-carbon:…` attribute (UnoCSS attributify).
+    const icon = await item.evaluate((e) =>
+      [...e.children].flatMap((c) => c.getAttributeNames()).find((n) => /^i-carbon:(checkmark|close)/.test(n)),
+    );
+    const state = icon === 'i-carbon:checkmark' ? 'pass' : icon === 'i-carbon:close' ? 'fail' : null;
+    if (!state) throw new Error(`the UI shows ${spec} without a pass or fail state`);
+    files.push({ spec, state });
+  }
+  const count = async (id: string) => Number.parseInt((await page.getByTestId(id).textContent()) ?? '', 10);
+  const pass = await count('pass-entry');
+  const fail = await count('fail-entry');
+  if (!(pass >= 0 && fail >= 0 && pass + fail <= total)) {
+    throw new Error(`the dashboard's counts do not add up: ${pass} pass, ${fail} fail, ${total} in all`);
+  }
+  if (files.some((f) => f.state === 'fail') !== fail > 0) {
+    throw new Error(`the files' states (${files.map((f) => f.state).join(', ')}) disagree with ${fail} failing specs`);
+  }
+  mkdirSync(path.dirname(out), { recursive: true });
+  await page.mouse.move(900, 700); // no tooltip over the explorer in the picture
+  await page.screenshot({ path: out });
+  return { url, files, pass, fail, total, screenshot: out };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, 'scripts', 'ui-check.ts');
+if (isMain) {
+  const args = parseArgs(process.argv.slice(2), { flags: ['help', 'h'], values: ['out'] });
+  if (args.flags.has('help') || args.flags.has('h')) {
+    console.log(helpText(import.meta.url));
+    process.exit(0);
+  }
+  const chromium = findChromium();
+  if (!chromium) {
+    console.error(
+      'ui-check: no Chromium at /usr/bin/chromium. Install it with `apt-get install -y chromium` (or set KATA_CHROMIUM).',
+    );
+    process.exit(2);
+  }
+  const out = path.resolve(ROOT, args.values.get('out') ?? path.join('reports', 'ui-check.png'));
+  try {
+    const r = await checkUi({ filters: args.positional, out, chromium });
+    const failing = r.files.filter((f) => f.state === 'fail').length;
+    console.log(
+      `ui-check: ${r.url} lists ${r.files.length} spec files (${failing} failing, ${r.files.length - failing} passing); ` +
+        `dashboard: ${r.pass} pass, ${r.fail} fail, ${r.total} in all. Screenshot: ${path.relative(ROOT, r.screenshot)}`,
+    );
+    for (const f of r.files) console.log(`  ${f.state === 'pass' ? '✓' : '✗'} ${f.spec}`);
+    process.exit(0);
+  } catch (e) {
+    console.error(`ui-check: ${(e as Error).message}`);
+    process.exit((e as { exitCode?: number }).exitCode ?? 1);
+  }
+}

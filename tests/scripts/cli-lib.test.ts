@@ -1,0 +1,75 @@
+/** Small pieces of the learner's commands: arguments, colours, git, the reveal policy. */
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../../scripts/lib/args.ts';
+import { committedVersion, GitUnavailableError, NotCommittedError } from '../../scripts/lib/git.ts';
+import { revealDecision } from '../../scripts/lib/reveal.ts';
+import { colorEnabled, displayWidth, padEndWidth, stripAnsi, truncate } from '../../scripts/lib/term.ts';
+import { hasGit, tempDir } from './fake-kata.ts';
+
+const tmp = tempDir('kata-cli-lib-');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('parseArgs', () => {
+  it('reads positionals, known flags and values; reports unknown options', () => {
+    const a = parseArgs(['03', '--force', '--step', '2', '--lang=ko', '-x', 'extra'], {
+      flags: ['force'],
+      values: ['step', 'lang'],
+    });
+    expect(a.positional).toEqual(['03', 'extra']);
+    expect([...a.flags]).toEqual(['force']);
+    expect(Object.fromEntries(a.values)).toEqual({ step: '2', lang: 'ko' });
+    expect(a.unknown).toEqual(['-x']);
+    expect(parseArgs(['--step'], { values: ['step'] }).unknown).toEqual(['--step']);
+  });
+});
+
+describe('colours', () => {
+  it('NO_COLOR wins, then FORCE_COLOR, then whether it is a terminal', () => {
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(colorEnabled({}, {})).toBe(false);
+  });
+
+  it('truncates by columns on screen: colours take none, Hangul takes two', () => {
+    expect(truncate('\x1b[31mabcdef\x1b[39m', 4)).toBe('abc…');
+    expect(stripAnsi(truncate('\x1b[31mab\x1b[39m', 4))).toBe('ab');
+    expect(displayWidth('스펙 3개')).toBe(8);
+    expect(truncate('저장할 때마다', 8)).toBe('저장할 …');
+    expect(padEndWidth('완료', 6)).toBe('완료  ');
+  });
+});
+
+describe('the reveal policy', () => {
+  it('shows the solution after the pass; before it only with --force, as "early"', () => {
+    expect(revealDecision(true, false)).toBe('show');
+    expect(revealDecision(true, true)).toBe('show');
+    expect(revealDecision(false, true)).toBe('show-early');
+    expect(revealDecision(false, false)).toBe('refuse');
+  });
+});
+
+describe('committedVersion', () => {
+  it('says when git is not there', () => {
+    expect(() => committedVersion(tmp, path.join(tmp, 'x.ts'), path.join(tmp, 'no-git'))).toThrow(GitUnavailableError);
+  });
+
+  it.runIf(hasGit())('reads the file as committed, and says when there is none', () => {
+    const repo = path.join(tmp, 'repo');
+    execFileSync('git', ['init', '-q', repo]);
+    writeFileSync(path.join(repo, 'a.ts'), 'committed\n');
+    execFileSync('git', ['add', 'a.ts'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.name=k', '-c', 'user.email=k@k', 'commit', '-q', '--no-verify', '-m', 'a'], {
+      cwd: repo,
+    });
+    writeFileSync(path.join(repo, 'a.ts'), 'changed\n');
+    expect(committedVersion(repo, path.join(repo, 'a.ts'))).toBe('committed\n');
+    expect(() => committedVersion(repo, path.join(repo, 'b.ts'))).toThrow(NotCommittedError);
+    expect(() => committedVersion(tmp, path.join(tmp, 'x.ts'))).toThrow(NotCommittedError);
+  });
+});

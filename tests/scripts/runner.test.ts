@@ -1,0 +1,262 @@
+/**
+ * The runner's behaviour, driven with a fake spec session on the fake kata: where it starts,
+ * moving on after a pass, the reveal policy, hints, the list, a missing or corrupt state file.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Exercise, listExercises } from '../../lib/exercises.ts';
+import { catalogues } from '../../scripts/lib/messages.ts';
+import type { ExerciseResult } from '../../scripts/lib/results.ts';
+import type { SpecRunner } from '../../scripts/lib/session.ts';
+import { loadState, statePath } from '../../scripts/lib/state.ts';
+import { makeStyle } from '../../scripts/lib/term.ts';
+import { Runner } from '../../scripts/runner/runner.ts';
+import { tempDir, writeFakeExercises } from './fake-kata.ts';
+
+const tmp = tempDir('kata-runner-unit-');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let count = 0;
+
+/** Specs pass for the exercises in `solved`; otherwise the first step's TODO fails. */
+class FakeSpecs implements SpecRunner {
+  readonly solved = new Set<string>();
+  readonly runs: string[][] = [];
+  focused: string | null = null;
+  async run(exercises: readonly Exercise[]): Promise<Map<string, ExerciseResult>> {
+    this.runs.push(exercises.map((e) => e.name));
+    return new Map(exercises.map((e) => [e.name, this.result(e)]));
+  }
+  result(e: Exercise): ExerciseResult {
+    const ok = this.solved.has(e.name);
+    return {
+      name: e.name,
+      passed: ok ? 2 : 0,
+      total: 2,
+      loadErrors: [],
+      durationMs: 3,
+      tests: [1, 2].map((step) => ({
+        name: `spec ${step}`,
+        suites: [`step ${step}: s${step}`],
+        state: ok ? 'passed' : 'failed',
+        step,
+        ...(ok
+          ? {}
+          : {
+              failure: {
+                name: `spec ${step}`,
+                message: `TODO(${e.name}): implement f${step} (step ${step} in README.md)`,
+                todo: { tag: e.name, text: `implement f${step} (step ${step} in README.md)`, fn: `f${step}`, step },
+              },
+            }),
+      })),
+    };
+  }
+  focus(e: Exercise | null): void {
+    this.focused = e?.name ?? null;
+  }
+  backend(): string {
+    return 'cpu';
+  }
+  async close(): Promise<void> {}
+}
+
+function setup(opts: { state?: string; solved?: string[]; target?: string } = {}) {
+  const root = path.join(tmp, `kata-${count++}`);
+  mkdirSync(root, { recursive: true });
+  writeFakeExercises(root);
+  if (opts.state !== undefined) {
+    mkdirSync(path.join(root, '.kata'), { recursive: true });
+    writeFileSync(statePath(root), opts.state);
+  }
+  const exercises = listExercises(root);
+  const specs = new FakeSpecs();
+  for (const s of opts.solved ?? []) specs.solved.add(s);
+  const output: string[] = [];
+  const target = exercises.find((e) => e.name === opts.target);
+  const runner = new Runner(
+    {
+      root,
+      exercises,
+      lang: 'en',
+      m: catalogues.en,
+      style: makeStyle(false),
+      keys: 'keys',
+      write: (t) => output.push(t),
+      clearScreen: false,
+      ...(target ? { target } : {}),
+    },
+    specs,
+  );
+  const solve = (name: string) => {
+    specs.solved.add(name);
+    const ex = exercises.find((e) => e.name === name) as Exercise;
+    cpSync(ex.solution, ex.stub);
+    return runner.rerunResult(specs.result(ex), 120);
+  };
+  return { root, exercises, specs, runner, output, solve, state: () => loadState(root).state };
+}
+
+describe('starting', () => {
+  it('a fresh clone (no state file, every stub untouched): runs only the first exercise', async () => {
+    const k = setup();
+    await k.runner.start();
+    expect(k.specs.runs).toEqual([['01-alpha']]);
+    expect(k.specs.focused).toBe('01-alpha');
+    const screen = k.runner.screen();
+    expect(screen).not.toContain('progress file');
+    expect(screen).toContain('01 · Alpha: adding things');
+    expect(screen).toContain('Next: implement f1 (step 1 in README.md)');
+    expect(k.state()).toMatchObject({
+      current: '01-alpha',
+      exercises: { '01-alpha': { done: false, passed: 0, total: 2 } },
+    });
+  });
+
+  it('no state file, but work done: checks the exercises worked on, then shows the first unsolved one', async () => {
+    const k = setup({ solved: ['01-alpha'] });
+    const ex = k.exercises[0] as Exercise;
+    cpSync(ex.solution, ex.stub);
+    await k.runner.start();
+    expect(k.specs.runs).toEqual([['01-alpha'], ['02-beta']]);
+    expect(k.runner.screen()).toContain(
+      'No progress file (.kata/state.json): checking the 1 exercise you have worked on…',
+    );
+    expect(k.specs.focused).toBe('02-beta');
+    expect(k.state().exercises['01-alpha']?.done).toBe(true);
+  });
+
+  it('with a corrupt state file: says so, rebuilds it from the specs, and carries on', async () => {
+    const k = setup({ state: '{"version": 1, "exer', solved: ['01-alpha'] });
+    const ex = k.exercises[0] as Exercise;
+    cpSync(ex.solution, ex.stub);
+    await k.runner.start();
+    expect(k.runner.screen()).toMatch(
+      /could not be read \(not valid JSON.*\); it was kept as \.kata\/state\.corrupt-.*\.json/,
+    );
+    expect(k.specs.focused).toBe('02-beta');
+    expect(k.state().exercises['01-alpha']?.done).toBe(true);
+  });
+
+  it('with a state file: trusts it and runs only the first unsolved exercise', async () => {
+    const state = JSON.stringify({ version: 1, exercises: { '01-alpha': { done: true } } });
+    const k = setup({ state, solved: ['01-alpha'] });
+    await k.runner.start();
+    expect(k.specs.runs).toEqual([['02-beta']]);
+    expect(k.runner.screen()).toContain('[##########----------] 1/2');
+  });
+
+  it('npm start -- 02 goes to 02 even when 01 is unsolved', async () => {
+    const k = setup({ state: JSON.stringify({ version: 1, exercises: {} }), target: '02-beta' });
+    await k.runner.start();
+    expect(k.specs.focused).toBe('02-beta');
+  });
+
+  it('when everything passes already: says so and watches nothing', async () => {
+    const k = setup({ solved: ['01-alpha', '02-beta'] });
+    for (const ex of k.exercises) cpSync(ex.solution, ex.stub);
+    await k.runner.start();
+    expect(k.runner.watching).toBe(false);
+    expect(k.runner.screen()).toContain('All 2 exercises pass. Well done!');
+  });
+});
+
+describe('passing an exercise', () => {
+  it('records it, congratulates, offers the solution, and moves on to the next unsolved one', async () => {
+    const k = setup();
+    await k.runner.start();
+    await k.solve('01-alpha');
+    const screen = k.runner.screen();
+    expect(screen).toContain('✓ 01 · Alpha: adding things passes all 2 specs. Recorded in .kata/state.json.');
+    expect(screen).toContain('Compare your code with the reference solution: press s (or npm run solution -- 01)');
+    expect(screen).toContain('On to 02 · Beta: negation.');
+    expect(screen).toContain('02 · Beta: negation');
+    expect(k.specs.focused).toBe('02-beta');
+    expect(k.state()).toMatchObject({ current: '02-beta', exercises: { '01-alpha': { done: true } } });
+    expect(k.state().exercises['01-alpha']?.doneAt).toBeTruthy();
+  });
+
+  it('the last one: all done, and it stays on it', async () => {
+    const k = setup({ solved: ['01-alpha'] });
+    cpSync((k.exercises[0] as Exercise).solution, (k.exercises[0] as Exercise).stub);
+    await k.runner.start();
+    await k.solve('02-beta');
+    expect(k.runner.screen()).toContain('All 2 exercises pass. Well done!');
+    expect(k.specs.focused).toBe('02-beta');
+  });
+
+  it('a save that breaks a passing exercise makes it not done again', async () => {
+    const k = setup({ solved: ['01-alpha'], target: '01-alpha' });
+    cpSync((k.exercises[0] as Exercise).solution, (k.exercises[0] as Exercise).stub);
+    await k.runner.start();
+    expect(k.state().exercises['01-alpha']?.done).toBe(true);
+    k.specs.solved.delete('01-alpha');
+    await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 100);
+    expect(k.state().exercises['01-alpha']?.done).toBe(false);
+    expect(k.runner.screen()).toContain('result 0.10 s after the save');
+  });
+});
+
+describe('the reference solution', () => {
+  it('is never shown before the exercise passes; s says how to force it', async () => {
+    const k = setup();
+    await k.runner.start();
+    await k.runner.key('s');
+    const screen = k.runner.screen();
+    expect(screen).toContain('01-alpha does not pass yet (0 of 2 specs pass)');
+    expect(screen).toContain('npm run solution -- 01 --force (recorded in .kata/state.json as "revealed early")');
+    expect(screen).not.toContain('+++');
+    expect(k.state().exercises['01-alpha']?.solution).toBeUndefined();
+  });
+
+  it('after the pass, s shows it as a diff against the learner code, and records that', async () => {
+    const k = setup();
+    await k.runner.start();
+    const ex = k.exercises[0] as Exercise;
+    await k.solve('01-alpha');
+    // The learner's version differs from the reference by a comment.
+    writeFileSync(ex.stub, `// my version\n${readFileSync(ex.solution, 'utf8')}`);
+    await k.runner.key('s');
+    const screen = k.runner.screen();
+    expect(screen).toContain('How the reference solution of 01-alpha differs from your code:');
+    expect(screen).toContain('--- exercises/01-alpha/alpha.ts  (your code)\n+++ solutions/01-alpha/alpha.ts');
+    expect(screen).toContain('-// my version');
+    expect(k.state().exercises['01-alpha']?.solution?.revealed).toBe('after passing');
+  });
+});
+
+describe('keys', () => {
+  it('h shows the next hint tier of the current step, and records it', async () => {
+    const k = setup();
+    await k.runner.start();
+    await k.runner.key('h');
+    expect(k.runner.screen()).toContain('Hint 1 of 2 · step 1: add\n  Nudge for add.\n\nNext hint: press h again');
+    await k.runner.key('h');
+    await k.runner.key('h');
+    const screen = k.runner.screen();
+    expect(screen).toContain('Hint 2 of 2 · step 1: add');
+    expect(screen).toContain('All 2 hints for step 1 are shown.');
+    expect(k.state().exercises['01-alpha']?.hints).toEqual({ '1': 2 });
+  });
+
+  it('l toggles the list; n and p move between exercises; r reruns; q quits', async () => {
+    const k = setup();
+    await k.runner.start();
+    expect(await k.runner.key('l')).toBe('handled');
+    expect(k.runner.screen()).toMatch(/→ 01 {2}Alpha: adding things +0\/2 specs +current/);
+    await k.runner.key('l');
+    expect(k.runner.screen()).not.toContain('→ 01');
+    await k.runner.key('n');
+    expect(k.specs.focused).toBe('02-beta');
+    await k.runner.key('n');
+    expect(k.specs.focused).toBe('01-alpha');
+    await k.runner.key('p');
+    expect(k.specs.focused).toBe('02-beta');
+    const before = k.specs.runs.length;
+    await k.runner.key('r');
+    expect(k.specs.runs.length).toBe(before + 1);
+    expect(await k.runner.key('x')).toBe('ignored');
+    expect(await k.runner.key('q')).toBe('quit');
+    expect(await k.runner.key('\u0003')).toBe('quit');
+  });
+});
