@@ -47,6 +47,18 @@ describe('compareArrays: failures that explain themselves', () => {
     expect(r.message).toContain(' 1. ');
   });
 
+  it('says when there is no relative error, names the worst element only if it is another, and marks values without their padding', () => {
+    const r = compareArrays([[0.5, 1]], [[0, 1]], { rtol: 1e-6, atol: 0 });
+    expect(r.message).toContain(
+      'first at [0,0]: expected 0, received 0.5 (abs error 0.500, expected 0, so no relative error)',
+    );
+    expect(r.message).not.toContain('worst');
+    expect(r.message).toContain('rtol 1.0e-6, atol 0.0e+0');
+    const marked = compareArrays([[0.5, 10.25]], [[0.5, 10]]).message;
+    expect(marked).toContain('>10.25<');
+    expect(marked).toMatch(/ {2}0\.5 {2}/);
+  });
+
   it('leaves out the picture for large arrays', () => {
     const a = NDArray.zeros([20, 20]);
     const b = NDArray.ones([20, 20]);
