@@ -9,10 +9,11 @@
  * `ctx.learnerCode()`: a function that throws (not written yet, or a bug) is replaced by the
  * reference solution's, the panel says "(reference solution)" and a notice is printed.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
+import { writeFileAtomic } from '../lib/files.ts';
 
 export const PLOTS_DIR = path.join(ROOT, 'scripts', 'plots');
 
@@ -135,16 +136,7 @@ export async function renderPlot(query: string): Promise<{ exercise: Exercise; s
 }
 
 /** Writes `text` to `file` atomically: a temporary file next to it, then a rename. */
-export function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
+export const writeAtomic = writeFileAtomic;
 
 function usage(): string {
   const have = exercisesWithPlots();
