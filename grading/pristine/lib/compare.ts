@@ -60,8 +60,11 @@ function isClose(a: number, e: number, tol: Tolerance): boolean {
 }
 
 function describe(m: Mismatch): string {
-  const rel = Number.isFinite(m.relError) ? m.relError.toPrecision(3) : String(m.relError);
-  return `at [${m.index.join(',')}]: expected ${fmt(m.expected)}, received ${fmt(m.actual)} (abs error ${m.absError.toPrecision(3)}, rel error ${rel})`;
+  const rel =
+    m.expected === 0
+      ? 'expected 0, so no relative error'
+      : `rel error ${Number.isFinite(m.relError) ? m.relError.toPrecision(3) : String(m.relError)}`;
+  return `at [${m.index.join(',')}]: expected ${fmt(m.expected)}, received ${fmt(m.actual)} (abs error ${m.absError.toPrecision(3)}, ${rel})`;
 }
 
 /** Puts two blocks of text next to each other under their titles. */
@@ -122,7 +125,7 @@ export function compareArrays(
     first ??= m;
     if (!worst || !(m.absError <= worst.absError)) worst = m;
   }
-  const tolText = `rtol ${tol.rtol.toPrecision(2)}, atol ${tol.atol.toPrecision(2)}`;
+  const tolText = `rtol ${tol.rtol.toExponential(1)}, atol ${tol.atol.toExponential(1)}`;
   if (bad.size === 0) {
     return {
       pass: true,
@@ -135,7 +138,7 @@ export function compareArrays(
     `${label} ${formatShape(expected.shape)}: ${bad.size} of ${expected.size} elements differ (${tolText})`,
     `first ${describe(first as Mismatch)}`,
   ];
-  if (worst && bad.size > 1) lines.push(`worst ${describe(worst)}`);
+  if (worst && first && worst.index.join(',') !== first.index.join(',')) lines.push(`worst ${describe(worst)}`);
   if (expected.size <= SIDE_BY_SIDE_LIMIT) {
     const e = formatArray(expected.data, expected.shape, { mark: bad });
     const a = formatArray(actual.data, actual.shape, { mark: bad });

@@ -124,7 +124,11 @@ export function formatArray(data: ArrayLike<number>, shape: Shape, options: Form
   const cell = (offset: number): string => {
     const s = fmt(data[offset] as number);
     if (!mark) return s;
-    return mark.has(offset) ? `>${s}<` : ` ${s} `;
+    if (!mark.has(offset)) return ` ${s} `;
+    // Mark the number itself and keep the alignment padding outside the marks: ` >0.5<  `.
+    const lead = s.length - s.trimStart().length;
+    const trail = s.length - s.trimEnd().length;
+    return `${' '.repeat(lead)}>${s.trim()}<${' '.repeat(trail)}`;
   };
 
   if (shape.length === 0) return cell(0);

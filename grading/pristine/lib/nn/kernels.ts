@@ -1,8 +1,8 @@
 /**
  * The matrix kernels of lib/nn, on flat row-major Float32Arrays with preallocated outputs.
  * Plain loops in the order that suits JavaScript engines: the innermost loop walks
- * contiguous memory, four rows share each load of the other operand, and zero inputs
- * (most MNIST pixels, half of the relu outputs) are skipped, since they add nothing.
+ * contiguous memory, each load and store of an output serves four multiply-adds, and zero
+ * inputs (most MNIST pixels, half of the relu outputs) are skipped, since they add nothing.
  *
  * Compare with the naive triple loop of exercise 03: same result, several times faster.
  */
@@ -137,9 +137,58 @@ function matmulBlocked(
   }
 }
 
+/** Reusable index/value buffers for one row (or column) of nonzeros. */
+let nzIndex = new Int32Array(0);
+let nzValue = new Float64Array(0);
+function nonzeroBuffers(size: number): [Int32Array, Float64Array] {
+  if (nzIndex.length < size) {
+    nzIndex = new Int32Array(size);
+    nzValue = new Float64Array(size);
+  }
+  return [nzIndex, nzValue];
+}
+
 /**
- * Sparse path: four rows of `a` at a time, each row of `b` loaded once for four rows of
- * `out`, and a column where all four rows are zero skipped (MNIST borders, dead relu units).
+ * out[o..o+n) += Σ_q value[q] · b[index[q]..index[q]+n), four terms per pass over out, so
+ * each element of out is loaded and stored once for every four rows of b.
+ */
+function accumulateRows(
+  b: Float32Array,
+  index: Int32Array,
+  value: Float64Array,
+  count: number,
+  out: Float32Array,
+  o: number,
+  n: number,
+): void {
+  let q = 0;
+  for (; q + 3 < count; q += 4) {
+    const b0 = index[q] as number;
+    const b1 = index[q + 1] as number;
+    const b2 = index[q + 2] as number;
+    const b3 = index[q + 3] as number;
+    const v0 = value[q] as number;
+    const v1 = value[q + 1] as number;
+    const v2 = value[q + 2] as number;
+    const v3 = value[q + 3] as number;
+    for (let j = 0; j < n; j++) {
+      out[o + j] +=
+        v0 * (b[b0 + j] as number) +
+        v1 * (b[b1 + j] as number) +
+        v2 * (b[b2 + j] as number) +
+        v3 * (b[b3 + j] as number);
+    }
+  }
+  for (; q < count; q++) {
+    const bp = index[q] as number;
+    const v = value[q] as number;
+    for (let j = 0; j < n; j++) out[o + j] += v * (b[bp + j] as number);
+  }
+}
+
+/**
+ * Sparse path: for each row of `a`, list its nonzeros (about 150 of 784 for an MNIST image)
+ * and add up only those rows of `b`, four at a time.
  */
 function matmulSparseA(
   a: Float32Array,
@@ -150,46 +199,28 @@ function matmulSparseA(
   n: number,
   bias?: Float32Array,
 ): void {
-  for (let i = 0; i < m; i += 4) {
-    const rows = Math.min(4, m - i);
-    for (let r = 0; r < rows; r++) {
-      if (bias) out.set(bias, (i + r) * n);
-      else out.fill(0, (i + r) * n, (i + r + 1) * n);
-    }
-    const o0 = i * n;
-    const o1 = o0 + n;
-    const o2 = o1 + n;
-    const o3 = o2 + n;
+  const [index, value] = nonzeroBuffers(k);
+  for (let i = 0; i < m; i++) {
+    let count = 0;
+    const ai = i * k;
     for (let p = 0; p < k; p++) {
-      const a0 = a[i * k + p] as number;
-      const a1 = rows > 1 ? (a[(i + 1) * k + p] as number) : 0;
-      const a2 = rows > 2 ? (a[(i + 2) * k + p] as number) : 0;
-      const a3 = rows > 3 ? (a[(i + 3) * k + p] as number) : 0;
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const bp = p * n;
-      if (rows === 4) {
-        for (let j = 0; j < n; j++) {
-          const bv = b[bp + j] as number;
-          out[o0 + j] += a0 * bv;
-          out[o1 + j] += a1 * bv;
-          out[o2 + j] += a2 * bv;
-          out[o3 + j] += a3 * bv;
-        }
-      } else {
-        const as = [a0, a1, a2];
-        for (let r = 0; r < rows; r++) {
-          const av = as[r] as number;
-          const o = o0 + r * n;
-          for (let j = 0; j < n; j++) out[o + j] += av * (b[bp + j] as number);
-        }
+      const v = a[ai + p] as number;
+      if (v !== 0) {
+        index[count] = p * n;
+        value[count++] = v;
       }
     }
+    const o = i * n;
+    if (bias) out.set(bias, o);
+    else out.fill(0, o, o + n);
+    accumulateRows(b, index, value, count, out, o, n);
   }
 }
 
 /**
  * out[k×n] = aᵀ · g, with a [m×k] and g [m×n]: the weight gradient xᵀ·dZ.
- * Four samples at a time, so each row of `out` is read and written once per four samples.
+ * Row p of out is Σ_i a[i,p] · g[i,:] over the samples whose a[i,p] is not 0 — a column of
+ * `a`, gathered once, then the same four-at-a-time accumulation as the forward pass.
  */
 export function matmulTransAInto(
   a: Float32Array,
@@ -199,37 +230,19 @@ export function matmulTransAInto(
   k: number,
   n: number,
 ): void {
-  out.fill(0, 0, k * n);
-  for (let i = 0; i < m; i += 4) {
-    const rows = Math.min(4, m - i);
-    const g0 = i * n;
-    const g1 = g0 + n;
-    const g2 = g1 + n;
-    const g3 = g2 + n;
-    for (let p = 0; p < k; p++) {
-      const a0 = a[i * k + p] as number;
-      const a1 = rows > 1 ? (a[(i + 1) * k + p] as number) : 0;
-      const a2 = rows > 2 ? (a[(i + 2) * k + p] as number) : 0;
-      const a3 = rows > 3 ? (a[(i + 3) * k + p] as number) : 0;
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const op = p * n;
-      if (rows === 4) {
-        for (let j = 0; j < n; j++) {
-          out[op + j] +=
-            a0 * (g[g0 + j] as number) +
-            a1 * (g[g1 + j] as number) +
-            a2 * (g[g2 + j] as number) +
-            a3 * (g[g3 + j] as number);
-        }
-      } else {
-        const as = [a0, a1, a2];
-        for (let r = 0; r < rows; r++) {
-          const av = as[r] as number;
-          const gr = g0 + r * n;
-          for (let j = 0; j < n; j++) out[op + j] += av * (g[gr + j] as number);
-        }
+  const [index, value] = nonzeroBuffers(m);
+  for (let p = 0; p < k; p++) {
+    let count = 0;
+    for (let i = 0; i < m; i++) {
+      const v = a[i * k + p] as number;
+      if (v !== 0) {
+        index[count] = i * n;
+        value[count++] = v;
       }
     }
+    const o = p * n;
+    out.fill(0, o, o + n);
+    accumulateRows(g, index, value, count, out, o, n);
   }
 }
 
