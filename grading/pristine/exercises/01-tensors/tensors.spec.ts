@@ -164,7 +164,10 @@ describe('step 4: row-major storage', () => {
   it('toNDArray stores the rank-3 example row-major with shape [3,3,5]', () => {
     const x = toNDArray(rank3);
     expect(x).toHaveShape([3, 3, 5]);
-    expect(Array.from(x.data.slice(0, 7))).toEqual([5, 78, 2, 34, 0, 6, 79]);
+    // The flat data reads the numbers in the order they are written: row 0 of matrix 0, then row 1, …
+    expect(new NDArray(x.data.slice(0, 7), [7])).toBeAllClose([5, 78, 2, 34, 0, 6, 79], {
+      label: 'the first 7 numbers of toNDArray(rank3).data',
+    });
     expect(x.get(2, 1, 3)).toBe(35);
   });
 
