@@ -241,8 +241,10 @@ async function runTfjs(o: Options, data: Data, stop: () => boolean): Promise<Run
   });
   const evalOn = (set: Data['test']) => {
     const x = tf.tensor2d(set.x, [set.count, PIXELS]);
-    const probs = model.predict(x) as import('@tensorflow/tfjs').Tensor;
-    const predictions = Uint8Array.from(probs.argMax(-1).dataSync());
+    // NOTE: predict's default batch of 32 makes 1,875 calls for the training set; 1,000 is far faster.
+    const probs = model.predict(x, { batchSize: 1000 }) as import('@tensorflow/tfjs').Tensor;
+    const classes = probs.argMax(-1);
+    const predictions = Uint8Array.from(classes.dataSync());
     const p = probs.dataSync();
     let loss = 0;
     let correct = 0;
@@ -251,7 +253,7 @@ async function runTfjs(o: Options, data: Data, stop: () => boolean): Promise<Run
       loss -= Math.log(Math.min(Math.max(p[i * CLASSES + y] as number, 1e-7), 1 - 1e-7));
       if (predictions[i] === y) correct++;
     }
-    tf.dispose([x, probs]);
+    tf.dispose([x, probs, classes]);
     return { loss: loss / set.count, accuracy: correct / set.count, predictions };
   };
   const test = evalOn(data.test);
