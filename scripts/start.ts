@@ -13,27 +13,16 @@
  * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
  */
 import { createInterface } from 'node:readline';
-import { type Exercise, findExercise, listExercises, ROOT } from '../lib/exercises.ts';
-import { helpText, parseArgs } from './lib/args.ts';
-import { detectLang, messages } from './lib/messages.ts';
+import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
+import { startCli } from './lib/cli.ts';
 import { SpecSession } from './lib/session.ts';
 import { colorEnabled, makeStyle } from './lib/term.ts';
 import { Runner } from './runner/runner.ts';
 
-const args = parseArgs(process.argv.slice(2), { flags: ['poll', 'watch', 'once', 'help', 'h'], values: ['lang'] });
-const lang = args.values.has('lang') ? detectLang({ KATA_LANG: args.values.get('lang') }) : detectLang();
-const m = messages(lang);
-
-if (args.flags.has('help') || args.flags.has('h')) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
-if (args.unknown.length > 0) {
-  console.error(m.unknownOption(args.unknown.join(' ')));
-  process.exit(2);
-}
-
-const exercises = listExercises();
+const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
+  flags: ['poll', 'watch', 'once'],
+  values: ['lang'],
+});
 let target: Exercise | undefined;
 try {
   target = args.positional[0] ? findExercise(args.positional[0]) : undefined;

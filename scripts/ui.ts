@@ -11,19 +11,9 @@
 import path from 'node:path';
 import { startVitest } from 'vitest/node';
 import { findExercise, ROOT } from '../lib/exercises.ts';
-import { helpText, parseArgs } from './lib/args.ts';
-import { detectLang, messages } from './lib/messages.ts';
+import { startCli } from './lib/cli.ts';
 
-const args = parseArgs(process.argv.slice(2), { flags: ['no-open', 'open', 'help', 'h'], values: ['port'] });
-const m = messages(detectLang());
-if (args.flags.has('help') || args.flags.has('h')) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
-if (args.unknown.length > 0) {
-  console.error(m.unknownOption(args.unknown.join(' ')));
-  process.exit(2);
-}
+const { args } = startCli(import.meta.url, process.argv.slice(2), { flags: ['no-open', 'open'], values: ['port'] });
 const port = args.values.get('port') ?? '51204';
 if (!/^\d+$/.test(port)) {
   console.error(`npm run ui: --port needs a number, got ${JSON.stringify(port)}`);

@@ -1,4 +1,4 @@
-/** What the learner's commands (list, hint, reset, solution) share: language, style, the exercise asked for. */
+/** What the learner's commands (start, ui, list, hint, reset, solution) share: language, style, the exercise asked for. */
 import { statSync } from 'node:fs';
 import { type Exercise, findExercise, listExercises } from '../../lib/exercises.ts';
 import { helpText, type ParsedArgs, parseArgs } from './args.ts';
@@ -22,7 +22,8 @@ export function startCli(
   known: { flags?: string[]; values?: string[] } = {},
 ): Cli {
   const args = parseArgs(argv, { flags: [...(known.flags ?? []), 'help', 'h'], values: known.values ?? [] });
-  const lang = detectLang();
+  // `--lang ko` (where a command accepts it) wins over KATA_LANG and the locale.
+  const lang = args.values.has('lang') ? detectLang({ KATA_LANG: args.values.get('lang') }) : detectLang();
   const m = messages(lang);
   if (args.flags.has('help') || args.flags.has('h')) {
     console.log(helpText(scriptUrl));
