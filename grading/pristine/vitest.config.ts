@@ -4,6 +4,8 @@
  *   solutions  the same spec files, with every import of exercises/NN-slug/x.ts sent to
  *              solutions/NN-slug/x.ts, so the reference solutions must pass them
  *   repo       the repository's own tests: lib/, scripts/, solutions vs TensorFlow.js, integrity
+ * The specs run in worker threads (≈0.2 s less per run than a process each); the repo's own
+ * tests keep vitest's default, a process per file, which they were written for.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -50,12 +52,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'exercises', include: ['exercises/**/*.spec.ts'] },
+        test: { name: 'exercises', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
       },
       {
         extends: true,
         plugins: [useSolutions()],
-        test: { name: 'solutions', include: ['exercises/**/*.spec.ts'] },
+        test: { name: 'solutions', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
       },
       {
         extends: true,

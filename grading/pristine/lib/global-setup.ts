@@ -1,19 +1,26 @@
 /** Runs once per vitest run, in the main process: says which TensorFlow.js backend is the oracle. */
 import type { TestProject } from 'vitest/node';
-import { loadOracle, requestedBackend } from './oracle.ts';
+import { describeBackend, loadOracle, plannedBackend, requestedBackend } from './oracle.ts';
+import { runSeed } from './rng.ts';
+import { baseRuns } from './runs.ts';
 
 // vitest loads this module once per project; the flag lives on the process so the line prints once.
 const PRINTED = Symbol.for('gradient-katas.oracle-printed');
 
 export default async function setup(project: TestProject): Promise<void> {
-  requestedBackend(); // a bad KATA_TF_BACKEND fails here, once, before any spec runs
-  const oracle = await loadOracle();
+  // A bad KATA_SEED or KATA_RUNS fails once, here, not in every spec file.
+  runSeed();
+  baseRuns();
+  // A bad or unusable KATA_TF_BACKEND fails here, once, before any spec runs. Otherwise the
+  // backend is planned from the installed packages, not loaded: loading TensorFlow.js here
+  // as well as in every worker cost ≈0.4 s per run.
+  const backend = requestedBackend() ? (await loadOracle()).backend : plannedBackend();
   const g = globalThis as { [PRINTED]?: boolean };
   if (!g[PRINTED] && process.env.KATA_QUIET !== '1') {
     g[PRINTED] = true;
-    console.log(`oracle: ${oracle.description}`);
+    console.log(`oracle: ${describeBackend(backend)}`);
   }
-  project.provide('oracleBackend', oracle.backend);
+  project.provide('oracleBackend', backend);
 }
 
 declare module 'vitest' {

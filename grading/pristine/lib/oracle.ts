@@ -39,8 +39,9 @@ export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendN
   );
 }
 
+const NODE_OPTIONAL = ' (it is optional: its install script downloads libtensorflow, which needs the network)';
 const why: Record<BackendName, string> = {
-  node: '@tensorflow/tfjs-node is not installed (it is optional: its install script downloads libtensorflow, which needs the network)',
+  node: '@tensorflow/tfjs-node failed to load',
   wasm: '@tensorflow/tfjs-backend-wasm failed to initialise',
   cpu: "@tensorflow/tfjs' CPU backend failed to initialise",
 };
@@ -67,21 +68,59 @@ async function tryBackend(name: BackendName): Promise<Tf> {
   return tf;
 }
 
+const PACKAGE: Record<BackendName, string> = {
+  node: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+function installed(name: BackendName): boolean {
+  try {
+    nodeRequire.resolve(PACKAGE[name]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The backend loadOracle() will use, decided without loading TensorFlow.js (≈0.3 s): the
+ * requested one, else the first whose package is installed. vitest's global setup prints
+ * it once; a worker whose backend then fails to start falls back and says so.
+ */
+export function plannedBackend(env: NodeJS.ProcessEnv = process.env): BackendName {
+  return requestedBackend(env) ?? BACKENDS.find(installed) ?? 'cpu';
+}
+
+/** "TensorFlow.js 4.22.0 on the wasm backend" */
+export function describeBackend(backend: BackendName): string {
+  const version = (nodeRequire('@tensorflow/tfjs/package.json') as { version: string }).version;
+  return `TensorFlow.js ${version} on the ${backend} backend`;
+}
+
 let loading: Promise<Oracle> | null = null;
 
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
 export function loadOracle(): Promise<Oracle> {
   loading ??= (async () => {
     const forced = requestedBackend();
-    const order = forced ? [forced] : BACKENDS;
+    const order = forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
     const failures: string[] = [];
     for (const name of order) {
       try {
         const tf = await silenceTfBanner(() => tryBackend(name));
         tf.enableProdMode();
-        return { tf, backend: name, description: `TensorFlow.js ${tf.version.tfjs} on the ${name} backend` };
+        if (failures.length > 0) {
+          // NOTE: an installed backend that fails to start is worth a line: the oracle is slower.
+          console.warn(`oracle: using the ${name} backend, because
+  ${failures.join('\n  ')}`);
+        }
+        return { tf, backend: name, description: describeBackend(name) };
       } catch (e) {
-        failures.push(`${name}: ${why[name]} (${(e as Error).message.split('\n')[0]})`);
+        const reason = installed(name)
+          ? why[name]
+          : `${PACKAGE[name]} is not installed${name === 'node' ? NODE_OPTIONAL : ''}`;
+        failures.push(`${name}: ${reason} (${(e as Error).message.split('\n')[0]})`);
       }
     }
     const reason = forced

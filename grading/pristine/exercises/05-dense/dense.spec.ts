@@ -10,6 +10,7 @@ import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
 import { createRng, runSeed } from '../../lib/rng.ts';
+import { runs } from '../../lib/runs.ts';
 import { EXACT, FLOAT32_UNIT_ROUNDOFF, float32Tolerance, type Tolerance } from '../../lib/tolerance.ts';
 import {
   type ActivationName,
@@ -694,7 +695,7 @@ describe('step 5: the Dense layer', () => {
       }),
       // NOTE: 25 cases, not 100: each builds a tf.layers.dense (~1.5 ms, ten times a tf op), and
       // step 3 already checked the arithmetic on 100 cases; these check Keras' layout and names.
-      { numRuns: 25 },
+      runs(25),
     );
   });
 });
@@ -829,7 +830,7 @@ describe('step 6: a Sequential model', () => {
         });
       }),
       // NOTE: 25 cases, not 100: each builds a tf.sequential model (~2.5 ms, twenty times a tf op).
-      { numRuns: 25 },
+      runs(25),
     );
   });
 });

@@ -12,6 +12,7 @@ import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { add, logSoftmax, map, matmul, mul, relu, softmax, sum, transpose } from '../../lib/ops/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
+import { runs } from '../../lib/runs.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
   binaryCrossentropy,
@@ -748,7 +749,7 @@ describe('step 5: the Dense backward pass, in batch form', () => {
       }),
       // 50 cases, not 100: each one tapes two layers in TensorFlow.js (the costliest case in this
       // file), and the one-layer property above already runs 100 cases of the same functions.
-      { numRuns: 50 },
+      runs(50),
     );
   });
 });

@@ -10,6 +10,7 @@ import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
+import { runs } from '../../lib/runs.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
   type Batch,
@@ -208,7 +209,7 @@ describe('step 1: epochs and iterations', () => {
       }),
       // 25 cases, not 100: each builds and runs a tf.data pipeline (about 10 ms), and the rule is
       // one line that the fixed examples above pin down already
-      { numRuns: 25 },
+      runs(25),
     );
   });
 });
@@ -508,7 +509,7 @@ describe('step 3: the gradient of the mean squared error', () => {
       }),
       // 50 cases, not 100: each one makes variables, tapes the gradients and runs an optimizer in
       // TensorFlow.js (the costliest property here); the fixed examples above pin the formulas.
-      { numRuns: 50 },
+      runs(50),
     );
   });
 });

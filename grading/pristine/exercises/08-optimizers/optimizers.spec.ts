@@ -13,6 +13,7 @@ import { compareArrays } from '../../lib/compare.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
+import { runs } from '../../lib/runs.ts';
 import { DEFAULT_TOLERANCE, float32Tolerance, type Tolerance } from '../../lib/tolerance.ts';
 import { adagrad, adam, momentum, type Optimizer, rmsprop, sgd, tfjsMomentum } from './optimizers.ts';
 
@@ -185,7 +186,7 @@ function compareWithTf(pair: Pair, problem: Problem): void {
  * step, each ~30 µs however small the tensor): 10 to 20 ms. 100 cases for each of the 12
  * configurations below would take 20 s, so each runs 5; another KATA_SEED picks others.
  */
-const TF_RUNS = { numRuns: 5 };
+const TF_RUNS = runs(5);
 
 /**
  * tf.train.momentum(lr, μ, useNesterov). NOTE: TF.js 4.22's MomentumOptimizer.dispose() forgets
@@ -429,7 +430,7 @@ describe('step 4: TensorFlow.js’ momentum', () => {
         }
       }),
       // Pure JavaScript, but 20 steps of two optimizers per case: 50 cases keep it under 0.1 s.
-      { numRuns: 50 },
+      runs(50),
     );
   });
 

@@ -13,6 +13,7 @@ import { numericalGradient, relativeError } from '../../lib/gradcheck.ts';
 import { isNDArray, NDArray, type Nested } from '../../lib/ndarray.ts';
 import * as ops from '../../lib/ops/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
+import { runs } from '../../lib/runs.ts';
 import { sizeOf } from '../../lib/shape.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
@@ -60,7 +61,7 @@ const tfTolerance = (expected: NDArray, terms = 4, scale = maxAbs(expected)) => 
  * would take over 2 s on their own. The properties that ask TensorFlow.js run 25 cases each;
  * another KATA_SEED picks other cases. (Checked: 100 cases each pass for KATA_SEED 1 to 22.)
  */
-const TF_RUNS = { numRuns: 25 };
+const TF_RUNS = runs(25);
 
 /** expect() on the gradient backward(y) left on `v`; failures start with `name.grad:`. */
 const expectGrad = (v: Variable, name: string) => expect(gradOf(v, name), `${name}.grad`);

@@ -16,6 +16,7 @@ import { NDArray } from '../../lib/ndarray.ts';
 import { argmax } from '../../lib/ops/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng, runSeed } from '../../lib/rng.ts';
+import { runs } from '../../lib/runs.ts';
 import { FLOAT32_UNIT_ROUNDOFF, float32Tolerance } from '../../lib/tolerance.ts';
 import {
   type ActivationName,
@@ -719,7 +720,7 @@ describe('step 6: the loss and its gradients — the backward pass of exercise 0
         });
       }),
       // 50 cases, not 100: each one tapes a whole network in TensorFlow.js.
-      { numRuns: 50 },
+      runs(50),
     );
   });
 

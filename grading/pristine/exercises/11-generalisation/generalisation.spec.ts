@@ -16,6 +16,7 @@ import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { type Dataset, evaluate, fit, MLP, makeOptimizer, SGD } from '../../lib/nn/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
 import { createRng, runSeed } from '../../lib/rng.ts';
+import { runs } from '../../lib/runs.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
   DEFAULT_THRESHOLDS,
@@ -147,7 +148,7 @@ describe('step 2: normalised inputs', () => {
         const expected = fromTensor(oracle.tf.tidy(() => oracle.tf.div(oracle.tf.tensor1d(pixels, 'float32'), 255)));
         expect(Array.from(mine)).toBeAllClose(expected, { ...float32Tolerance(1), label: 'normalise vs tf.div' });
       }),
-      { numRuns: 50 },
+      runs(50),
     );
   });
 
@@ -427,7 +428,7 @@ describe('step 4: dropout', () => {
         expect(mine).toHaveShape(x.shape);
         expect(mine).toBeAllClose(inTraining, { ...float32Tolerance(2, 4 / (1 - rate)), label: 'training, same mask' });
       }),
-      { numRuns: 20 },
+      runs(20),
     );
   });
 
@@ -486,7 +487,7 @@ describe('step 5: the L2 penalty and its gradient', () => {
         expect(mine).toHaveShape(w.shape);
         expect(mine).toBeAllClose(grad, { ...float32Tolerance(2, 2 * l2 * 3), label: 'l2Gradient vs tf.grad' });
       }),
-      { numRuns: 50 },
+      runs(50),
     );
     // tf.regularizers.l2() with no argument uses 0.01, as Keras
     const w = NDArray.randomNormal([3, 3], 0, 1, { seed: runSeed(), dtype: 'float32' });
