@@ -24,6 +24,9 @@ const en = {
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
   rerunAfterSave: (seconds: string) => `result ${seconds} s after the save`,
+  quickCheck: (cases: number) => `quick check: ${cases} cases per property`,
+  verifying: (passed: number, quick: number | undefined, full: number) =>
+    `All ${passed} specs pass a quick check${quick ? ` (${quick} cases per property)` : ''}. Checking again with ${full} cases…`,
   nextImplement: (fn: string, step: number, other?: string) =>
     `Next: implement ${fn} (step ${step} in README.md${other ? ` of ${other}` : ''})`,
   nextRaw: (text: string) => `Next: ${text}`,
@@ -104,6 +107,9 @@ const ko: Messages = {
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,
   rerunAfterSave: (seconds) => `저장 후 ${seconds}초 만에 결과`,
+  quickCheck: (cases) => `빠른 확인: 속성마다 사례 ${cases}개`,
+  verifying: (passed, quick, full) =>
+    `스펙 ${passed}개가 빠른 확인${quick ? `(속성마다 사례 ${quick}개)` : ''}을 모두 통과했습니다. 사례 ${full}개로 다시 확인하는 중…`,
   nextImplement: (fn, step, other) => `다음: ${fn} 구현하기 (${other ? `${other}의 ` : ''}README.ko.md ${step}단계)`,
   nextRaw: (text) => `다음: ${text}`,
   readmeStep: (step, text) => `README.ko.md ${step}단계: ${text}`,

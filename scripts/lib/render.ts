@@ -141,6 +141,7 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
   const timing = [
     model.ranMs !== undefined ? m.ranIn(seconds(model.ranMs)) : '',
     model.afterSaveMs !== undefined ? m.rerunAfterSave(seconds(model.afterSaveMs)) : '',
+    r.quick && r.casesPerProperty !== undefined ? m.quickCheck(r.casesPerProperty) : '',
   ].filter(Boolean);
   const counts = r.total === 0 && r.loadErrors.length > 0 ? m.notRun : m.specsPassing(r.passed, r.total);
   const passing = isPassing(r);

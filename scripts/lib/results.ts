@@ -92,6 +92,10 @@ export interface ExerciseResult {
   logs?: string[];
   /** errors outside any spec (an unhandled rejection, a failing setup): they fail the run */
   runErrors?: FailureInfo[];
+  /** cases each property test ran, when known */
+  casesPerProperty?: number;
+  /** a quick check (fewer cases than a full run): a pass still has to be checked in full */
+  quick?: boolean;
 }
 
 export function isPassing(r: ExerciseResult): boolean {

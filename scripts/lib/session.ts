@@ -3,18 +3,31 @@
  * exercises' specs on request and, in watch mode, reruns the focused exercise's spec when a
  * file it imports is saved — no new process per save. Its own reporter turns each run into
  * ExerciseResults (results.ts); Vitest's console output is kept out of the learner's screen.
+ *
+ * Quick checks: a run may ask for fewer cases per property (20, not 100) — vitest's
+ * provide/inject carries the number to lib/setup.ts. A failure found with 20 cases is a real
+ * failure; a pass is only a candidate, which the runner checks again with the full count
+ * before it counts.
  */
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createVitest, type Reporter, type TestModule, type TestSpecification, type Vitest } from 'vitest/node';
+import { createVitest, type Reporter, type TestModule, type Vitest } from 'vitest/node';
 import { type Exercise, ROOT } from '../../lib/exercises.ts';
+import { plannedBackend } from '../../lib/oracle.ts';
+import { baseRuns } from '../../lib/runs.ts';
 import { cachePackageReads } from '../runner/stack-cache.ts';
-import { type WarmPool, warmPoolAvailable, warmThreadsPool } from '../runner/warm-pool.ts';
+import { type Preload, type WarmPool, warmPoolAvailable, warmThreadsPool } from '../runner/warm-pool.ts';
 import { type ErrorLike, type ExerciseResult, failureInfo, summarize, type TestModuleLike } from './results.ts';
 import { stripAnsi } from './term.ts';
 
 export interface SessionOptions {
   root?: string;
+  /** whose code the specs run against: the learner's (default) or the reference solutions (bench, tests) */
+  project?: 'exercises' | 'solutions';
+  /** cases per property of a quick check (default 20); 0 or at least the full count: no quick checks */
+  quickRuns?: number;
+  /** how long after the last file event of a save the rerun starts (default 20 ms) */
+  debounceMs?: number;
   /** rerun the focused exercise's spec when one of its files changes */
   watch?: boolean;
   /** watch by polling (WSL, Docker, network drives): vite's server.watch.usePolling */
@@ -33,10 +46,17 @@ export interface SessionOptions {
   onTestDone?: () => void;
 }
 
+export interface RunOptions {
+  /** a quick check: fewer cases per property (a pass must then be checked again in full) */
+  quick?: boolean;
+}
+
 /** What the runner needs from a session (tests drive the runner with a fake one). */
 export interface SpecRunner {
   /** Runs the specs of these exercises once and returns their results by name. */
-  run(exercises: readonly Exercise[]): Promise<Map<string, ExerciseResult>>;
+  run(exercises: readonly Exercise[], options?: RunOptions): Promise<Map<string, ExerciseResult>>;
+  /** Cases per property of a full run and of a quick check (undefined: no quick checks). */
+  readonly casesPerProperty: { full: number; quick: number | undefined };
   /** The exercise whose files trigger reruns (null: none). */
   focus(exercise: Exercise | null): void;
   /** The TensorFlow.js backend the oracle loaded, once known. */
@@ -45,20 +65,38 @@ export interface SpecRunner {
 }
 
 const MAX_LOG_LINES = 200;
+const QUICK_RUNS = 20;
+/**
+ * Vitest's own watch mode waits 100 ms after a file event; editors write a file in one to
+ * three events within a few ms, so the session waits 20 ms after the last one.
+ */
+const DEBOUNCE_MS = 20;
 
 /**
  * What a spare worker thread loads ahead of a run: TensorFlow.js, which lib/oracle.ts
- * requires for every spec (≈0.3–0.7 s per load, the largest part of a rerun otherwise).
+ * requires for every spec (≈0.3–0.7 s per load, the largest part of a rerun otherwise), with
+ * its backend started, and fast-check, which lib/setup.ts imports (≈30 ms).
  */
-const PRELOAD = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
+function preload(root: string): Preload {
+  const backend = plannedBackend();
+  return {
+    require: ['@tensorflow/tfjs', ...(backend === 'wasm' ? ['@tensorflow/tfjs-backend-wasm'] : [])],
+    requireFrom: path.join(root, 'lib', 'oracle.ts'),
+    import: ['fast-check'],
+    ...(backend === 'node' ? {} : { tfBackend: backend }),
+  };
+}
 
 export class SpecSession implements SpecRunner {
   private focused: Exercise | null = null;
-  private watchRun = false;
   private changedAt: number | undefined;
   private logs: string[] = [];
   private lastModules: readonly TestModule[] = [];
   private lastErrors: readonly ErrorLike[] = [];
+  /** every Vitest run of this session, one after another */
+  private queue: Promise<unknown> = Promise.resolve();
+  private debounce: NodeJS.Timeout | undefined;
+  readonly casesPerProperty: { full: number; quick: number | undefined };
 
   private constructor(
     private readonly vitest: Vitest,
@@ -66,7 +104,11 @@ export class SpecSession implements SpecRunner {
     /** what Vitest itself printed (for diagnosing a run that broke down) */
     readonly vitestOutput: string[],
     private readonly pool: WarmPool | null,
-  ) {}
+  ) {
+    const full = baseRuns();
+    const quick = options.quickRuns ?? QUICK_RUNS;
+    this.casesPerProperty = { full, quick: quick > 0 && quick < full ? quick : undefined };
+  }
 
   static async start(options: SessionOptions = {}): Promise<SpecSession> {
     // The oracle line of lib/global-setup.ts would land in the middle of the runner's screen.
@@ -82,20 +124,19 @@ export class SpecSession implements SpecRunner {
       },
     });
     const reporter: Reporter = {
-      onWatcherRerun: () => session?.beginWatchRun(),
       onUserConsoleLog: (log) => session?.addLog(log.content),
       onTestCaseResult: () => session?.options.onTestDone?.(),
       onTestRunEnd: (modules, errors) => session?.endRun(modules, errors as readonly ErrorLike[]),
     };
     const root = options.root ?? ROOT;
     const warm = (options.warm ?? options.watch) && process.env.KATA_WARM !== '0' && warmPoolAvailable();
-    const pool = warm ? warmThreadsPool(PRELOAD, path.join(root, 'lib', 'oracle.ts')) : null;
+    const pool = warm ? warmThreadsPool(preload(root)) : null;
     const vitest = await createVitest(
       'test',
       {
         root,
         watch: options.watch ?? false,
-        project: ['exercises'],
+        project: [options.project ?? 'exercises'],
         reporters: [reporter],
         passWithNoTests: true,
         // The Node API takes a pool initializer where the CLI takes a name.
@@ -106,35 +147,61 @@ export class SpecSession implements SpecRunner {
     );
     session = new SpecSession(vitest, options, output, pool);
     if (options.watch) {
-      vitest.onFilterWatchedSpecification((spec) => session?.isFocused(spec) ?? false);
-      // The file event, for the save → result latency the runner shows.
-      vitest.vite.watcher.on('change', (file: string) => {
-        const f = path.resolve(file);
-        if (!f.includes(`${path.sep}.kata${path.sep}`)) session?.markChanged();
-      });
+      // The session reruns the focused spec itself (see fileEvent); Vitest's watcher only
+      // keeps the server's file list and module graph up to date.
+      vitest.watcher.unregisterWatcher();
+      const watcher = vitest.vite.watcher;
+      for (const event of ['change', 'add', 'unlink']) {
+        watcher.on(event, (file: string) => session?.fileEvent(path.resolve(file)));
+      }
     }
     return session;
+  }
+
+  /**
+   * A file was saved, created or deleted: if the focused exercise's spec could depend on it
+   * (the exercise's folder, or any module the specs have loaded), rerun the spec shortly.
+   */
+  private fileEvent(file: string): void {
+    if (file.includes(`${path.sep}.kata${path.sep}`)) return;
+    const id = file.split(path.sep).join('/');
+    this.vitest.invalidateFile(id);
+    const ex = this.focused;
+    if (!ex || !(file.startsWith(path.dirname(ex.spec) + path.sep) || this.isLoaded(id))) return;
+    // The last event of a save counts: each one restarts the wait.
+    this.changedAt = performance.now();
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.watchRun(ex), this.options.debounceMs ?? DEBOUNCE_MS);
+  }
+
+  private isLoaded(id: string): boolean {
+    return this.vitest.projects.some((project) =>
+      Object.values(project.vite.environments).some((env) => (env.moduleGraph.getModulesByFile(id)?.size ?? 0) > 0),
+    );
+  }
+
+  private watchRun(ex: Exercise): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.focused !== ex) return;
+      const changedAt = this.changedAt;
+      this.changedAt = undefined;
+      this.options.onRerunStart?.(ex);
+      const result = (await this.runNow([ex], { quick: true })).get(ex.name);
+      if (!result || this.focused !== ex) return;
+      this.options.onRerunResult?.(result, changedAt === undefined ? undefined : performance.now() - changedAt);
+    });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
   }
 
   /** Whether Vitest really watches by polling (for tests of --poll). */
   get usesPolling(): boolean {
     const watch = this.vitest.vite.config.server.watch;
     return Boolean(watch?.usePolling);
-  }
-
-  private isFocused(spec: TestSpecification): boolean {
-    return this.focused !== null && path.resolve(spec.moduleId) === path.resolve(this.focused.spec);
-  }
-
-  private markChanged(): void {
-    // The last event of a save counts: Vitest's debounce restarts with each one.
-    this.changedAt = performance.now();
-  }
-
-  private beginWatchRun(): void {
-    this.watchRun = true;
-    this.logs = [];
-    if (this.focused) this.options.onRerunStart?.(this.focused);
   }
 
   private addLog(content: string): void {
@@ -144,17 +211,6 @@ export class SpecSession implements SpecRunner {
   private endRun(modules: readonly TestModule[], errors: readonly ErrorLike[]): void {
     this.lastModules = modules;
     this.lastErrors = errors;
-    if (!this.watchRun) return;
-    this.watchRun = false;
-    const latency = this.changedAt === undefined ? undefined : performance.now() - this.changedAt;
-    this.changedAt = undefined;
-    const ex = this.focused;
-    if (!ex) return;
-    const module = modules.find((m) => path.resolve(m.moduleId) === path.resolve(ex.spec));
-    if (!module) return; // a change that did not concern the focused exercise
-    const result = this.complete(ex, summarize(ex, module as unknown as TestModuleLike));
-    result.logs = this.logs;
-    this.options.onRerunResult?.(result, latency);
   }
 
   /** Adds the run's errors outside the specs, and says why a spec file has no results. */
@@ -172,9 +228,15 @@ export class SpecSession implements SpecRunner {
     this.focused = exercise;
   }
 
-  async run(exercises: readonly Exercise[]): Promise<Map<string, ExerciseResult>> {
+  run(exercises: readonly Exercise[], options: RunOptions = {}): Promise<Map<string, ExerciseResult>> {
+    return this.enqueue(() => this.runNow(exercises, options));
+  }
+
+  private async runNow(exercises: readonly Exercise[], options: RunOptions): Promise<Map<string, ExerciseResult>> {
     await this.vitest.waitForTestRunEnd();
-    this.watchRun = false;
+    const quick = options.quick ? this.casesPerProperty.quick : undefined;
+    // undefined: lib/setup.ts takes KATA_RUNS or 100
+    this.vitest.provide('kataRuns', quick);
     this.logs = [];
     this.lastModules = [];
     this.lastErrors = [];
@@ -195,6 +257,8 @@ export class SpecSession implements SpecRunner {
       const module = this.lastModules.find((m) => path.resolve(m.moduleId) === path.resolve(ex.spec));
       const result = this.complete(ex, summarize(ex, module as unknown as TestModuleLike | undefined), failure);
       if (exercises.length === 1) result.logs = this.logs;
+      result.casesPerProperty = quick ?? this.casesPerProperty.full;
+      if (quick !== undefined) result.quick = true;
       results.set(ex.name, result);
     }
     // Failing specs are the normal state of a kata, not an error of the command.
@@ -211,6 +275,7 @@ export class SpecSession implements SpecRunner {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.debounce);
     await this.vitest.close();
     await this.pool?.dispose();
   }

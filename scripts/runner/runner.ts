@@ -3,6 +3,10 @@
  * shows where the learner is, and reacts to saves (through the SpecRunner's watch mode) and
  * keys. It owns no I/O of its own: the terminal, the session and the clock are passed in, so
  * tests drive it with a fake session.
+ *
+ * Runs of the focused exercise are quick checks (fewer cases per property) while it fails:
+ * the learner sees a failure sooner. When a quick check passes, the runner runs the specs
+ * again with every case before it records a pass.
  */
 import type { Exercise } from '../../lib/exercises.ts';
 import { hintsFile, loadHints, titleFor } from '../lib/docs.ts';
@@ -132,7 +136,7 @@ export class Runner {
     if (!result) {
       this.draw({ running: this.o.m.running(ex.name) });
       const t0 = performance.now();
-      result = (await this.specs.run([ex])).get(ex.name);
+      result = (await this.specs.run([ex], { quick: true })).get(ex.name);
       this.ranMs = performance.now() - t0;
     }
     if (result) await this.handle(result);
@@ -142,6 +146,20 @@ export class Runner {
   private async handle(result: ExerciseResult): Promise<void> {
     const ex = this.current;
     if (!ex || result.name !== ex.name) return;
+    if (result.quick && isPassing(result)) {
+      // A pass of a quick check is a candidate: check it with every case before it counts.
+      this.result = result;
+      this.draw({
+        running: this.o.m.verifying(result.passed, result.casesPerProperty, this.specs.casesPerProperty.full),
+      });
+      const t0 = performance.now();
+      const full = (await this.specs.run([ex])).get(ex.name);
+      const took = performance.now() - t0;
+      this.ranMs = took;
+      if (this.afterSaveMs !== undefined) this.afterSaveMs += took;
+      if (full && this.current === ex) await this.handle(full);
+      return;
+    }
     this.result = result;
     let firstPass = false;
     this.state = updateState(this.o.root, (s) => {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Exercise, listExercises } from '../../lib/exercises.ts';
 import { catalogues } from '../../scripts/lib/messages.ts';
 import type { ExerciseResult } from '../../scripts/lib/results.ts';
-import type { SpecRunner } from '../../scripts/lib/session.ts';
+import type { RunOptions, SpecRunner } from '../../scripts/lib/session.ts';
 import { loadState, statePath } from '../../scripts/lib/state.ts';
 import { makeStyle } from '../../scripts/lib/term.ts';
 import { Runner } from '../../scripts/runner/runner.ts';
@@ -18,17 +18,32 @@ const tmp = tempDir('kata-runner-unit-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let count = 0;
 
-/** Specs pass for the exercises in `solved`; otherwise the first step's TODO fails. */
+/**
+ * Specs pass for the exercises in `solved`; otherwise the first step's TODO fails. Those in
+ * `subtle` pass quick checks but fail full runs (a bug that 20 cases per property miss).
+ */
 class FakeSpecs implements SpecRunner {
   readonly solved = new Set<string>();
+  readonly subtle = new Set<string>();
   readonly runs: string[][] = [];
+  readonly quickRuns: string[][] = [];
+  readonly casesPerProperty = { full: 100, quick: 20 as number | undefined };
   focused: string | null = null;
-  async run(exercises: readonly Exercise[]): Promise<Map<string, ExerciseResult>> {
+  async run(exercises: readonly Exercise[], options: RunOptions = {}): Promise<Map<string, ExerciseResult>> {
+    const quick = options.quick && this.casesPerProperty.quick !== undefined;
     this.runs.push(exercises.map((e) => e.name));
-    return new Map(exercises.map((e) => [e.name, this.result(e)]));
+    if (quick) this.quickRuns.push(exercises.map((e) => e.name));
+    return new Map(
+      exercises.map((e) => [
+        e.name,
+        quick
+          ? { ...this.result(e, true), quick: true, casesPerProperty: this.casesPerProperty.quick }
+          : this.result(e),
+      ]),
+    );
   }
-  result(e: Exercise): ExerciseResult {
-    const ok = this.solved.has(e.name);
+  result(e: Exercise, quick = false): ExerciseResult {
+    const ok = this.solved.has(e.name) && (quick || !this.subtle.has(e.name));
     return {
       name: e.name,
       passed: ok ? 2 : 0,
@@ -194,6 +209,60 @@ describe('passing an exercise', () => {
     await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 100);
     expect(k.state().exercises['01-alpha']?.done).toBe(false);
     expect(k.runner.screen()).toContain('result 0.10 s after the save');
+  });
+});
+
+describe('quick checks', () => {
+  const quickResult = (k: ReturnType<typeof setup>, name: string) =>
+    (
+      k.specs.run([k.exercises.find((e) => e.name === name) as Exercise], { quick: true }) as Promise<
+        Map<string, ExerciseResult>
+      >
+    ).then((m) => m.get(name) as ExerciseResult);
+
+  it('a failing quick check is shown as one and counts as failing, with no full run', async () => {
+    const k = setup();
+    await k.runner.start();
+    expect(k.specs.quickRuns).toEqual([['01-alpha']]);
+    expect(k.specs.runs).toEqual([['01-alpha']]);
+    expect(k.runner.screen()).toContain('quick check: 20 cases per property');
+    await k.runner.rerunResult(await quickResult(k, '01-alpha'), 150);
+    expect(k.specs.runs).toHaveLength(2); // start's, and the quick run made above: no full run
+    expect(k.state().exercises['01-alpha']).toMatchObject({ done: false, passed: 0 });
+  });
+
+  it('a passing quick check is run again in full before the pass is recorded', async () => {
+    const k = setup();
+    await k.runner.start();
+    k.specs.solved.add('01-alpha');
+    const before = k.specs.runs.length;
+    await k.runner.rerunResult(await quickResult(k, '01-alpha'), 150);
+    // the quick run above, then the runner's full run of the same exercise, then 02's first run
+    expect(k.specs.runs.slice(before)).toEqual([['01-alpha'], ['01-alpha'], ['02-beta']]);
+    expect(k.specs.quickRuns.at(-2)).toEqual(['01-alpha']);
+    expect(k.state().exercises['01-alpha']?.done).toBe(true);
+    expect(k.runner.screen()).toContain('✓ 01 · Alpha: adding things passes all 2 specs.');
+  });
+
+  it('a pass of the quick check that the full run refutes is not recorded; the full failure is shown', async () => {
+    const k = setup({ target: '01-alpha' });
+    await k.runner.start();
+    k.specs.solved.add('01-alpha');
+    k.specs.subtle.add('01-alpha');
+    await k.runner.rerunResult(await quickResult(k, '01-alpha'), 150);
+    expect(k.state().exercises['01-alpha']?.done).toBe(false);
+    const screen = k.runner.screen();
+    expect(screen).toContain('✗ 0 of 2 specs pass');
+    expect(screen).not.toContain('quick check:');
+    expect(screen).toMatch(/result 0\.\d\d s after the save/);
+  });
+
+  it('with quick checks off (KATA_RUNS at or below the quick count), runs are full from the start', async () => {
+    const k = setup();
+    k.specs.casesPerProperty.quick = undefined;
+    await k.runner.start();
+    expect(k.specs.quickRuns).toEqual([]);
+    expect(k.runner.screen()).not.toContain('quick check');
   });
 });
 

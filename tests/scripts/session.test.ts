@@ -1,0 +1,99 @@
+/**
+ * The runner's spec session for real (a Vitest instance, worker threads) on a runnable fake
+ * kata, driven by a small script in a child process: quick checks reach fast-check in the
+ * worker, KATA_RUNS sets the full count, and a save reruns the focused exercise — a save of
+ * a file it does not use does not.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRunnableKata } from './fake-kata.ts';
+
+const root = makeRunnableKata();
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// A spec that says how many cases its properties ran (through console.log: result.logs).
+writeFileSync(
+  path.join(root, 'exercises', '01-alpha', 'alpha.spec.ts'),
+  `import fc from 'fast-check';
+import { it } from 'vitest';
+import { runs } from '../../lib/runs.ts';
+import { add } from './alpha.ts';
+
+it('counts the cases of a property', () => {
+  let cases = 0;
+  let scaled = 0;
+  fc.assert(fc.property(fc.integer(), () => { cases++; }));
+  fc.assert(fc.property(fc.integer(), () => { scaled++; }), runs(50));
+  console.log(\`cases \${cases} scaled \${scaled}\`);
+  add(1, 2);
+});
+`,
+);
+
+writeFileSync(
+  path.join(root, 'probe.ts'),
+  `import { utimesSync } from 'node:fs';
+import path from 'node:path';
+import { findExercise } from './lib/exercises.ts';
+import type { ExerciseResult } from './scripts/lib/results.ts';
+import { SpecSession } from './scripts/lib/session.ts';
+
+const root = process.cwd();
+const ex = findExercise('01', root);
+const say = (what: string, r: ExerciseResult | undefined, extra: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ what, quick: r?.quick ?? false, cases: r?.casesPerProperty, logs: r?.logs, ...extra }));
+const touch = (file: string) => utimesSync(file, new Date(), new Date());
+let reruns: { r: ExerciseResult; latency: number | undefined }[] = [];
+const session = await SpecSession.start({ root, watch: true, poll: true, onRerunResult: (r, latency) => reruns.push({ r, latency }) });
+console.log(JSON.stringify({ what: 'sizes', ...session.casesPerProperty }));
+say('quick', (await session.run([ex], { quick: true })).get(ex.name));
+say('full', (await session.run([ex])).get(ex.name));
+session.focus(ex);
+const wait = async (ms: number) => new Promise((r) => setTimeout(r, ms));
+await wait(500);
+touch(path.join(root, 'exercises', '02-beta', 'beta.ts'));
+await wait(1500);
+console.log(JSON.stringify({ what: 'unrelated save', reruns: reruns.length }));
+touch(ex.stub);
+for (let i = 0; i < 100 && reruns.length === 0; i++) await wait(100);
+say('save', reruns[0]?.r, { latency: reruns[0]?.latency, reruns: reruns.length });
+await session.close();
+process.exit(0);
+`,
+);
+
+function probe(env: NodeJS.ProcessEnv = {}): Record<string, Record<string, unknown>> {
+  const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', 'probe.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env, KATA_RUNS: env.KATA_RUNS ?? '' },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return Object.fromEntries(lines.map((l) => [l.what as string, l]));
+}
+
+describe('the spec session', () => {
+  it('runs quick checks with 20 cases per property and full runs with 100; saves rerun the focused exercise only', () => {
+    const out = probe();
+    expect(out.sizes).toMatchObject({ full: 100, quick: 20 });
+    expect(out.quick).toMatchObject({ quick: true, cases: 20, logs: ['cases 20 scaled 10'] });
+    expect(out.full).toMatchObject({ quick: false, cases: 100, logs: ['cases 100 scaled 50'] });
+    expect(out['unrelated save']).toMatchObject({ reruns: 0 });
+    expect(out.save).toMatchObject({ quick: true, cases: 20, logs: ['cases 20 scaled 10'], reruns: 1 });
+    expect(out.save?.latency).toBeTypeOf('number');
+  }, 120_000);
+
+  it('KATA_RUNS sets the full count; at or under 20 there are no quick checks', () => {
+    const out = probe({ KATA_RUNS: '10' });
+    expect(out.sizes).toMatchObject({ full: 10 });
+    expect(out.sizes?.quick).toBeUndefined();
+    expect(out.quick).toMatchObject({ quick: false, cases: 10, logs: ['cases 10 scaled 5'] });
+  }, 120_000);
+});
