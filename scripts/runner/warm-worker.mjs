@@ -1,17 +1,33 @@
 // Entry of a spare Vitest worker thread (see warm-pool.ts): loads the heavy packages every
-// spec uses (TensorFlow.js) into this thread's module cache while the learner is typing,
-// then starts Vitest's own worker, which waits for its first message as usual.
+// spec uses (TensorFlow.js, fast-check) into this thread's module caches while the learner
+// is typing, then starts Vitest's own worker, which waits for its first message as usual.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
 
-const { entry, preload, resolveFrom } = workerData;
-const require = createRequire(resolveFrom);
-for (const id of preload) {
+const { entry, preload } = workerData;
+const require = createRequire(preload.requireFrom);
+for (const id of preload.require) {
   try {
     require(id);
   } catch {
     // Not installed (an optional package): the spec's own loader decides what to do.
+  }
+}
+for (const id of preload.import) {
+  try {
+    await import(id);
+  } catch {
+    // As above.
+  }
+}
+if (preload.tfBackend) {
+  try {
+    const tf = require('@tensorflow/tfjs');
+    await tf.setBackend(preload.tfBackend);
+    await tf.ready();
+  } catch {
+    // lib/oracle.ts tries again, and says what failed.
   }
 }
 // NOTE: no message to the parent from here: the thread's messages belong to Vitest's pool.
