@@ -1,6 +1,15 @@
 import { describe, expect, inject, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
-import { BACKENDS, fromTensor, loadOracle, requestedBackend, runOracle, toTensor } from '../../lib/oracle.ts';
+import {
+  BACKENDS,
+  describeBackend,
+  fromTensor,
+  loadOracle,
+  plannedBackend,
+  requestedBackend,
+  runOracle,
+  toTensor,
+} from '../../lib/oracle.ts';
 
 describe('the TensorFlow.js oracle', () => {
   it('loads once, on a known backend, and says which', async () => {
@@ -10,6 +19,14 @@ describe('the TensorFlow.js oracle', () => {
     expect(oracle.description).toMatch(/^TensorFlow\.js 4\.22\.0 on the (node|wasm|cpu) backend$/);
     expect(await loadOracle()).toBe(oracle);
     expect(inject('oracleBackend')).toBe(oracle.backend);
+  });
+
+  it('plans the backend from the installed packages without loading TensorFlow.js, and the plan holds', async () => {
+    const oracle = await loadOracle();
+    // vitest's global setup announces the plan; the worker then really loads that backend
+    if (!requestedBackend()) expect(plannedBackend()).toBe(oracle.backend);
+    expect(plannedBackend({ KATA_TF_BACKEND: 'cpu' })).toBe('cpu');
+    expect(describeBackend('wasm')).toBe('TensorFlow.js 4.22.0 on the wasm backend');
   });
 
   it('KATA_TF_BACKEND picks a backend; anything else is a clear error', () => {
