@@ -101,7 +101,8 @@ export async function trainModel(
 /** model.predict(images), then the most probable class of every row: argmax over axis 1. */
 export function predictClasses(tf: Tf, model: Model, images: NDArray): number[] {
   const classes = tf.tidy(() => {
-    const probabilities = model.predict(toTensor(tf, images)) as Tensor;
+    // Batches of 500, not Keras' 32: the WASM backend copies the whole input for every batch.
+    const probabilities = model.predict(toTensor(tf, images), { batchSize: 500 }) as Tensor;
     return probabilities.argMax(-1);
   });
   try {
