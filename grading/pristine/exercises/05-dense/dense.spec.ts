@@ -48,7 +48,12 @@ function once<T>(make: () => T): () => T {
     return value;
   };
 }
-const maxAbs = (x: NDArray) => Array.from(x.data).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+/** The largest |entry| (NaN if any is NaN). An index loop: it reads kernels of 401,408 entries. */
+function maxAbs(x: NDArray): number {
+  let m = 0;
+  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i] as number));
+  return m;
+}
 const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
 /**
@@ -450,14 +455,16 @@ function stats(x: NDArray) {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let total = 0;
-  for (const v of x.data) {
+  // Index loops, not for…of: several times faster over the 401,408 entries of a kernel.
+  for (let i = 0; i < x.size; i++) {
+    const v = x.data[i] as number;
     min = Math.min(min, v);
     max = Math.max(max, v);
     total += v;
   }
   const mean = total / x.size;
   let squares = 0;
-  for (const v of x.data) squares += (v - mean) ** 2;
+  for (let i = 0; i < x.size; i++) squares += ((x.data[i] as number) - mean) ** 2;
   return { min, max, mean, variance: squares / x.size };
 }
 

@@ -400,26 +400,29 @@ const xs3 = arr([
 ]);
 const ys3 = NDArray.fromFlat([3, 1, 5], [3]);
 
+type TfVariable = ReturnType<Tf['variable']>;
+
 /** The gradients and one SGD step of a linear model in TensorFlow.js, by tf.variableGrads and tf.train.sgd. */
 function tfGradients(x: NDArray, y: NDArray, p: LinearParams, learningRate: number) {
   const { tf } = oracle;
   const [xs, ys] = [toTensor(tf, x), toTensor(tf, y)];
-  const w = tf.variable(toTensor(tf, p.w));
-  const b = tf.variable(tf.scalar(p.b));
+  // tidy frees the tensors the variables are made from; variables outlive it until disposed
+  const [w, b] = tf.tidy(() => [tf.variable(toTensor(tf, p.w)), tf.variable(tf.scalar(p.b))]) as [
+    TfVariable,
+    TfVariable,
+  ];
   const sgd = tf.train.sgd(learningRate);
   const loss = () => tf.mean(tf.square(tf.sub(tf.add(tf.sum(tf.mul(xs, w), 1), b), ys))) as ReturnType<Tf['scalar']>;
   try {
-    const [value, dw, db] = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, [w, b]);
-      return [value, grads[w.name], grads[b.name]] as Tensor[];
-    }) as [Tensor, Tensor, Tensor];
+    const { value, grads } = tf.variableGrads(loss, [w, b]);
     const out = {
       loss: fromTensor(value).data[0] as number,
-      dw: fromTensor(dw),
-      db: fromTensor(db).data[0] as number,
+      dw: fromTensor(grads[w.name] as Tensor),
+      db: fromTensor(grads[b.name] as Tensor).data[0] as number,
     };
-    tf.dispose([value, dw, db]);
-    sgd.minimize(loss, false, [w, b]);
+    // minimize() is variableGrads then applyGradients: one tape for both, not two.
+    sgd.applyGradients(grads);
+    tf.dispose([value, ...Object.values(grads)]);
     return { ...out, after: params(Array.from(fromTensor(w).data), fromTensor(b).data[0] as number) };
   } finally {
     tf.dispose([xs, ys, w, b]);

@@ -36,12 +36,45 @@ export function matmul(aIn: NDArray, bIn: NDArray, options: MatmulOptions = {}):
   const ad = a.data;
   const bd = b.data;
   const row = new Float64Array(n); // accumulate in float64 even for float32 inputs
+  const nzOff = new Int32Array(k);
+  const nzVal = new Float64Array(k);
   for (let i = 0; i < m; i++) {
     row.fill(0);
+    // the nonzeros of a's row: zeros are common in relu activations and MNIST pixels
+    let count = 0;
     for (let p = 0; p < k; p++) {
       const av = ad[i * k + p] as number;
-      if (av === 0) continue; // common in relu activations and MNIST pixels
-      const off = p * n;
+      if (av === 0) continue;
+      nzOff[count] = p * n;
+      nzVal[count++] = av;
+    }
+    let q = 0;
+    // four rows of b per pass: each load and store of row serves four multiply-adds
+    for (; q + 3 < count; q += 4) {
+      const [o0, o1, o2, o3] = [
+        nzOff[q] as number,
+        nzOff[q + 1] as number,
+        nzOff[q + 2] as number,
+        nzOff[q + 3] as number,
+      ];
+      const [v0, v1, v2, v3] = [
+        nzVal[q] as number,
+        nzVal[q + 1] as number,
+        nzVal[q + 2] as number,
+        nzVal[q + 3] as number,
+      ];
+      for (let j = 0; j < n; j++) {
+        row[j] =
+          (row[j] as number) +
+          v0 * (bd[o0 + j] as number) +
+          v1 * (bd[o1 + j] as number) +
+          v2 * (bd[o2 + j] as number) +
+          v3 * (bd[o3 + j] as number);
+      }
+    }
+    for (; q < count; q++) {
+      const off = nzOff[q] as number;
+      const av = nzVal[q] as number;
       for (let j = 0; j < n; j++) row[j] = (row[j] as number) + av * (bd[off + j] as number);
     }
     out.set(row, i * n);
