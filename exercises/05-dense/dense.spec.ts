@@ -56,22 +56,6 @@ function maxAbs(x: NDArray): number {
 }
 const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
-/**
- * fn must throw a `kind` whose message matches `message`. The message is checked first, so an
- * unfinished function shows its TODO error here, and a plain Error says what it should be.
- */
-function expectError(fn: () => unknown, kind: typeof ShapeError | typeof ArgumentError, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${kind.name} matching ${message}, but nothing was thrown`).toBeDefined();
-  expect((error as Error).message).toMatch(message);
-  expect(error, `expected a ${kind.name}, got ${String(error)}`).toBeInstanceOf(kind);
-}
-
 /** Each row of the last axis sums to 1 (up to rounding). */
 function expectRowsSumToOne(p: NDArray, what: string): void {
   const n = p.shape[p.rank - 1] as number;
@@ -297,7 +281,7 @@ describe('step 2: softmax', () => {
   });
 
   it('a scalar has no axis to normalise over: ShapeError', () => {
-    expectError(() => softmax(NDArray.full([], 1)), ShapeError, /softmax.*\[\]/);
+    expect(() => softmax(NDArray.full([], 1))).toThrowKind(ShapeError, /softmax.*\[\]/);
   });
 
   it('agrees with tf.softmax on random logits up to ±10 and ±1000, and does not change its input', () => {
@@ -350,7 +334,7 @@ describe('step 3: the dense forward pass', () => {
     expect(getActivation('relu')(array([-1, 2]))).toBeAllClose([0, 2], { label: "getActivation('relu')" });
     expect(getActivation('softmax')(array([0, 0]))).toBeAllClose([0.5, 0.5], { label: "getActivation('softmax')" });
     expect(getActivation('linear')(array([-1, 2]))).toBeAllClose([-1, 2], { label: "getActivation('linear')" });
-    expectError(() => getActivation('gelu' as ActivationName), ArgumentError, /unknown activation.*gelu/);
+    expect(() => getActivation('gelu' as ActivationName)).toThrowKind(ArgumentError, /unknown activation.*gelu/);
   });
 
   it('the worked example: relu(x·W + b) for x [2,3], W [3,2] and b [2]', () => {
@@ -407,25 +391,21 @@ describe('step 3: the dense forward pass', () => {
   it('shapes that do not fit are a ShapeError naming x, W and b', () => {
     const images = NDArray.zeros([32, 784]);
     // W has 512 input rows, but every sample has 784 features.
-    expectError(
-      () => denseForward(images, NDArray.zeros([512, 10]), NDArray.zeros([10]), 'softmax'),
+    expect(() => denseForward(images, NDArray.zeros([512, 10]), NDArray.zeros([10]), 'softmax')).toThrowKind(
       ShapeError,
       /denseForward: x \[32,784\], W \[512,10\] and b \[10\].*784.*512/,
     );
     // The bias needs one entry per unit (column of W).
-    expectError(
-      () => denseForward(images, NDArray.zeros([784, 10]), NDArray.zeros([512])),
+    expect(() => denseForward(images, NDArray.zeros([784, 10]), NDArray.zeros([512]))).toThrowKind(
       ShapeError,
       /x \[32,784\], W \[784,10\] and b \[512\].*512.*10/,
     );
     // One sample still needs the batch axis: [1, 784], not [784].
-    expectError(
-      () => denseForward(NDArray.zeros([784]), NDArray.zeros([784, 10]), NDArray.zeros([10])),
+    expect(() => denseForward(NDArray.zeros([784]), NDArray.zeros([784, 10]), NDArray.zeros([10]))).toThrowKind(
       ShapeError,
       /x \[784\], W \[784,10\] and b \[10\].*rank/,
     );
-    expectError(
-      () => denseForward(images, NDArray.zeros([784, 10]), NDArray.zeros([1, 10])),
+    expect(() => denseForward(images, NDArray.zeros([784, 10]), NDArray.zeros([1, 10]))).toThrowKind(
       ShapeError,
       /b \[1,10\].*rank/,
     );
@@ -496,7 +476,7 @@ describe('step 4: weight initialisation', () => {
     expect(glorotLimit(512, 10)).toBeAllClose(0.10721125348377948, { label: 'glorotLimit(512, 10)' });
     // fanIn and fanOut count the same: the limit is symmetric
     expect(glorotLimit(10, 512)).toBeAllClose(0.10721125348377948, { label: 'glorotLimit(10, 512)' });
-    expectError(() => glorotLimit(0, 10), ArgumentError, /fanIn.*0/);
+    expect(() => glorotLimit(0, 10)).toThrowKind(ArgumentError, /fanIn.*0/);
   });
 
   it('glorotUniform draws a [784,512] kernel in ±limit, mean ≈ 0 and variance ≈ limit²/3 = 2/(fanIn + fanOut)', () => {
@@ -546,12 +526,11 @@ describe('step 4: weight initialisation', () => {
   });
 
   it('an unknown initializer or a size below 1 is an ArgumentError', () => {
-    expectError(
-      () => initKernel('heNormal' as KernelInitializer, 3, 4, createRng(1)),
+    expect(() => initKernel('heNormal' as KernelInitializer, 3, 4, createRng(1))).toThrowKind(
       ArgumentError,
       /unknown kernel initializer.*heNormal/,
     );
-    expectError(() => initKernel('uniform', 3, 0, createRng(1)), ArgumentError, /fanOut.*0/);
+    expect(() => initKernel('uniform', 3, 0, createRng(1))).toThrowKind(ArgumentError, /fanOut.*0/);
   });
 
   it('keeps every sample within ±glorotLimit, and so does Keras, on random layer sizes', () => {
@@ -673,17 +652,22 @@ describe('step 5: the Dense layer', () => {
 
   it('setWeights and the constructor check what they are given', () => {
     const layer = new Dense(2, { inputDim: 3 });
-    expectError(
-      () => layer.setWeights([NDArray.zeros([2, 3]), NDArray.zeros([2])]),
+    expect(() => layer.setWeights([NDArray.zeros([2, 3]), NDArray.zeros([2])])).toThrowKind(
       ShapeError,
       /kernel.*\[3,2\].*\[2,3\]/,
     );
-    expectError(() => layer.setWeights([NDArray.zeros([3, 2]), NDArray.zeros([3])]), ShapeError, /bias.*\[2\].*\[3\]/);
-    expectError(() => layer.setWeights([NDArray.zeros([3, 2])]), ArgumentError, /2 arrays.*got 1/);
-    expectError(() => new Dense(2).setWeights([NDArray.zeros([3, 2]), NDArray.zeros([2])]), ArgumentError, /not built/);
-    expectError(() => new Dense(0), ArgumentError, /units.*0/);
-    expectError(() => new Dense(2.5), ArgumentError, /units.*2\.5/);
-    expectError(() => new Dense(2, { activation: 'gelu' as ActivationName }), ArgumentError, /gelu/);
+    expect(() => layer.setWeights([NDArray.zeros([3, 2]), NDArray.zeros([3])])).toThrowKind(
+      ShapeError,
+      /bias.*\[2\].*\[3\]/,
+    );
+    expect(() => layer.setWeights([NDArray.zeros([3, 2])])).toThrowKind(ArgumentError, /2 arrays.*got 1/);
+    expect(() => new Dense(2).setWeights([NDArray.zeros([3, 2]), NDArray.zeros([2])])).toThrowKind(
+      ArgumentError,
+      /not built/,
+    );
+    expect(() => new Dense(0)).toThrowKind(ArgumentError, /units.*0/);
+    expect(() => new Dense(2.5)).toThrowKind(ArgumentError, /units.*2\.5/);
+    expect(() => new Dense(2, { activation: 'gelu' as ActivationName })).toThrowKind(ArgumentError, /gelu/);
   });
 
   it('agrees with tf.layers.dense holding the same weights, for every activation', () => {
@@ -813,13 +797,12 @@ describe('step 6: a Sequential model', () => {
   });
 
   it('layers that do not fit, a missing inputDim, or no layers at all are errors', () => {
-    expectError(
-      () => new Sequential([new Dense(8, { inputDim: 4 }), new Dense(3, { inputDim: 6 })]),
+    expect(() => new Sequential([new Dense(8, { inputDim: 4 }), new Dense(3, { inputDim: 6 })])).toThrowKind(
       ShapeError,
       /layers\[1\].*\[6,3\].*8/,
     );
-    expectError(() => new Sequential([new Dense(8), new Dense(3)]), ArgumentError, /inputDim/);
-    expectError(() => new Sequential([]), ArgumentError, /at least one layer/);
+    expect(() => new Sequential([new Dense(8), new Dense(3)])).toThrowKind(ArgumentError, /inputDim/);
+    expect(() => new Sequential([])).toThrowKind(ArgumentError, /at least one layer/);
   });
 
   it('agrees with tf.sequential holding the same weights: predictions and countParams()', () => {
@@ -867,8 +850,8 @@ describe('step 7: from probabilities to classes', () => {
   });
 
   it('a scalar or an empty last axis has no largest value: ShapeError', () => {
-    expectError(() => argmax(NDArray.full([], 1)), ShapeError, /argmax.*\[\]/);
-    expectError(() => argmax(NDArray.zeros([2, 0])), ShapeError, /argmax.*\[2,0\]/);
+    expect(() => argmax(NDArray.full([], 1))).toThrowKind(ShapeError, /argmax.*\[\]/);
+    expect(() => argmax(NDArray.zeros([2, 0]))).toThrowKind(ShapeError, /argmax.*\[2,0\]/);
   });
 
   it('predictClasses: a 2-input, 3-class model sends each point to the class of its largest logit', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareArrays, sideBySide, unravelIndex } from '../../lib/compare.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 
@@ -117,5 +118,27 @@ describe('the vitest matchers', () => {
       /add\(x, y\) \[2\]: 1 of 2 elements differ/,
     );
     expect([1, 2]).not.toBeAllClose([1, 3]);
+  });
+
+  it('toThrowKind checks the message first (a TODO shows as it is), then the class', () => {
+    const shapeError = () => {
+      throw new ShapeError('matmul', 'inner dimensions 3 and 4 differ');
+    };
+    expect(shapeError).toThrowKind(ShapeError, /inner dimensions 3 and 4/);
+    expect(shapeError).not.toThrowKind(ShapeError, /inner dimensions 5/);
+    const failure = (fn: () => unknown) =>
+      expect(() => expect(fn).toThrowKind(ShapeError, /inner dimensions/, 'matmul(a, b)'));
+    failure(() => 1).toThrow('matmul(a, b) should throw a ShapeError matching /inner dimensions/, but it returned');
+    failure(() => {
+      throw new Error('TODO(03-matmul): implement matmul (step 3 in README.md)');
+    }).toThrow(
+      'matmul(a, b) threw\n  TODO(03-matmul): implement matmul (step 3 in README.md)\nbut the message should match\n  /inner dimensions/',
+    );
+    failure(() => {
+      throw new Error('inner dimensions 3 and 4 differ');
+    }).toThrow('matmul(a, b) threw an Error; throw a ShapeError (lib/errors.ts) instead');
+    expect(() => {
+      throw new ArgumentError('relu', 'bad');
+    }).toThrowKind(ArgumentError, /bad/);
   });
 });

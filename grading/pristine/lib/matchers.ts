@@ -1,10 +1,13 @@
 /**
- * Vitest matchers for arrays. Registered for every spec by lib/setup.ts.
+ * Vitest matchers for arrays and the kata's errors. Registered for every spec by lib/setup.ts.
  *
  *   expect(y).toHaveShape([2, 3]);
  *   expect(y).toBeAllClose([[1, 2, 3], [4, 5, 6]], { rtol: 1e-6 });
+ *   expect(() => matmul(a, b)).toThrowKind(ShapeError, /inner dimensions 3 and 4/);
  *
  * toBeAllClose checks the shape first, then values with |a − e| ≤ atol + rtol·|e|.
+ * toThrowKind checks the message first, so that an unfinished function shows its TODO error,
+ * then the error's class (a plain Error is told which of lib/errors.ts' classes to throw).
  */
 
 import { expect } from 'vitest';
@@ -50,13 +53,49 @@ export const arrayMatchers = {
     const result = compareArrays(received as ArrayInput, expected as ArrayInput, tol, options.label);
     return { pass: result.pass, message: () => result.message };
   },
+
+  toThrowKind(received: unknown, kind: ErrorClass, pattern: RegExp, what = 'the call') {
+    if (typeof received !== 'function') {
+      return { pass: false, message: () => `toThrowKind needs a function to call, got ${typeof received}` };
+    }
+    let thrown: unknown;
+    let threw = false;
+    try {
+      received();
+    } catch (e) {
+      thrown = e;
+      threw = true;
+    }
+    const name = withArticle(kind.name);
+    if (!threw)
+      return { pass: false, message: () => `${what} should throw ${name} matching ${pattern}, but it returned` };
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    if (!pattern.test(message)) {
+      return { pass: false, message: () => `${what} threw\n  ${message}\nbut the message should match\n  ${pattern}` };
+    }
+    if (!(thrown instanceof kind)) {
+      const got = thrown instanceof Error ? thrown.name : typeof thrown;
+      return { pass: false, message: () => `${what} threw ${withArticle(got)}; throw ${name} (lib/errors.ts) instead` };
+    }
+    return {
+      pass: true,
+      message: () => `${what} should not throw ${name} matching ${pattern}, but it did: ${message}`,
+    };
+  },
 };
+
+const withArticle = (noun: string) => `${/^[AEIOU]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
+// biome-ignore lint/suspicious/noExplicitAny: any error class (ShapeError, ArgumentError, …)
+type ErrorClass = abstract new (...args: any[]) => Error;
 
 interface ArrayMatchers<R = unknown> {
   /** The array (NDArray, tf.Tensor, nested arrays) has exactly this shape. */
   toHaveShape(shape: readonly number[]): R;
   /** Same shape, and every element within atol + rtol·|expected|. */
   toBeAllClose(expected: unknown, options?: AllCloseOptions): R;
+  /** The function throws a `kind` whose message matches `pattern`; `what` names the call in a failure. */
+  toThrowKind(kind: ErrorClass, pattern: RegExp, what?: string): R;
 }
 
 declare module 'vitest' {

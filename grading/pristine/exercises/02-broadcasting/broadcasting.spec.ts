@@ -4,7 +4,7 @@
  * them pass in order.
  */
 import fc from 'fast-check';
-import { assert, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeArb } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
@@ -20,39 +20,6 @@ beforeAll(async () => {
 
 // Values here are at most about 10 in size, and each result is one float32 rounding.
 const TOL = float32Tolerance(1, 10);
-
-/**
- * Expects `fn` to throw a ShapeError whose message matches `pattern`; `what` names the call.
- * (Written out rather than `toThrow(pattern)`, which cuts the message it got to 40 characters.)
- */
-function expectShapeError(fn: () => unknown, pattern: RegExp, what: string): void {
-  expectThrows(fn, ShapeError, pattern, what);
-}
-
-/** As expectShapeError, for any of lib/errors.ts' error types. */
-function expectThrows(
-  fn: () => unknown,
-  type: typeof ShapeError | typeof ArgumentError,
-  pattern: RegExp,
-  what: string,
-): void {
-  const name = type.name;
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  if (thrown === undefined) assert.fail(`${what} should throw a ${name} matching ${pattern}, but it returned`);
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  if (!pattern.test(message)) {
-    assert.fail(`${what} threw\n  ${message}\nbut the message should match\n  ${pattern}`);
-  }
-  if (!(thrown instanceof type)) {
-    const kind = thrown instanceof Error ? thrown.name : typeof thrown;
-    assert.fail(`${what} threw a ${kind}; throw a ${name} (lib/errors.ts) instead`);
-  }
-}
 
 /** Expects `f(...)` to leave its inputs as they were. */
 function expectUnchanged(inputs: NDArray[], run: () => unknown): void {
@@ -191,9 +158,13 @@ describe('step 1: naive relu', () => {
   });
 
   it('rejects arrays that are not rank 2 with a ShapeError naming the shape', () => {
-    expectShapeError(() => naiveRelu(y), /naiveRelu.*\[10\]/, 'naiveRelu(y) with y of shape [10] (rank 1)');
-    expectShapeError(
-      () => naiveRelu(NDArray.zeros([2, 3, 4])),
+    expect(() => naiveRelu(y)).toThrowKind(
+      ShapeError,
+      /naiveRelu.*\[10\]/,
+      'naiveRelu(y) with y of shape [10] (rank 1)',
+    );
+    expect(() => naiveRelu(NDArray.zeros([2, 3, 4]))).toThrowKind(
+      ShapeError,
       /naiveRelu.*\[2,3,4\]/,
       'naiveRelu(x) with x of shape [2,3,4] (rank 3)',
     );
@@ -240,15 +211,19 @@ describe('step 2: naive add', () => {
 
   it('rejects different shapes and other ranks with a ShapeError naming both shapes', () => {
     const a = NDArray.zeros([2, 3]);
-    expectShapeError(
-      () => naiveAdd(a, NDArray.zeros([3, 2])),
+    expect(() => naiveAdd(a, NDArray.zeros([3, 2]))).toThrowKind(
+      ShapeError,
       /naiveAdd.*\[2,3\].*\[3,2\]/,
       'naiveAdd of shapes [2,3] and [3,2]',
     );
     // The book's X + y: broadcasting is step 6's job; the naive version refuses it.
-    expectShapeError(() => naiveAdd(X, y), /naiveAdd.*\[32,10\].*\[10\]/, 'naiveAdd of shapes [32,10] and [10]');
-    expectShapeError(
-      () => naiveAdd(NDArray.zeros([1, 2, 3]), NDArray.zeros([1, 2, 3])),
+    expect(() => naiveAdd(X, y)).toThrowKind(
+      ShapeError,
+      /naiveAdd.*\[32,10\].*\[10\]/,
+      'naiveAdd of shapes [32,10] and [10]',
+    );
+    expect(() => naiveAdd(NDArray.zeros([1, 2, 3]), NDArray.zeros([1, 2, 3]))).toThrowKind(
+      ShapeError,
       /naiveAdd.*\[1,2,3\]/,
       'naiveAdd of two arrays of shape [1,2,3] (rank 3)',
     );
@@ -299,19 +274,19 @@ describe('step 3: the broadcasting rule', () => {
 
   it('sizes that differ and are not 1 cannot broadcast: a ShapeError names both shapes and the axis', () => {
     // (32, 10) over (_, 3): axis 1 has 10 and 3.
-    expectShapeError(
-      () => broadcastShape([32, 10], [3]),
+    expect(() => broadcastShape([32, 10], [3])).toThrowKind(
+      ShapeError,
       /\[32,10\] and \[3\] cannot broadcast: axis 1 has sizes 10 and 3/,
       'broadcastShape([32,10], [3])',
     );
     // (_, 2, 1) over (8, 4, 3): axis 2 is fine (1 stretches to 3), axis 1 has 2 and 4.
-    expectShapeError(
-      () => broadcastShape([2, 1], [8, 4, 3]),
+    expect(() => broadcastShape([2, 1], [8, 4, 3])).toThrowKind(
+      ShapeError,
       /\[2,1\] and \[8,4,3\] cannot broadcast: axis 1 has sizes 2 and 4/,
       'broadcastShape([2,1], [8,4,3])',
     );
-    expectShapeError(
-      () => broadcastShape([3], [4]),
+    expect(() => broadcastShape([3], [4])).toThrowKind(
+      ShapeError,
       /\[3\] and \[4\] cannot broadcast: axis 0 has sizes 3 and 4/,
       'broadcastShape([3], [4])',
     );
@@ -331,8 +306,8 @@ describe('step 3: the broadcasting rule', () => {
     fc.assert(
       fc.property(incompatiblePair, ({ a, b, axis, sizes }) => {
         const message = `${formatShape(a)} and ${formatShape(b)} cannot broadcast: axis ${axis} has sizes ${sizes[0]} and ${sizes[1]}`;
-        expectShapeError(
-          () => broadcastShape(a, b),
+        expect(() => broadcastShape(a, b)).toThrowKind(
+          ShapeError,
           new RegExp(message.replace(/[[\]]/g, '\\$&')),
           `broadcastShape(${formatShape(a)}, ${formatShape(b)})`,
         );
@@ -407,13 +382,25 @@ describe('step 4: expand dims, then repeat', () => {
   });
 
   it('an axis out of range is a ShapeError naming the axis and the shape; so is a bad n', () => {
-    expectShapeError(() => expandDims(y, 2), /axis 2.*\[10\]/, 'expandDims(y, 2) with y of shape [10]');
-    expectShapeError(() => expandDims(y, -3), /axis -3.*\[10\]/, 'expandDims(y, -3) with y of shape [10]');
-    expectShapeError(() => repeat(X, 2, 2), /axis 2.*\[32,10\]/, 'repeat(X, 2, 2) with X of shape [32,10]');
-    expectShapeError(() => repeat(X, 2, -3), /axis -3.*\[32,10\]/, 'repeat(X, 2, -3) with X of shape [32,10]');
+    expect(() => expandDims(y, 2)).toThrowKind(ShapeError, /axis 2.*\[10\]/, 'expandDims(y, 2) with y of shape [10]');
+    expect(() => expandDims(y, -3)).toThrowKind(
+      ShapeError,
+      /axis -3.*\[10\]/,
+      'expandDims(y, -3) with y of shape [10]',
+    );
+    expect(() => repeat(X, 2, 2)).toThrowKind(
+      ShapeError,
+      /axis 2.*\[32,10\]/,
+      'repeat(X, 2, 2) with X of shape [32,10]',
+    );
+    expect(() => repeat(X, 2, -3)).toThrowKind(
+      ShapeError,
+      /axis -3.*\[32,10\]/,
+      'repeat(X, 2, -3) with X of shape [32,10]',
+    );
     // n counts copies: 0, 1, 2, … A bad count is not a shape mistake, so it is an ArgumentError.
-    expectThrows(() => repeat(X, -1, 0), ArgumentError, /repeat.*-1/, 'repeat(X, -1, 0)');
-    expectThrows(() => repeat(X, 1.5, 0), ArgumentError, /repeat.*1\.5/, 'repeat(X, 1.5, 0)');
+    expect(() => repeat(X, -1, 0)).toThrowKind(ArgumentError, /repeat.*-1/, 'repeat(X, -1, 0)');
+    expect(() => repeat(X, 1.5, 0)).toThrowKind(ArgumentError, /repeat.*1\.5/, 'repeat(X, 1.5, 0)');
   });
 
   it('expandDims agrees with tf.expandDims on random arrays and axes', () => {
@@ -479,14 +466,22 @@ describe('step 5: broadcastTo', () => {
   });
 
   it('only size-1 axes stretch, and no axis is removed: a ShapeError names both shapes', () => {
-    expectShapeError(
-      () => broadcastTo(NDArray.zeros([32, 3]), [32, 10]),
+    expect(() => broadcastTo(NDArray.zeros([32, 3]), [32, 10])).toThrowKind(
+      ShapeError,
       /\[32,3\].*\[32,10\].*axis 1/,
       'broadcastTo(x [32,3], [32,10])',
     );
-    expectShapeError(() => broadcastTo(NDArray.zeros([2, 3]), [3]), /\[2,3\].*\[3\]/, 'broadcastTo(x [2,3], [3])');
+    expect(() => broadcastTo(NDArray.zeros([2, 3]), [3])).toThrowKind(
+      ShapeError,
+      /\[2,3\].*\[3\]/,
+      'broadcastTo(x [2,3], [3])',
+    );
     // NOTE: broadcastShape([3], [1]) is [3], but broadcastTo goes one way: [3] cannot shrink to [1].
-    expectShapeError(() => broadcastTo(NDArray.zeros([3]), [1]), /\[3\].*\[1\].*axis 0/, 'broadcastTo(x [3], [1])');
+    expect(() => broadcastTo(NDArray.zeros([3]), [1])).toThrowKind(
+      ShapeError,
+      /\[3\].*\[1\].*axis 0/,
+      'broadcastTo(x [3], [1])',
+    );
   });
 
   it('agrees with tf.broadcastTo on random arrays and broadcast shapes', () => {
@@ -512,7 +507,11 @@ describe('step 5: broadcastTo', () => {
       fc.property(incompatiblePair, ({ a, b }) => {
         const x = NDArray.zeros(a);
         const pattern = new RegExp(`${formatShape(a)}.*${formatShape(b)}`.replace(/[[\]]/g, '\\$&'));
-        expectShapeError(() => broadcastTo(x, b), pattern, `broadcastTo(x ${formatShape(a)}, ${formatShape(b)})`);
+        expect(() => broadcastTo(x, b)).toThrowKind(
+          ShapeError,
+          pattern,
+          `broadcastTo(x ${formatShape(a)}, ${formatShape(b)})`,
+        );
       }),
     );
   });
@@ -593,8 +592,8 @@ describe('step 6: add and maximum with broadcasting', () => {
 
   it('shapes that do not broadcast are a ShapeError naming both shapes and the axis', () => {
     const y3 = NDArray.zeros([3]);
-    expectShapeError(() => add(X, y3), /\[32,10\] and \[3\].*axis 1/, 'add(X [32,10], y [3])');
-    expectShapeError(() => maximum(X, y3), /\[32,10\] and \[3\].*axis 1/, 'maximum(X [32,10], y [3])');
+    expect(() => add(X, y3)).toThrowKind(ShapeError, /\[32,10\] and \[3\].*axis 1/, 'add(X [32,10], y [3])');
+    expect(() => maximum(X, y3)).toThrowKind(ShapeError, /\[32,10\] and \[3\].*axis 1/, 'maximum(X [32,10], y [3])');
   });
 
   it('add agrees with tf.add on random broadcastable arrays, with size-1 axes and rank differences', () => {
@@ -626,8 +625,12 @@ describe('step 6: add and maximum with broadcasting', () => {
       fc.property(incompatiblePair, ({ a, b, axis }) => {
         const [x, z] = [NDArray.zeros(a), NDArray.zeros(b)];
         const pattern = new RegExp(`${formatShape(a)} and ${formatShape(b)}.*axis ${axis}`.replace(/[[\]]/g, '\\$&'));
-        expectShapeError(() => add(x, z), pattern, `add(a ${formatShape(a)}, b ${formatShape(b)})`);
-        expectShapeError(() => maximum(x, z), pattern, `maximum(a ${formatShape(a)}, b ${formatShape(b)})`);
+        expect(() => add(x, z)).toThrowKind(ShapeError, pattern, `add(a ${formatShape(a)}, b ${formatShape(b)})`);
+        expect(() => maximum(x, z)).toThrowKind(
+          ShapeError,
+          pattern,
+          `maximum(a ${formatShape(a)}, b ${formatShape(b)})`,
+        );
       }),
     );
   });

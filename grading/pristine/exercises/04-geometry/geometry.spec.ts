@@ -62,23 +62,6 @@ const dim = (max = 5) => fc.integer({ min: 1, max });
 /** W·x + b for every row x, in TensorFlow.js: points·Wᵀ + b. */
 const tfAffine = (tf: Tf, W: Tensor, b: Tensor, points: Tensor) => tf.add(tf.matMul(points, W, false, true), b);
 
-/**
- * fn must throw a `kind` whose message matches `message`. The message is checked first, so an
- * unfinished function shows its TODO error here, and a plain Error says what it should be.
- */
-function expectError(fn: () => unknown, kind: typeof ShapeError | typeof ArgumentError, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${kind.name} matching ${message}, but nothing was thrown`).toBeDefined();
-  const text = String((error as Error).message);
-  expect(text, `the error message should match ${message}; it is: ${text}\n`).toMatch(message);
-  expect(error, `expected a ${kind.name}, got ${String(error)}`).toBeInstanceOf(kind);
-}
-
 describe('step 1: reshape and flatten', () => {
   // The book's example (§2.3.4): x = [[0, 1], [2, 3], [4, 5]], shape (3, 2).
   const x = array([
@@ -126,14 +109,14 @@ describe('step 1: reshape and flatten', () => {
 
   it('a size mismatch is a ShapeError naming both shapes and both element counts', () => {
     // 6 elements cannot fill 4·2 = 8 places …
-    expectError(() => reshape(x, [4, 2]), ShapeError, /\[3,2\] \(6 elements\).*\[4,2\] \(8 elements\)/);
+    expect(() => reshape(x, [4, 2])).toThrowKind(ShapeError, /\[3,2\] \(6 elements\).*\[4,2\] \(8 elements\)/);
     // … nor 4·? places: 6 is not a multiple of 4.
-    expectError(() => reshape(x, [4, -1]), ShapeError, /\[3,2\] \(6 elements\).*\[4,-1\]/);
+    expect(() => reshape(x, [4, -1])).toThrowKind(ShapeError, /\[3,2\] \(6 elements\).*\[4,-1\]/);
   });
 
   it('two -1s (or a negative size) is a ShapeError: the shape is not determined', () => {
-    expectError(() => reshape(x, [-1, -1]), ShapeError, /\[3,2\].*\[-1,-1\].*one.*-1/);
-    expectError(() => reshape(x, [-2, -3]), ShapeError, /\[3,2\].*\[-2,-3\]/);
+    expect(() => reshape(x, [-1, -1])).toThrowKind(ShapeError, /\[3,2\].*\[-1,-1\].*one.*-1/);
+    expect(() => reshape(x, [-2, -3])).toThrowKind(ShapeError, /\[3,2\].*\[-2,-3\]/);
   });
 
   /** A shape for x.shape's elements: its sizes shuffled, some neighbours merged, maybe one -1. */
@@ -218,9 +201,9 @@ describe('step 2: transpose', () => {
 
   it('a perm that is not a permutation of the axes is a ShapeError naming perm and the shape', () => {
     const x = NDArray.zeros([2, 3, 4]);
-    expectError(() => transpose(x, [0, 0, 1]), ShapeError, /\[0,0,1\].*\[2,3,4\]/); // an axis twice
-    expectError(() => transpose(x, [0, 1]), ShapeError, /\[0,1\].*\[2,3,4\]/); // too short
-    expectError(() => transpose(x, [0, 1, 3]), ShapeError, /\[0,1,3\].*\[2,3,4\]/); // no axis 3
+    expect(() => transpose(x, [0, 0, 1])).toThrowKind(ShapeError, /\[0,0,1\].*\[2,3,4\]/); // an axis twice
+    expect(() => transpose(x, [0, 1])).toThrowKind(ShapeError, /\[0,1\].*\[2,3,4\]/); // too short
+    expect(() => transpose(x, [0, 1, 3])).toThrowKind(ShapeError, /\[0,1,3\].*\[2,3,4\]/); // no axis 3
   });
 
   const permCase = shapeArb({ minRank: 1, maxRank: 5, maxDim: 4 }).chain((shape) =>
@@ -264,7 +247,7 @@ describe('step 3: translation', () => {
 
   it('a vector of the wrong length is a ShapeError naming both shapes', () => {
     const points = NDArray.zeros([5, 2]);
-    expectError(() => translate(points, array([1, 2, 3])), ShapeError, /\[3\].*\[5,2\]/);
+    expect(() => translate(points, array([1, 2, 3]))).toThrowKind(ShapeError, /\[3\].*\[5,2\]/);
   });
 
   it('agrees with tf.add (broadcasting v over the rows) on random points of any dimension', () => {
@@ -358,8 +341,8 @@ describe('step 4: rotation and scaling matrices', () => {
   });
 
   it('a non-finite angle or factor is an ArgumentError naming the function and the value', () => {
-    expectError(() => rotation(Number.NaN), ArgumentError, /rotation.*NaN/);
-    expectError(() => scaling(1, Number.POSITIVE_INFINITY), ArgumentError, /scaling.*Infinity/);
+    expect(() => rotation(Number.NaN)).toThrowKind(ArgumentError, /rotation.*NaN/);
+    expect(() => scaling(1, Number.POSITIVE_INFINITY)).toThrowKind(ArgumentError, /scaling.*Infinity/);
   });
 });
 
@@ -417,7 +400,7 @@ describe('step 5: linear maps', () => {
   });
 
   it('points with the wrong number of coordinates are a ShapeError naming both shapes', () => {
-    expectError(() => linearMap(NDArray.zeros([2, 3]), NDArray.zeros([5, 2])), ShapeError, /\[2,3\].*\[5,2\]/);
+    expect(() => linearMap(NDArray.zeros([2, 3]), NDArray.zeros([5, 2]))).toThrowKind(ShapeError, /\[2,3\].*\[5,2\]/);
   });
 
   it('agrees with tf.matMul(points, M, false, true) on random matrices and points', () => {
@@ -493,7 +476,7 @@ describe('step 6: affine maps', () => {
 
   it('a bias that does not match W is a ShapeError naming both shapes', () => {
     const W = NDArray.zeros([2, 2]);
-    expectError(() => affineMap(W, array([1, 2, 3]), NDArray.zeros([4, 2])), ShapeError, /\[3\].*\[2,2\]/);
+    expect(() => affineMap(W, array([1, 2, 3]), NDArray.zeros([4, 2]))).toThrowKind(ShapeError, /\[3\].*\[2,2\]/);
   });
 
   it('agrees with tf.matMul(points, W, false, true) + b on random layers', () => {
@@ -556,7 +539,7 @@ describe('step 7: composing affine maps', () => {
     const a: Affine = { W: NDArray.zeros([4, 2]), b: NDArray.zeros([4]) };
     const c: Affine = { W: NDArray.zeros([2, 3]), b: NDArray.zeros([2]) };
     // a gives 4 outputs, c takes 3 inputs.
-    expectError(() => composeAffine(a, c), ShapeError, /\[2,3\].*\[4,2\]|\[4,2\].*\[2,3\]/);
+    expect(() => composeAffine(a, c)).toThrowKind(ShapeError, /\[2,3\].*\[4,2\]|\[4,2\].*\[2,3\]/);
   });
 
   const chainCase = fc
@@ -688,7 +671,7 @@ describe('step 8: stacked layers collapse without an activation', () => {
   });
 
   it('collapse of no layers is an ArgumentError', () => {
-    expectError(() => collapse([]), ArgumentError, /at least one layer/);
+    expect(() => collapse([])).toThrowKind(ArgumentError, /at least one layer/);
   });
 
   const stackCase = fc
