@@ -43,6 +43,9 @@ const GRADER_OWNS = new Set([
   'typecheck',
   'silent',
   'cache',
+  // NOTE: experimental.fsModuleCache would keep transformed specs in the grader's node_modules,
+  // where one learner's code could write an entry that the next learner's run loads.
+  'experimental',
   'allowOnly',
   'passWithNoTests',
   'bail',

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
+import { runnerConfig } from '../../scripts/grade/build.ts';
 import { protectedFiles, staleness } from '../../scripts/grade/manifest.ts';
 
 describe('the grading manifest', () => {
@@ -19,5 +20,13 @@ describe('the grading manifest', () => {
     expect(files.filter((f) => f.endsWith('.spec.ts')).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.startsWith('solutions/'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('exercises/') && !/\.spec\.ts$|\/meta\.json$/.test(f))).toEqual([]);
+  });
+
+  it("passes the config's plain options on to grading runs, but not the on-disk module cache", async () => {
+    const runner = await runnerConfig(ROOT);
+    expect(runner.setupFiles).toEqual(['lib/setup.ts']);
+    expect(runner.options).toHaveProperty('chaiConfig');
+    // a learner's run could write a cache entry that the next learner's run would load
+    expect(runner.options).not.toHaveProperty('experimental');
   });
 });
