@@ -401,15 +401,21 @@ async function benchRunnerRerun(): Promise<{ rows: string[][]; quick: Stat }> {
   return { rows, quick: quickPass as Stat };
 }
 
-/** Save → result in Vitest's own watch mode (`npm run ui`), which waits 100 ms after a save. */
+/**
+ * Save → result in Vitest's own watch mode as `npm run ui` runs it (with the runner's warm
+ * threads, all 100 cases, and Vitest's wait of 100 ms after a save).
+ */
 async function benchVitestRerun(): Promise<string[]> {
   const { createVitest } = await import('vitest/node');
+  const { kataWarmPool } = await import('./lib/session.ts');
   let settle: (() => void) | undefined;
+  const pool = kataWarmPool(ROOT);
   const vitest = await createVitest('test', {
     root: ROOT,
     watch: true,
     project: ['solutions'],
     reporters: [{ onTestRunEnd: () => settle?.() }],
+    ...(pool ? { pool: pool as unknown as 'threads' } : {}),
   });
   const ex = findExercise('01');
   await vitest.start([ex.spec]);
@@ -427,6 +433,7 @@ async function benchVitestRerun(): Promise<string[]> {
     samples.push((performance.now() - t0) / 1000);
   }
   await vitest.close();
+  await pool?.dispose();
   const st = stat(samples);
   results.rerunVitest = st;
   return [

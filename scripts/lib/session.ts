@@ -87,6 +87,14 @@ function preload(root: string): Preload {
   };
 }
 
+/**
+ * The warm worker-thread pool for a watching Vitest (the runner, the UI), or null where it
+ * cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
+ */
+export function kataWarmPool(root: string): WarmPool | null {
+  return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root)) : null;
+}
+
 export class SpecSession implements SpecRunner {
   private focused: Exercise | null = null;
   private changedAt: number | undefined;
@@ -129,8 +137,7 @@ export class SpecSession implements SpecRunner {
       onTestRunEnd: (modules, errors) => session?.endRun(modules, errors as readonly ErrorLike[]),
     };
     const root = options.root ?? ROOT;
-    const warm = (options.warm ?? options.watch) && process.env.KATA_WARM !== '0' && warmPoolAvailable();
-    const pool = warm ? warmThreadsPool(preload(root)) : null;
+    const pool = (options.warm ?? options.watch) ? kataWarmPool(root) : null;
     const vitest = await createVitest(
       'test',
       {
