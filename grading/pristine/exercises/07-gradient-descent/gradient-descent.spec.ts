@@ -121,6 +121,8 @@ function batchOrder(x: NDArray, y: NDArray, epochs: number, batchSize: number, s
   return Array.from({ length: epochs * gen.numBatches }, () => gen.next().indices);
 }
 
+type TfVariable = ReturnType<Tf['variable']>;
+
 /**
  * The same training in TensorFlow.js: w [d] and b are tf.variables, and tf.train.sgd takes one
  * step per batch on mean((x_b·w + b − y_b)²). Returns the final params and the loss on all the
@@ -129,8 +131,11 @@ function batchOrder(x: NDArray, y: NDArray, epochs: number, batchSize: number, s
 function tfTrain(x: NDArray, y: NDArray, batches: number[][], learningRate: number, lossEvery: number) {
   const { tf } = oracle;
   const [xs, ys] = [toTensor(tf, x), toTensor(tf, y)];
-  const w = tf.variable(tf.zeros([x.shape[1] as number]));
-  const b = tf.variable(tf.scalar(0));
+  // tidy frees the tensors the variables are made from; variables outlive it until disposed
+  const [w, b] = tf.tidy(() => [tf.variable(tf.zeros([x.shape[1] as number])), tf.variable(tf.scalar(0))]) as [
+    TfVariable,
+    TfVariable,
+  ];
   const sgd = tf.train.sgd(learningRate);
   const mse = (xb: Tensor, yb: Tensor) => tf.mean(tf.square(tf.sub(tf.add(tf.sum(tf.mul(xb, w), 1), b), yb)));
   const losses: number[] = [];
@@ -399,8 +404,6 @@ const xs3 = arr([
   [1, 1],
 ]);
 const ys3 = NDArray.fromFlat([3, 1, 5], [3]);
-
-type TfVariable = ReturnType<Tf['variable']>;
 
 /** The gradients and one SGD step of a linear model in TensorFlow.js, by tf.variableGrads and tf.train.sgd. */
 function tfGradients(x: NDArray, y: NDArray, p: LinearParams, learningRate: number) {
