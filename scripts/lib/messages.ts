@@ -34,6 +34,9 @@ const en = {
   loadFailed: (file: string) => `${file} did not load — fix this first:`,
   noSpecs: (file: string) => `${file} has no specs.`,
   runErrors: 'Errors outside the specs (they fail the run too):',
+  stalled: (seconds: number, test: string | undefined) =>
+    `The specs stopped: nothing finished for ${seconds} s ${test ? `while this spec ran: ${test}` : 'while the spec file and your code loaded'}. ` +
+    'An endless loop in your code? Fix it and save; the specs run again.',
   failingSpec: 'First failing spec:',
   specLabel: 'spec',
   codeLabel: 'your code',
@@ -116,6 +119,9 @@ const ko: Messages = {
   loadFailed: (file) => `${file} 파일을 불러오지 못했습니다. 이것부터 고치세요:`,
   noSpecs: (file) => `${file}에 스펙이 없습니다.`,
   runErrors: '스펙 밖에서 난 오류 (이것도 실행을 실패로 만듭니다):',
+  stalled: (seconds, test) =>
+    `${seconds}초 동안 아무 스펙도 끝나지 않아 실행을 멈췄습니다 (${test ? `실행 중이던 스펙: ${test}` : '스펙 파일과 내 코드를 불러오는 중'}). ` +
+    '코드에 끝나지 않는 반복문이 있나요? 고친 뒤 저장하면 스펙을 다시 실행합니다.',
   failingSpec: '처음 실패한 스펙:',
   specLabel: '스펙',
   codeLabel: '내 코드',

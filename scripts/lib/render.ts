@@ -159,6 +159,7 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
     }
   }
   out.push('');
+  if (r.stalled) out.push(style.bold(style.red(m.stalled(r.stalled.seconds, r.stalled.test))), '');
   if (r.loadErrors.length > 0) {
     out.push(style.bold(style.red(m.loadFailed(rel(ctx.root, ex.spec)))));
     for (const e of r.loadErrors) {
@@ -176,7 +177,7 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
     out.push('');
   }
   if (r.total === 0) {
-    out.push(m.noSpecs(rel(ctx.root, ex.spec)));
+    if (!r.stalled) out.push(m.noSpecs(rel(ctx.root, ex.spec)));
     return out;
   }
   if (!first) return out;

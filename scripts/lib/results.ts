@@ -96,10 +96,14 @@ export interface ExerciseResult {
   casesPerProperty?: number;
   /** a quick check (fewer cases than a full run): a pass still has to be checked in full */
   quick?: boolean;
+  /** the run made no progress for `seconds` (an endless loop?) and was stopped; `test` was running */
+  stalled?: { seconds: number; test?: string };
+  /** stopped by a save before it finished: out of date, not to be shown or recorded */
+  aborted?: boolean;
 }
 
 export function isPassing(r: ExerciseResult): boolean {
-  return r.loadErrors.length === 0 && !r.runErrors?.length && r.total > 0 && r.passed === r.total;
+  return r.loadErrors.length === 0 && !r.runErrors?.length && !r.stalled && r.total > 0 && r.passed === r.total;
 }
 
 const TODO_RE = /TODO\((\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\)\s*:?\s*([^\n'"]*)/;

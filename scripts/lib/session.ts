@@ -8,6 +8,11 @@
  * provide/inject carries the number to lib/setup.ts. A failure found with 20 cases is a real
  * failure; a pass is only a candidate, which the runner checks again with the full count
  * before it counts.
+ *
+ * Endless loops: Vitest's test timeout cannot stop synchronous code, so the session watches
+ * for progress itself. When no spec or hook has started or finished for a while (the test
+ * timeout and 5 s), it stops the threads and reports the run as stalled, naming the spec that
+ * was running. A save during a run also stops it: its result would be out of date.
  */
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -33,11 +38,12 @@ export interface SessionOptions {
   /** watch by polling (WSL, Docker, network drives): vite's server.watch.usePolling */
   poll?: boolean;
   /**
-   * Run specs in worker threads with a spare thread kept ready (TensorFlow.js loaded) for the
-   * next save (default: when watching; KATA_WARM=0 turns it off). Otherwise the project's own
-   * pool is used.
+   * Keep spare worker threads ready (TensorFlow.js loaded) for the next save (default: when
+   * watching; KATA_WARM=0 turns the kata's pool off, and with it stopping endless loops).
    */
   warm?: boolean;
+  /** how long without a spec or hook starting or finishing makes a run stalled (default: the test timeout + 5 s) */
+  stallMs?: number;
   /** a watch-triggered rerun of the focused exercise starts */
   onRerunStart?: (exercise: Exercise) => void;
   /** its result; latencyMs is the time from the file event to the result */
@@ -78,12 +84,17 @@ const DEBOUNCE_MS = 20;
  * its backend started, and fast-check, which lib/setup.ts imports (≈30 ms).
  */
 function preload(root: string): Preload {
-  const backend = plannedBackend();
+  let backend: string | undefined;
+  try {
+    backend = plannedBackend();
+  } catch {
+    // A bad KATA_TF_BACKEND: the run's global setup says so, in the runner's screen.
+  }
   return {
     require: ['@tensorflow/tfjs', ...(backend === 'wasm' ? ['@tensorflow/tfjs-backend-wasm'] : [])],
     requireFrom: path.join(root, 'lib', 'oracle.ts'),
     import: ['fast-check'],
-    ...(backend === 'node' ? {} : { tfBackend: backend }),
+    ...(backend === 'wasm' || backend === 'cpu' ? { tfBackend: backend } : {}),
   };
 }
 
@@ -91,8 +102,23 @@ function preload(root: string): Preload {
  * The warm worker-thread pool for a watching Vitest (the runner, the UI), or null where it
  * cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
  */
-export function kataWarmPool(root: string): WarmPool | null {
-  return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root)) : null;
+export function kataWarmPool(root: string, spares?: number): WarmPool | null {
+  return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root), spares) : null;
+}
+
+/** The run going on now: what the watchdog and a save need to know. */
+interface ActiveRun {
+  exercises: readonly Exercise[];
+  lastProgress: number;
+  /**
+   * The collected specs in order, and which have finished. NOTE: a worker stuck in a loop
+   * sends nothing more, not even that a spec started: the stuck one is the first unfinished.
+   */
+  tests: { id: string; name: string }[];
+  finished: Set<string>;
+  stalled?: { seconds: number; test?: string };
+  /** stopped by a save: its result is out of date */
+  aborted?: boolean;
 }
 
 export class SpecSession implements SpecRunner {
@@ -104,6 +130,7 @@ export class SpecSession implements SpecRunner {
   /** every Vitest run of this session, one after another */
   private queue: Promise<unknown> = Promise.resolve();
   private debounce: NodeJS.Timeout | undefined;
+  private active: ActiveRun | undefined;
   readonly casesPerProperty: { full: number; quick: number | undefined };
 
   private constructor(
@@ -133,11 +160,21 @@ export class SpecSession implements SpecRunner {
     });
     const reporter: Reporter = {
       onUserConsoleLog: (log) => session?.addLog(log.content),
-      onTestCaseResult: () => session?.options.onTestDone?.(),
+      onTestModuleStart: () => session?.progress(),
+      onTestModuleCollected: (module) => session?.collected([...module.children.allTests()]),
+      onHookStart: () => session?.progress(),
+      onHookEnd: () => session?.progress(),
+      onTestCaseReady: () => session?.progress(),
+      onTestCaseResult: (test) => {
+        session?.progress(test.id);
+        session?.options.onTestDone?.();
+      },
       onTestRunEnd: (modules, errors) => session?.endRun(modules, errors as readonly ErrorLike[]),
     };
     const root = options.root ?? ROOT;
-    const pool = (options.warm ?? options.watch) ? kataWarmPool(root) : null;
+    // The kata's pool in every session, so that an endless loop can be stopped; spare threads
+    // only where saves are awaited.
+    const pool = kataWarmPool(root, (options.warm ?? options.watch) ? undefined : 0);
     const vitest = await createVitest(
       'test',
       {
@@ -175,6 +212,11 @@ export class SpecSession implements SpecRunner {
     this.vitest.invalidateFile(id);
     const ex = this.focused;
     if (!ex || !(file.startsWith(path.dirname(ex.spec) + path.sep) || this.isLoaded(id))) return;
+    // A run of this exercise going on now is out of date (and may be stuck in a loop the save fixes).
+    if (this.active?.exercises.includes(ex) && !this.active.aborted) {
+      this.active.aborted = true;
+      void this.pool?.terminateRunning();
+    }
     // The last event of a save counts: each one restarts the wait.
     this.changedAt = performance.now();
     clearTimeout(this.debounce);
@@ -194,7 +236,7 @@ export class SpecSession implements SpecRunner {
       this.changedAt = undefined;
       this.options.onRerunStart?.(ex);
       const result = (await this.runNow([ex], { quick: true })).get(ex.name);
-      if (!result || this.focused !== ex) return;
+      if (!result || result.aborted || this.focused !== ex) return;
       this.options.onRerunResult?.(result, changedAt === undefined ? undefined : performance.now() - changedAt);
     });
   }
@@ -213,6 +255,36 @@ export class SpecSession implements SpecRunner {
 
   private addLog(content: string): void {
     if (this.logs.length < MAX_LOG_LINES) this.logs.push(...stripAnsi(content).replace(/\n$/, '').split('\n'));
+  }
+
+  /** A spec or hook started or finished (the spec `finished`): the run is alive. */
+  private progress(finished?: string): void {
+    if (!this.active) return;
+    this.active.lastProgress = performance.now();
+    if (finished) this.active.finished.add(finished);
+  }
+
+  private collected(tests: readonly { id: string; fullName: string }[]): void {
+    this.active?.tests.push(...tests.map((t) => ({ id: t.id, name: t.fullName })));
+    this.progress();
+  }
+
+  /** Watches the active run; stops the threads when it has made no progress for too long. */
+  private watchdog(run: ActiveRun): NodeJS.Timeout {
+    const limit =
+      this.options.stallMs ?? Math.max(this.vitest.config.testTimeout, this.vitest.config.hookTimeout) + 5000;
+    const timer = setInterval(
+      () => {
+        const idle = performance.now() - run.lastProgress;
+        if (run.stalled || run.aborted || idle < limit) return;
+        const stuck = run.tests.find((t) => !run.finished.has(t.id));
+        run.stalled = { seconds: Math.round(idle / 1000), ...(stuck ? { test: stuck.name } : {}) };
+        void this.pool?.terminateRunning();
+      },
+      Math.min(1000, limit / 4),
+    );
+    timer.unref();
+    return timer;
   }
 
   private endRun(modules: readonly TestModule[], errors: readonly ErrorLike[]): void {
@@ -249,6 +321,9 @@ export class SpecSession implements SpecRunner {
     this.lastErrors = [];
     this.vitestOutput.length = 0;
     let failure: Error | undefined;
+    const run: ActiveRun = { exercises, lastProgress: performance.now(), tests: [], finished: new Set() };
+    this.active = run;
+    const watchdog = this.pool ? this.watchdog(run) : undefined;
     try {
       const filters = exercises.map((e) => path.relative(this.vitest.config.root, e.spec));
       const specs = filters.length > 0 ? await this.vitest.getRelevantTestSpecifications(filters) : [];
@@ -258,6 +333,9 @@ export class SpecSession implements SpecRunner {
     } catch (e) {
       // A run that breaks down (a global setup that throws, say) is shown, never a crash.
       failure = e instanceof Error ? e : new Error(String(e));
+    } finally {
+      clearInterval(watchdog);
+      this.active = undefined;
     }
     const results = new Map<string, ExerciseResult>();
     for (const ex of exercises) {
@@ -266,6 +344,12 @@ export class SpecSession implements SpecRunner {
       if (exercises.length === 1) result.logs = this.logs;
       result.casesPerProperty = quick ?? this.casesPerProperty.full;
       if (quick !== undefined) result.quick = true;
+      if (run.aborted) result.aborted = true;
+      if (run.stalled) {
+        result.stalled = run.stalled;
+        // Vitest's own account of it ("Worker exited unexpectedly") says nothing useful.
+        delete result.runErrors;
+      }
       results.set(ex.name, result);
     }
     // Failing specs are the normal state of a kata, not an error of the command.

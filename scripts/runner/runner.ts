@@ -145,7 +145,8 @@ export class Runner {
   /** Records a result of the current exercise; moves on when it passes for the first time. */
   private async handle(result: ExerciseResult): Promise<void> {
     const ex = this.current;
-    if (!ex || result.name !== ex.name) return;
+    // An aborted run was stopped by a save: the rerun of that save brings the result.
+    if (!ex || result.name !== ex.name || result.aborted) return;
     if (result.quick && isPassing(result)) {
       // A pass of a quick check is a candidate: check it with every case before it counts.
       this.result = result;
@@ -195,6 +196,7 @@ export class Runner {
 
   /** A watch-triggered rerun's result. */
   rerunResult(result: ExerciseResult, latencyMs: number | undefined): Promise<void> {
+    if (result.aborted) return Promise.resolve(); // stopped by a save, whose rerun follows
     return this.enqueue(async () => {
       this.clearBanner();
       this.panel = this.panelKind === 'list' ? undefined : this.panel;

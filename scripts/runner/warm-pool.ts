@@ -33,7 +33,12 @@ export function warmPoolAvailable(): boolean {
 }
 
 export interface WarmPool extends PoolRunnerInitializer {
-  /** Terminates the spare thread. */
+  /**
+   * Stops the threads running specs now, wherever their JavaScript is (an endless loop too):
+   * Vitest then ends the run with "Worker exited unexpectedly".
+   */
+  terminateRunning(): Promise<void>;
+  /** Terminates the spare threads. */
   dispose(): Promise<void>;
 }
 
@@ -52,8 +57,13 @@ const SPARES = 2;
 /** Spares are made once no run has been going for this long: not while a run needs the cores. */
 const IDLE_MS = 150;
 
-export function warmThreadsPool(preload: Preload): WarmPool {
+/**
+ * @param spares how many ready threads to keep (0 for a session that runs once: its threads
+ *   can still be stopped by terminateRunning)
+ */
+export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
   const spares: Worker[] = [];
+  const busy = new Set<Worker>();
   let running = 0;
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
@@ -72,23 +82,29 @@ export function warmThreadsPool(preload: Preload): WarmPool {
       const take = () => {
         running++;
         clearTimeout(timer);
-        return spares.shift() ?? spawn(options);
+        const worker = spares.shift() ?? spawn(options);
+        busy.add(worker);
+        return worker;
       };
       const fill = () => {
         if (disposed || running > 0) return;
-        while (spares.length < SPARES) {
+        while (spares.length < keep) {
           const spare = spawn(options);
           spare.unref();
           spares.push(spare);
         }
       };
-      const done = () => {
+      const done = (worker: Worker) => {
+        busy.delete(worker);
         running--;
         clearTimeout(timer);
         timer = setTimeout(fill, IDLE_MS);
         timer.unref();
       };
       return new WarmWorker(options, take, done);
+    },
+    async terminateRunning() {
+      await Promise.all([...busy].map((w) => w.terminate()));
     },
     async dispose() {
       disposed = true;
@@ -107,7 +123,7 @@ class WarmWorker implements PoolWorker {
   constructor(
     options: PoolOptions,
     private readonly take: () => Worker,
-    private readonly done: () => void,
+    private readonly done: (worker: Worker) => void,
   ) {
     this.stdout = options.project.vitest.logger.outputStream;
     this.stderr = options.project.vitest.logger.errorStream;
@@ -123,7 +139,8 @@ class WarmWorker implements PoolWorker {
   }
 
   off(event: string, callback: (arg: unknown) => void): void {
-    this.t.off(event, callback);
+    // After an exit there is nothing to listen to.
+    this.thread?.off(event, callback);
   }
 
   send(message: WorkerRequest): void {
@@ -136,20 +153,28 @@ class WarmWorker implements PoolWorker {
 
   async start(): Promise<void> {
     if (this.thread) return;
-    this.thread = this.take();
-    this.thread.ref();
-    this.thread.stdout.pipe(this.stdout);
-    this.thread.stderr.pipe(this.stderr);
+    const thread = this.take();
+    this.thread = thread;
+    thread.ref();
+    thread.stdout.pipe(this.stdout);
+    thread.stderr.pipe(this.stderr);
+    // Stopped by terminateRunning, Vitest calls no stop(): the pool must still hear of it.
+    thread.once('exit', () => this.finish(thread));
   }
 
   async stop(): Promise<void> {
     const thread = this.thread;
-    this.thread = undefined;
     if (!thread) return;
+    await thread.terminate();
+    this.finish(thread);
+  }
+
+  private finish(thread: Worker): void {
+    if (this.thread !== thread) return;
+    this.thread = undefined;
     thread.stdout.unpipe(this.stdout);
     thread.stderr.unpipe(this.stderr);
-    await thread.terminate();
     // Spares are made after the run, while the learner reads the result and types.
-    this.done();
+    this.done(thread);
   }
 }

@@ -266,6 +266,30 @@ describe('quick checks', () => {
   });
 });
 
+describe('runs that did not finish', () => {
+  it('a stalled run (an endless loop) says so, names the spec, and does not count as a pass', async () => {
+    const k = setup();
+    await k.runner.start();
+    k.specs.solved.add('01-alpha');
+    const ex = k.exercises[0] as Exercise;
+    await k.runner.rerunResult({ ...k.specs.result(ex), stalled: { seconds: 25, test: 'step 1: s1 > spec 1' } }, 100);
+    const screen = k.runner.screen();
+    expect(screen).toContain('The specs stopped: nothing finished for 25 s while this spec ran: step 1: s1 > spec 1.');
+    expect(screen).toContain('An endless loop in your code? Fix it and save; the specs run again.');
+    expect(k.state().exercises['01-alpha']?.done).toBe(false);
+  });
+
+  it('a run stopped by a save is neither shown nor recorded: the save brings its own result', async () => {
+    const k = setup();
+    await k.runner.start();
+    const before = k.runner.screen();
+    k.specs.solved.add('01-alpha');
+    await k.runner.rerunResult({ ...k.specs.result(k.exercises[0] as Exercise), aborted: true }, 100);
+    expect(k.runner.screen()).toBe(before);
+    expect(k.state().exercises['01-alpha']?.done).toBe(false);
+  });
+});
+
 describe('the reference solution', () => {
   it('is never shown before the exercise passes; s says how to force it', async () => {
     const k = setup();

@@ -1,8 +1,9 @@
 /**
  * The runner's spec session for real (a Vitest instance, worker threads) on a runnable fake
- * kata, driven by a small script in a child process: quick checks reach fast-check in the
- * worker, KATA_RUNS sets the full count, and a save reruns the focused exercise — a save of
- * a file it does not use does not.
+ * kata, driven by small scripts in a child process: quick checks reach fast-check in the
+ * worker, KATA_RUNS sets the full count, a save reruns the focused exercise — a save of a
+ * file it does not use does not — and an endless loop is stopped, by the watchdog or by the
+ * save that fixes it.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -64,8 +65,40 @@ process.exit(0);
 `,
 );
 
-function probe(env: NodeJS.ProcessEnv = {}): Record<string, Record<string, unknown>> {
-  const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', 'probe.ts'], {
+writeFileSync(
+  path.join(root, 'probe-loop.ts'),
+  `import { readFileSync, writeFileSync } from 'node:fs';
+import { findExercise } from './lib/exercises.ts';
+import type { ExerciseResult } from './scripts/lib/results.ts';
+import { SpecSession } from './scripts/lib/session.ts';
+
+const root = process.cwd();
+const ex = findExercise('01', root);
+const fixed = readFileSync(ex.solution, 'utf8');
+const looping = fixed.replace('return a + b;', 'while (a === a) {}\\n  return a + b;');
+if (looping === fixed) throw new Error('probe-loop: the solution of 01-alpha changed');
+const say = (what: string, r: ExerciseResult | undefined, extra: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ what, passed: r?.passed, total: r?.total, stalled: r?.stalled ?? null, ...extra }));
+const wait = async (ms: number) => new Promise((r) => setTimeout(r, ms));
+const reruns: ExerciseResult[] = [];
+const session = await SpecSession.start({ root, watch: true, poll: true, stallMs: 1500, onRerunResult: (r) => reruns.push(r) });
+writeFileSync(ex.stub, looping);
+const t0 = performance.now();
+say('watchdog', (await session.run([ex])).get(ex.name), { seconds: (performance.now() - t0) / 1000 });
+session.focus(ex);
+writeFileSync(ex.stub, looping + '\\n');
+await wait(700);
+writeFileSync(ex.stub, fixed);
+for (let i = 0; i < 100 && reruns.length === 0; i++) await wait(100);
+await wait(1500);
+say('fixed by a save', reruns[0], { reruns: reruns.length });
+await session.close();
+process.exit(0);
+`,
+);
+
+function probe(env: NodeJS.ProcessEnv = {}, script = 'probe.ts'): Record<string, Record<string, unknown>> {
+  const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', script], {
     cwd: root,
     env: { ...process.env, ...env, KATA_RUNS: env.KATA_RUNS ?? '' },
     encoding: 'utf8',
@@ -95,5 +128,18 @@ describe('the spec session', () => {
     expect(out.sizes).toMatchObject({ full: 10 });
     expect(out.sizes?.quick).toBeUndefined();
     expect(out.quick).toMatchObject({ quick: false, cases: 10, logs: ['cases 10 scaled 5'] });
+  }, 120_000);
+
+  it('stops an endless loop: after the stall limit, naming the spec; at once when a save fixes it', () => {
+    const out = probe({}, 'probe-loop.ts');
+    expect(out.watchdog).toMatchObject({
+      passed: 0,
+      total: 1,
+      stalled: { test: 'counts the cases of a property' },
+    });
+    // Stopped within a few seconds of the 1.5 s limit, not at vitest's own 20 s (which cannot stop it).
+    expect(out.watchdog?.seconds).toBeLessThan(10);
+    // The looping run was stopped by the save that fixed it and never shown: one result, passing.
+    expect(out['fixed by a save']).toMatchObject({ passed: 1, total: 1, stalled: null, reruns: 1 });
   }, 120_000);
 });
