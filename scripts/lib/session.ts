@@ -10,9 +10,9 @@
  * before it counts.
  *
  * Endless loops: Vitest's test timeout cannot stop synchronous code, so the session watches
- * for progress itself. When no spec or hook has started or finished for a while (the test
- * timeout and 5 s), it stops the threads and reports the run as stalled, naming the spec that
- * was running. A save during a run also stops it: its result would be out of date.
+ * for progress itself. When no spec or hook has started or finished for longer than any of
+ * them may take (the longer of the test and hook timeouts, plus 5 s: 35 s here), it stops the
+ * threads and reports the run as stalled, naming the spec that was running. A save during a run also stops it: its result would be out of date.
  */
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -42,7 +42,7 @@ export interface SessionOptions {
    * watching; KATA_WARM=0 turns the kata's pool off, and with it stopping endless loops).
    */
   warm?: boolean;
-  /** how long without a spec or hook starting or finishing makes a run stalled (default: the test timeout + 5 s) */
+  /** how long without a spec or hook starting or finishing makes a run stalled (default: the longer timeout + 5 s) */
   stallMs?: number;
   /** a watch-triggered rerun of the focused exercise starts */
   onRerunStart?: (exercise: Exercise) => void;
