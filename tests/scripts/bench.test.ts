@@ -1,0 +1,51 @@
+/**
+ * `npm run bench` as a maintainer runs it, in its shortest form (one section, one run): the
+ * table, the targets marked, the JSON written; and its options' errors. The figures are not
+ * asserted: tests never assert times.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../lib/exercises.ts';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'kata-bench-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function bench(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', './scripts/register.mjs', 'scripts/bench.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('npm run bench', () => {
+  it('--only matmul --runs 1: prints the table and the target, and writes the JSON', () => {
+    const out = path.join(tmp, 'bench.json');
+    const r = bench('--only', 'matmul', '--runs', '1', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/matmul, dense random float32/);
+    expect(r.stdout).toMatch(/128×784·784×512/);
+    expect(r.stdout).toMatch(/(✓ met|✗ not met) {2,}lib matmul ≥ 4× TF\.js CPU at 128×784×512: \d+\.\d\d×/);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      runs: number;
+      matmul: { shape: string; lib: { gflops: number } }[];
+      targets: { name: string; met: boolean }[];
+    };
+    expect(json.runs).toBe(1);
+    expect(json.matmul.map((m) => m.shape)).toContain('784×128×512');
+    expect(json.matmul[0]?.lib.gflops).toBeGreaterThan(0);
+    expect(json.targets).toHaveLength(1);
+  }, 120_000);
+
+  it('names a wrong option and exits with 2', () => {
+    const section = bench('--only', 'matmul,gpu');
+    expect(section.status).toBe(2);
+    expect(section.stderr).toContain('--only takes sections out of matmul, mnist, specs, npm-test; got "gpu"');
+    const runs = bench('--runs', '0');
+    expect(runs.status).toBe(2);
+    expect(runs.stderr).toContain('--runs must be a positive integer, got "0"');
+  }, 60_000);
+});
