@@ -72,6 +72,8 @@ export interface SpecRunner {
 
 const MAX_LOG_LINES = 200;
 const QUICK_RUNS = 20;
+/** What Vitest says of a worker thread the session stopped (an endless loop, an outdated run). */
+const STOPPED_THREAD = /Worker [\w-]+ emitted error|Worker exited unexpectedly/;
 /**
  * Vitest's own watch mode waits 100 ms after a file event; editors write a file in one to
  * three events within a few ms, so the session waits 20 ms after the last one.
@@ -111,12 +113,15 @@ interface ActiveRun {
   exercises: readonly Exercise[];
   lastProgress: number;
   /**
-   * The collected specs in order, and which have finished. NOTE: a worker stuck in a loop
+   * Per spec file that started: its collected specs in order. NOTE: a worker stuck in a loop
    * sends nothing more, not even that a spec started: the stuck one is the first unfinished.
+   * Progress is counted over all files, so when the watchdog fires, the files still
+   * unfinished are the stuck ones.
    */
-  tests: { id: string; name: string }[];
+  files: Map<string, { id: string; name: string }[]>;
   finished: Set<string>;
-  stalled?: { seconds: number; test?: string };
+  /** the stuck spec files (absolute paths), each with the spec that was running, if known */
+  stalled?: Map<string, { seconds: number; test?: string }>;
   /** stopped by a save: its result is out of date */
   aborted?: boolean;
 }
@@ -160,8 +165,8 @@ export class SpecSession implements SpecRunner {
     });
     const reporter: Reporter = {
       onUserConsoleLog: (log) => session?.addLog(log.content),
-      onTestModuleStart: () => session?.progress(),
-      onTestModuleCollected: (module) => session?.collected([...module.children.allTests()]),
+      onTestModuleStart: (module) => session?.started(module.moduleId),
+      onTestModuleCollected: (module) => session?.collected(module.moduleId, [...module.children.allTests()]),
       onHookStart: () => session?.progress(),
       onHookEnd: () => session?.progress(),
       onTestCaseReady: () => session?.progress(),
@@ -264,8 +269,16 @@ export class SpecSession implements SpecRunner {
     if (finished) this.active.finished.add(finished);
   }
 
-  private collected(tests: readonly { id: string; fullName: string }[]): void {
-    this.active?.tests.push(...tests.map((t) => ({ id: t.id, name: t.fullName })));
+  private started(file: string): void {
+    if (!this.active?.files.has(path.resolve(file))) this.active?.files.set(path.resolve(file), []);
+    this.progress();
+  }
+
+  private collected(file: string, tests: readonly { id: string; fullName: string }[]): void {
+    this.active?.files.set(
+      path.resolve(file),
+      tests.map((t) => ({ id: t.id, name: t.fullName })),
+    );
     this.progress();
   }
 
@@ -277,8 +290,18 @@ export class SpecSession implements SpecRunner {
       () => {
         const idle = performance.now() - run.lastProgress;
         if (run.stalled || run.aborted || idle < limit) return;
-        const stuck = run.tests.find((t) => !run.finished.has(t.id));
-        run.stalled = { seconds: Math.round(idle / 1000), ...(stuck ? { test: stuck.name } : {}) };
+        const seconds = Math.round(idle / 1000);
+        run.stalled = new Map();
+        for (const [file, tests] of run.files) {
+          if (tests.length > 0 && tests.every((t) => run.finished.has(t.id))) continue; // done
+          const stuck = tests.find((t) => !run.finished.has(t.id));
+          run.stalled.set(file, { seconds, ...(stuck ? { test: stuck.name } : {}) });
+        }
+        // Stuck before any file said it started (a loop at the top of a module): the files not started.
+        if (run.stalled.size === 0) {
+          for (const ex of run.exercises)
+            if (!run.files.has(path.resolve(ex.spec))) run.stalled.set(path.resolve(ex.spec), { seconds });
+        }
         void this.pool?.terminateRunning();
       },
       Math.min(1000, limit / 4),
@@ -321,7 +344,7 @@ export class SpecSession implements SpecRunner {
     this.lastErrors = [];
     this.vitestOutput.length = 0;
     let failure: Error | undefined;
-    const run: ActiveRun = { exercises, lastProgress: performance.now(), tests: [], finished: new Set() };
+    const run: ActiveRun = { exercises, lastProgress: performance.now(), files: new Map(), finished: new Set() };
     this.active = run;
     const watchdog = this.pool ? this.watchdog(run) : undefined;
     try {
@@ -337,6 +360,10 @@ export class SpecSession implements SpecRunner {
       clearInterval(watchdog);
       this.active = undefined;
     }
+    if (run.stalled || run.aborted) {
+      // Vitest's own account of the threads the session stopped says nothing useful.
+      this.lastErrors = this.lastErrors.filter((e) => !STOPPED_THREAD.test(String(e.message)));
+    }
     const results = new Map<string, ExerciseResult>();
     for (const ex of exercises) {
       const module = this.lastModules.find((m) => path.resolve(m.moduleId) === path.resolve(ex.spec));
@@ -345,11 +372,8 @@ export class SpecSession implements SpecRunner {
       result.casesPerProperty = quick ?? this.casesPerProperty.full;
       if (quick !== undefined) result.quick = true;
       if (run.aborted) result.aborted = true;
-      if (run.stalled) {
-        result.stalled = run.stalled;
-        // Vitest's own account of it ("Worker exited unexpectedly") says nothing useful.
-        delete result.runErrors;
-      }
+      const stalled = run.stalled?.get(path.resolve(ex.spec));
+      if (stalled) result.stalled = stalled;
       results.set(ex.name, result);
     }
     // Failing specs are the normal state of a kata, not an error of the command.
