@@ -51,18 +51,14 @@ export function matmul(aIn: NDArray, bIn: NDArray, options: MatmulOptions = {}):
     let q = 0;
     // four rows of b per pass: each load and store of row serves four multiply-adds
     for (; q + 3 < count; q += 4) {
-      const [o0, o1, o2, o3] = [
-        nzOff[q] as number,
-        nzOff[q + 1] as number,
-        nzOff[q + 2] as number,
-        nzOff[q + 3] as number,
-      ];
-      const [v0, v1, v2, v3] = [
-        nzVal[q] as number,
-        nzVal[q + 1] as number,
-        nzVal[q + 2] as number,
-        nzVal[q + 3] as number,
-      ];
+      const o0 = nzOff[q] as number;
+      const o1 = nzOff[q + 1] as number;
+      const o2 = nzOff[q + 2] as number;
+      const o3 = nzOff[q + 3] as number;
+      const v0 = nzVal[q] as number;
+      const v1 = nzVal[q + 1] as number;
+      const v2 = nzVal[q + 2] as number;
+      const v3 = nzVal[q + 3] as number;
       for (let j = 0; j < n; j++) {
         row[j] =
           (row[j] as number) +
