@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startVitest } from 'vitest/node';
 import { findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
-import { kataWarmPool } from './lib/session.ts';
+import { kataWarmPool, poolOption } from './lib/session.ts';
 
 const { args } = startCli(import.meta.url, process.argv.slice(2), { flags: ['no-open', 'open'], values: ['port'] });
 const port = args.values.get('port') ?? '51204';
@@ -30,11 +30,11 @@ try {
 const open = !args.flags.has('no-open') && process.env.CI !== 'true';
 
 process.env.KATA_QUIET = '1';
-// Without --watch, Vitest runs once and exits when there is no terminal (CI, a script),
-// taking the UI with it.
 // Worker threads with spares kept ready (TensorFlow.js loaded), as in `npm start`: a save's
 // rerun does not wait for a thread to load it.
 const pool = kataWarmPool(ROOT);
+// Without --watch, Vitest runs once and exits when there is no terminal (CI, a script),
+// taking the UI with it.
 const vitest = await startVitest('test', filters, {
   root: ROOT,
   project: ['exercises'],
@@ -42,8 +42,7 @@ const vitest = await startVitest('test', filters, {
   watch: true,
   open,
   api: { port: Number(port) },
-  // The Node API takes a pool initializer where the CLI takes a name.
-  ...(pool ? { pool: pool as unknown as 'threads' } : {}),
+  ...poolOption(pool),
 });
 process.exitCode = 0; // failing specs are the normal state of a kata
 const url = vitest.vite.resolvedUrls?.local[0] ?? `http://localhost:${port}/`;

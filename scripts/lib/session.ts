@@ -101,11 +101,17 @@ function preload(root: string): Preload {
 }
 
 /**
- * The warm worker-thread pool for a watching Vitest (the runner, the UI), or null where it
- * cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
+ * The kata's worker-thread pool: `spares` threads kept ready for the next save (2 unless
+ * given; 0 for a session that runs once), and running threads that can be stopped. Null where
+ * it cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
  */
 export function kataWarmPool(root: string, spares?: number): WarmPool | null {
   return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root), spares) : null;
+}
+
+/** Vitest options that use `pool` (the Node API takes a pool initializer where the CLI takes a name). */
+export function poolOption(pool: WarmPool | null): { pool?: 'threads' } {
+  return pool ? { pool: pool as unknown as 'threads' } : {};
 }
 
 /** The run going on now: what the watchdog and a save need to know. */
@@ -124,6 +130,24 @@ interface ActiveRun {
   stalled?: Map<string, { seconds: number; test?: string }>;
   /** stopped by a save: its result is out of date */
   aborted?: boolean;
+}
+
+/** The spec files a stalled run was stuck in: those still unfinished, each with its first unfinished spec. */
+function stalledFiles(run: ActiveRun, seconds: number): Map<string, { seconds: number; test?: string }> {
+  const stalled = new Map<string, { seconds: number; test?: string }>();
+  for (const [file, tests] of run.files) {
+    const stuck = tests.find((t) => !run.finished.has(t.id));
+    if (tests.length > 0 && !stuck) continue; // done
+    stalled.set(file, { seconds, ...(stuck ? { test: stuck.name } : {}) });
+  }
+  // Stuck before any file said it started (a loop at the top of a module): the files not started.
+  if (stalled.size === 0) {
+    for (const ex of run.exercises) {
+      const file = path.resolve(ex.spec);
+      if (!run.files.has(file)) stalled.set(file, { seconds });
+    }
+  }
+  return stalled;
 }
 
 export class SpecSession implements SpecRunner {
@@ -188,8 +212,7 @@ export class SpecSession implements SpecRunner {
         project: [options.project ?? 'exercises'],
         reporters: [reporter],
         passWithNoTests: true,
-        // The Node API takes a pool initializer where the CLI takes a name.
-        ...(pool ? { pool: pool as unknown as 'threads' } : {}),
+        ...poolOption(pool),
       },
       options.poll ? { server: { watch: { usePolling: true, interval: 100 } } } : {},
       { stdout: sink, stderr: sink },
@@ -270,7 +293,8 @@ export class SpecSession implements SpecRunner {
   }
 
   private started(file: string): void {
-    if (!this.active?.files.has(path.resolve(file))) this.active?.files.set(path.resolve(file), []);
+    const f = path.resolve(file);
+    if (!this.active?.files.has(f)) this.active?.files.set(f, []);
     this.progress();
   }
 
@@ -290,18 +314,7 @@ export class SpecSession implements SpecRunner {
       () => {
         const idle = performance.now() - run.lastProgress;
         if (run.stalled || run.aborted || idle < limit) return;
-        const seconds = Math.round(idle / 1000);
-        run.stalled = new Map();
-        for (const [file, tests] of run.files) {
-          if (tests.length > 0 && tests.every((t) => run.finished.has(t.id))) continue; // done
-          const stuck = tests.find((t) => !run.finished.has(t.id));
-          run.stalled.set(file, { seconds, ...(stuck ? { test: stuck.name } : {}) });
-        }
-        // Stuck before any file said it started (a loop at the top of a module): the files not started.
-        if (run.stalled.size === 0) {
-          for (const ex of run.exercises)
-            if (!run.files.has(path.resolve(ex.spec))) run.stalled.set(path.resolve(ex.spec), { seconds });
-        }
+        run.stalled = stalledFiles(run, Math.round(idle / 1000));
         void this.pool?.terminateRunning();
       },
       Math.min(1000, limit / 4),
@@ -383,7 +396,7 @@ export class SpecSession implements SpecRunner {
 
   backend(): string | undefined {
     try {
-      return this.vitest.getProjectByName('exercises').getProvidedContext().oracleBackend;
+      return this.vitest.getProjectByName(this.options.project ?? 'exercises').getProvidedContext().oracleBackend;
     } catch {
       return undefined;
     }

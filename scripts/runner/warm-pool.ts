@@ -63,8 +63,8 @@ const IDLE_MS = 150;
  */
 export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
   const spares: Worker[] = [];
+  /** the threads running specs now */
   const busy = new Set<Worker>();
-  let running = 0;
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
   const spawn = (options: PoolOptions): Worker =>
@@ -80,14 +80,13 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
     createPoolWorker(options: PoolOptions): PoolWorker {
       // The oldest spare has had the longest to get ready.
       const take = () => {
-        running++;
         clearTimeout(timer);
         const worker = spares.shift() ?? spawn(options);
         busy.add(worker);
         return worker;
       };
       const fill = () => {
-        if (disposed || running > 0) return;
+        if (disposed || busy.size > 0) return;
         while (spares.length < keep) {
           const spare = spawn(options);
           spare.unref();
@@ -96,7 +95,6 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
       };
       const done = (worker: Worker) => {
         busy.delete(worker);
-        running--;
         clearTimeout(timer);
         timer = setTimeout(fill, IDLE_MS);
         timer.unref();
