@@ -1,6 +1,6 @@
 /**
- * `npm run grade`: grades the learner's code in exercises/ with the kata's own (pristine) specs
- * and writes a report folder. See INSTRUCTORS.md.
+ * `npm run grade`: grades the learner's code in exercises/ with the kata's own specs and judges,
+ * each run in a sandbox (Linux, bubblewrap), and writes a report folder. See INSTRUCTORS.md.
  *
  *   npm run grade                                   this repository → reports/grade/
  *   npm run grade -- --submission ../alice          another checkout, graded by this (trusted) one
@@ -10,13 +10,14 @@
  * Exit status: 0 whenever the reports were written (whatever the score); 2 when the options or
  * the instructor's files are wrong; 1 when the reports could not be written.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../lib/exercises.ts';
 import { DEFAULT_EXERCISE_TIMEOUT_S, type GradeReport, grade, type Submission, type Threshold } from './grade/grade.ts';
-import { integrityText, writeReports } from './grade/reports.ts';
+import { integrityText, isolationText, writeReports } from './grade/reports.ts';
+import { detectSandbox } from './grade/sandbox.ts';
 
 const HELP = `npm run grade -- [options]
 
@@ -33,6 +34,7 @@ const HELP = `npm run grade -- [options]
   --test-timeout S    time limit per test in seconds (default: the kata's vitest testTimeout)
   --max-memory MB     heap limit of each grading process (default 2048)
   --seed N            the seed of every randomized check (default: KATA_SEED, else 42)
+  --require-sandbox   stop unless learner code can be sandboxed (Linux with bubblewrap)
   --quiet             print only the result
 `;
 
@@ -82,6 +84,7 @@ async function main(): Promise<number> {
       'test-timeout': { type: 'string' },
       'max-memory': { type: 'string' },
       seed: { type: 'string' },
+      'require-sandbox': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -101,11 +104,16 @@ async function main(): Promise<number> {
   let submissions: Submission[];
   const batch = values.batch ? folder('--batch', values.batch) : null;
   if (batch) {
-    submissions = readdirSync(batch, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => d.name)
+    // every folder is a learner; a link where a folder should be is a learner refused, never followed
+    submissions = readdirSync(batch)
+      .filter((name) => !name.startsWith('.'))
       .sort()
-      .map((learner) => ({ learner, root: path.join(batch, learner) }));
+      .flatMap((learner): Submission[] => {
+        const st = lstatSync(path.join(batch, learner));
+        if (st.isDirectory()) return [{ learner, root: path.join(batch, learner) }];
+        if (st.isSymbolicLink()) return [{ learner, root: path.join(batch, learner), refused: 'a symbolic link, not followed' }];
+        return [];
+      });
     if (submissions.length === 0) throw new UsageError(`--batch ${values.batch}: no learner folders in it`);
   } else {
     const root = values.submission ? folder('--submission', values.submission) : ROOT;
@@ -114,6 +122,8 @@ async function main(): Promise<number> {
 
   const log = values.quiet ? () => {} : (line: string) => console.log(line);
   const started = Date.now();
+  const isolation = detectSandbox();
+  if (isolation.isolated) log(`grade: every run in a sandbox (${isolation.how})`);
   const reports: GradeReport[] = await grade({
     graderRoot: ROOT,
     submissions,
@@ -131,6 +141,8 @@ async function main(): Promise<number> {
     testTimeoutS: positive('--test-timeout', values['test-timeout']),
     maxMemoryMb: positive('--max-memory', values['max-memory'], true) ?? 2048,
     seed,
+    requireSandbox: values['require-sandbox'],
+    isolation,
     log,
   });
 
@@ -140,9 +152,9 @@ async function main(): Promise<number> {
   for (const r of reports) {
     const verdict = r.score.passed === null ? '' : r.score.passed ? ' — passed' : ' — below the threshold';
     console.log(`grade: ${r.learner}: ${r.score.points} / ${r.score.possible} points (${r.score.percent} %)${verdict}`);
-    if (!r.integrity.ok)
-      console.log(`  protected files changed (the pristine copies were graded): ${integrityText(r)}`);
+    if (!r.integrity.ok) console.log(`  protected files changed (the kata's copies were graded): ${integrityText(r)}`);
   }
+  if (!isolation.isolated) console.log(`grade: ${isolationText(reports[0] as GradeReport)}`);
   console.log(`grade: reports in ${path.relative(process.cwd(), out) || '.'} (${secs} s)`);
   return 0;
 }

@@ -1,8 +1,8 @@
 /**
- * `npm run manifest`: writes grading/manifest.json (the sha256 of every protected file, the
- * test names of every spec) and grading/pristine/ (a copy of every protected file), which
- * `npm run grade` checks submissions against and runs instead of their copies. Run it after
- * changing a spec, lib/, data/ or the configs; `npm test` fails while the manifest is stale.
+ * `npm run manifest`: writes grading/manifest.json: the sha256 and git blob id of every
+ * protected file (what the specs, their setup, the judges and the solutions load) and the test
+ * names of every spec, which `npm run grade` checks its own files and every submission
+ * against. Run it after changing any of those; `npm test` fails while the manifest is stale.
  *
  *   npm run manifest             write it
  *   npm run manifest -- --check  only say whether it is fresh (exit 1 if not)
@@ -12,7 +12,7 @@
  */
 import { ROOT } from '../lib/exercises.ts';
 import { buildManifest } from './grade/build.ts';
-import { MANIFEST, PRISTINE, staleness } from './grade/manifest.ts';
+import { MANIFEST, staleness } from './grade/manifest.ts';
 
 async function main(): Promise<number> {
   if (process.argv.includes('--check')) {
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const manifest = await buildManifest(ROOT);
   const count = manifest.exercises.reduce((a, e) => a + e.specs.reduce((b, s) => b + s.tests.length, 0), 0);
   console.log(
-    `${MANIFEST}: ${Object.keys(manifest.files).length} protected files, ${manifest.exercises.length} exercises, ${count} tests; copies in ${PRISTINE}/ (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `${MANIFEST}: ${Object.keys(manifest.files).length} protected files, ${manifest.exercises.length} exercises, ${count} tests (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   return 0;
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Manifest, protectedFiles, type RunnerConfig, writeManifest } from './manifest.ts';
 import { dedupe } from './results.ts';
-import { buildTree, removeTree, runVitest } from './run.ts';
+import { runVitest } from './run.ts';
+import { buildTree, removeTree } from './tree.ts';
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
@@ -96,26 +97,26 @@ export async function collectTests(
 ): Promise<Map<string, string[]>> {
   const specs = files.filter((f) => f.startsWith('exercises/') && f.endsWith('.spec.ts'));
   const tree = buildTree({
-    pristineRoot: root,
+    from: root,
     files,
     packageJson: { type: 'module' },
     codeDir: path.join(root, 'solutions'),
     nodeModules: path.join(root, 'node_modules'),
   });
   try {
-    const run = await runVitest(
-      {
-        tree: tree.root,
-        include: specs,
-        runner,
-        testTimeoutMs: runner.testTimeout,
-        timeoutMs: 300_000,
-        memoryMb: 4096,
-        seed: 42,
-        mode: 'list',
-      },
-      path.join(root, 'node_modules'),
-    );
+    // the kata's own specs against its own solutions: nothing untrusted runs, no sandbox needed
+    const run = await runVitest({
+      tree: tree.root,
+      include: specs,
+      runner,
+      testTimeoutMs: runner.testTimeout,
+      timeoutMs: 300_000,
+      memoryMb: 4096,
+      seed: 42,
+      mode: 'list',
+      nodeModules: path.join(root, 'node_modules'),
+      isolation: { isolated: false, how: 'none', reason: 'the kata’s own code', bwrap: null },
+    });
     const tests = new Map<string, string[]>();
     const failed: string[] = [];
     for (const spec of specs) {
@@ -135,9 +136,9 @@ export async function collectTests(
   }
 }
 
-/** Writes grading/manifest.json and grading/pristine/ for the kata at `root`. */
+/** Writes grading/manifest.json for the kata at `root`. */
 export async function buildManifest(root: string): Promise<Manifest> {
   const runner = await runnerConfig(root);
-  const files = protectedFiles(root);
+  const files = protectedFiles(root, runner);
   return writeManifest(root, runner, await collectTests(root, files, runner));
 }

@@ -1,28 +1,44 @@
 /**
- * Grading: for each learner and each exercise, a fresh work tree with the kata's pristine
- * protected files and the learner's exercise code, one vitest child per exercise (and one
- * more for the instructor's hidden specs), results read from the grader's reporter, points
- * per test, and a report that is complete whatever the child did.
+ * Grading: the kata's protected files checked and staged once; per learner, one read-only
+ * tree of those files and the learner's code; per exercise, a sandboxed Vitest run of its
+ * specs and of the judge (and one more for the instructor's hidden specs); results read from
+ * the grader's reporter; the judge's findings compared with the reference solution here; points
+ * per test, given only where the judge agrees; and a report that is complete whatever the run did.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findExercise, listExercises } from '../../lib/exercises.ts';
+import { copiedFromReference } from './copies.ts';
+import { type CaseVerdict, judgeVerdicts, type PreparedJudge, prepareJudge } from './judge.ts';
 import { compareWithManifest, MANIFEST, type Manifest, readManifest } from './manifest.ts';
 import { allocatePoints, type PointsFile, parsePointsFile, readExerciseMeta } from './meta.ts';
 import { dedupe, reviewFlags, runReport, testsOf } from './results.ts';
-import { buildTree, type RunResult, removeTree, runVitest } from './run.ts';
-import type { ExerciseReport, GradeReport, TestReport, Threshold } from './types.ts';
+import { emptyResult, type RunResult, runVitest } from './run.ts';
+import { detectSandbox, type Isolation, NOT_ISOLATED } from './sandbox.ts';
+import { buildStage, pick, removeStage, type Stage, verifyStage } from './stage.ts';
+import { buildTree, removeTree, type Tree } from './tree.ts';
+import type { ExerciseReport, GradeReport, JudgeReport, TestReport, Threshold } from './types.ts';
 import { headCommit, mapLimit, round2, round4, sha256, trimMessage } from './util.ts';
 
-export type { ExerciseReport, GradeReport, RunReport, TestReport, TestStatus, Threshold } from './types.ts';
+export type {
+  ExerciseReport,
+  GradeReport,
+  JudgeReport,
+  RunReport,
+  TestReport,
+  TestStatus,
+  Threshold,
+} from './types.ts';
 
 export interface Submission {
   learner: string;
   root: string;
+  /** set when the submission itself was refused (a link instead of a folder, say) */
+  refused?: string;
 }
 
 export interface GradeOptions {
-  /** the trusted kata: its manifest, pristine copies, solutions and node_modules grade the submissions */
+  /** the trusted kata: its manifest, protected files, solutions and node_modules grade the submissions */
   graderRoot: string;
   submissions: Submission[];
   pointsFile?: string | null;
@@ -37,6 +53,10 @@ export interface GradeOptions {
   testTimeoutS?: number | null;
   maxMemoryMb: number;
   seed: number;
+  /** stop (throw) instead of grading without a sandbox */
+  requireSandbox?: boolean;
+  /** the isolation to use (tests: force 'none'); default: detectSandbox() */
+  isolation?: Isolation & { bwrap: string | null };
   log?: (line: string) => void;
 }
 
@@ -49,15 +69,22 @@ interface Planned {
   title: string;
   weight: number;
   timeoutMs: number;
-  specs: { file: string; tests: string[] }[];
-  hidden: { file: string; tests: string[] }[];
-  /** points per test: public tests in order, then hidden ones */
+  specs: SpecTests[];
+  hidden: SpecTests[];
+  /** hidden judge cases, by name, counted as hidden tests */
+  hiddenJudge: string[];
+  /** points per test: public tests in order, then hidden specs, then hidden judge cases */
   points: number[];
 }
 
-/** The exercises to grade, with their hidden specs, weights and per-test points. Throws on bad configuration. */
-async function plan(opts: GradeOptions, manifest: Manifest, warnings: string[]): Promise<Planned[]> {
-  const pristine = path.join(opts.graderRoot, manifest.pristine);
+/** The exercises to grade, with their hidden tests, weights and per-test points. Throws on bad configuration. */
+async function plan(
+  opts: GradeOptions,
+  manifest: Manifest,
+  stage: Stage,
+  iso: Isolation & { bwrap: string | null },
+  warnings: string[],
+) {
   let selected = manifest.exercises;
   if (opts.only?.length) {
     const names = new Set(opts.only.map((q) => findExercise(q, opts.graderRoot).name));
@@ -73,19 +100,25 @@ async function plan(opts: GradeOptions, manifest: Manifest, warnings: string[]):
   const points: PointsFile = opts.pointsFile
     ? parsePointsFile(readFileSync(opts.pointsFile, 'utf8'), opts.pointsFile, opts.graderRoot)
     : new Map();
-  const hidden: Map<string, SpecTests[]> = opts.hiddenDir
+  const hidden = opts.hiddenDir
     ? await referenceHidden(
         opts,
         manifest,
+        stage,
+        iso,
         selected.map((e) => e.name),
         warnings,
       )
-    : new Map();
+    : new Map<string, { specs: SpecTests[]; judge: string[] }>();
   const titles = new Map(listExercises(opts.graderRoot).map((e) => [e.name, e.title]));
-  return selected.map((ex) => {
-    const meta = readExerciseMeta(path.join(pristine, 'exercises', ex.name));
-    const hiddenSpecs = hidden.get(ex.name) ?? [];
-    const names = [...ex.specs.flatMap((s) => s.tests), ...hiddenSpecs.flatMap((s) => s.tests)];
+  return selected.map((ex): Planned => {
+    const meta = readExerciseMeta(path.join(stage.root, 'exercises', ex.name));
+    const h = hidden.get(ex.name) ?? { specs: [], judge: [] };
+    const names = [
+      ...ex.specs.flatMap((s) => s.tests),
+      ...h.specs.flatMap((s) => s.tests),
+      ...h.judge.map((n) => `judge: ${n}`),
+    ];
     const { weight, points: each } = allocatePoints(ex.name, meta.weight, names, points.get(ex.name));
     return {
       name: ex.name,
@@ -93,99 +126,104 @@ async function plan(opts: GradeOptions, manifest: Manifest, warnings: string[]):
       weight,
       timeoutMs: 1000 * (opts.timeoutS ?? meta.timeout ?? DEFAULT_EXERCISE_TIMEOUT_S),
       specs: ex.specs,
-      hidden: hiddenSpecs,
+      hidden: h.specs,
+      hiddenJudge: h.judge,
       points: each,
     };
   });
 }
 
 /**
- * The hidden specs, per exercise: DIR/NN-slug/*.spec.ts. Each exercise's hidden specs are run
- * once against the reference solution, which gives their test list (so a learner's crash
- * still counts every hidden test) and checks that they pass on the reference.
+ * The hidden tests, per exercise: DIR/NN-slug/*.spec.ts and DIR/NN-slug/*.judge.ts. Hidden
+ * specs are run once against the reference solution, which gives their test list (so a
+ * learner's crash still counts every hidden test) and checks that they pass on the reference;
+ * hidden judge cases are loaded (and run on the reference) the same way.
  */
-async function referenceHidden(opts: GradeOptions, manifest: Manifest, selected: string[], warnings: string[]) {
-  const dir = opts.hiddenDir as string;
-  if (!existsSync(dir)) throw new Error(`--hidden ${dir}: no such folder`);
+async function referenceHidden(
+  opts: GradeOptions,
+  manifest: Manifest,
+  stage: Stage,
+  iso: Isolation & { bwrap: string | null },
+  selected: string[],
+  warnings: string[],
+) {
+  const known = new Set(manifest.exercises.map((e) => e.name));
   const byExercise = new Map<string, string[]>();
-  for (const d of readdirSync(dir, { withFileTypes: true })) {
-    if (!d.isDirectory()) continue;
-    if (!manifest.exercises.some((e) => e.name === d.name)) {
+  for (const f of stage.hidden) {
+    const [, name] = f.split('/');
+    if (!name || !known.has(name)) {
       throw new Error(
-        `--hidden ${dir}: ${d.name} is not an exercise (expected folders named like ${manifest.exercises[0]?.name})`,
+        `--hidden ${opts.hiddenDir}: ${name ?? f} is not an exercise (expected folders named like ${manifest.exercises[0]?.name})`,
       );
     }
-    const specs = readdirSync(path.join(dir, d.name))
-      .filter((f) => f.endsWith('.spec.ts'))
-      .sort()
-      .map((f) => `hidden/${d.name}/${f}`);
-    if (specs.length && selected.includes(d.name)) byExercise.set(d.name, specs);
+    if (selected.includes(name)) byExercise.set(name, [...(byExercise.get(name) ?? []), f]);
   }
-  const out = new Map<string, { file: string; tests: string[] }[]>();
-  const entries = [...byExercise];
-  await mapLimit(entries, opts.jobs, async ([name, files]) => {
-    const solutions = path.join(opts.graderRoot, 'solutions');
-    if (!existsSync(path.join(solutions, name))) {
-      throw new Error(`hidden specs for ${name} need the reference solution in solutions/${name} to count their tests`);
+  const out = new Map<string, { specs: SpecTests[]; judge: string[] }>();
+  await mapLimit([...byExercise], opts.jobs, async ([name, all]) => {
+    const files = all.filter((f) => f.split('/').length === 3 && f.endsWith('.spec.ts')).sort();
+    const judge = await prepareJudge(stage.root, name, all, 1);
+    const judgeNames = judge?.cases.filter((c) => c.hidden).map((c) => c.name) ?? [];
+    let specs: SpecTests[] = [];
+    if (files.length) {
+      const meta = readExerciseMeta(path.join(stage.root, 'exercises', name));
+      const limit = 1000 * (opts.timeoutS ?? meta.timeout ?? DEFAULT_EXERCISE_TIMEOUT_S);
+      const tree = buildTree({
+        from: stage.root,
+        files: stage.files,
+        hidden: stage.hidden,
+        packageJson: pick(manifest.package, ['type', 'imports']),
+        codeDir: path.join(stage.root, 'solutions'),
+        nodeModules: iso.isolated ? 'mount' : nodeModulesOf(opts),
+      });
+      let run: RunResult;
+      try {
+        run = await runOnce(opts, manifest, iso, tree, files, limit, null);
+      } finally {
+        removeTree(tree.root);
+      }
+      specs = files.map((file) => ({ file, tests: dedupe((run.collected.get(file) ?? []).map((t) => t.name)) }));
+      if (run.status !== 'completed' || specs.some((s) => s.tests.length === 0)) {
+        // in CI the log is the learner's to read: the details could quote the hidden source
+        const why = process.env.GITHUB_ACTIONS
+          ? 'run `npm run grade -- --hidden …` on your machine to see why'
+          : (run.message ?? [...run.moduleErrors.values()][0]?.[0] ?? 'no tests found');
+        throw new Error(`the hidden specs for ${name} do not run against the reference solution: ${why}`);
+      }
+      // named as the reports name them ("hidden test k"), never by their real names
+      const ids = specs.flatMap((s) => (run.collected.get(s.file) ?? []).map((t) => t.id));
+      const failing = ids.flatMap((id, i) => (run.results.get(id)?.state === 'passed' ? [] : [`hidden test ${i + 1}`]));
+      if (failing.length) {
+        warnings.push(`${failing.join(', ')} of ${name} fail against the reference solution: check your hidden specs`);
+      }
     }
-    const meta = readExerciseMeta(path.join(opts.graderRoot, manifest.pristine, 'exercises', name));
-    const limit = 1000 * (opts.timeoutS ?? meta.timeout ?? DEFAULT_EXERCISE_TIMEOUT_S);
-    const run = await runOnce(opts, manifest, solutions, files, limit);
-    const specs = files.map((file) => ({ file, tests: dedupe((run.collected.get(file) ?? []).map((t) => t.name)) }));
-    if (run.status !== 'completed' || specs.some((s) => s.tests.length === 0)) {
-      // in CI the log is the learner's to read: the details could quote the hidden source
-      const why = process.env.GITHUB_ACTIONS
-        ? 'run `npm run grade -- --hidden …` on your machine to see why'
-        : (run.message ?? [...run.moduleErrors.values()][0]?.[0] ?? 'no tests found');
-      throw new Error(`the hidden specs for ${name} do not run against the reference solution: ${why}`);
-    }
-    // named as the reports name them ("hidden test k"), never by their real names
-    const ids = specs.flatMap((s) => (run.collected.get(s.file) ?? []).map((t) => t.id));
-    const failing = ids.flatMap((id, i) => (run.results.get(id)?.state === 'passed' ? [] : [`hidden test ${i + 1}`]));
-    if (failing.length) {
-      warnings.push(`${failing.join(', ')} of ${name} fail against the reference solution: check your hidden specs`);
-    }
-    out.set(name, specs);
+    out.set(name, { specs, judge: judgeNames });
   });
   return out;
 }
 
-async function runOnce(
+const nodeModulesOf = (opts: GradeOptions) => path.join(opts.graderRoot, 'node_modules');
+
+function runOnce(
   opts: GradeOptions,
   manifest: Manifest,
-  codeDir: string | null,
+  iso: Isolation & { bwrap: string | null },
+  tree: Tree,
   include: string[],
   timeoutMs: number,
-) {
-  const tree = buildTree({
-    pristineRoot: path.join(opts.graderRoot, manifest.pristine),
-    files: Object.keys(manifest.files).filter((f) => f !== 'package.json'),
-    packageJson: pick(manifest.package, ['type', 'imports']),
-    codeDir,
-    hiddenDir: include.some((f) => f.startsWith('hidden/')) ? opts.hiddenDir : null,
-    nodeModules: path.join(opts.graderRoot, 'node_modules'),
+  judge: PreparedJudge | null,
+): Promise<RunResult> {
+  return runVitest({
+    tree: tree.root,
+    include,
+    runner: manifest.runner,
+    testTimeoutMs: 1000 * (opts.testTimeoutS ?? manifest.runner.testTimeout / 1000),
+    timeoutMs,
+    memoryMb: opts.maxMemoryMb,
+    seed: opts.seed,
+    nodeModules: nodeModulesOf(opts),
+    isolation: iso,
+    judgePlan: judge?.plan ?? null,
   });
-  try {
-    const result = await runVitest(
-      {
-        tree: tree.root,
-        include,
-        runner: manifest.runner,
-        testTimeoutMs: 1000 * (opts.testTimeoutS ?? manifest.runner.testTimeout / 1000),
-        timeoutMs,
-        memoryMb: opts.maxMemoryMb,
-        seed: opts.seed,
-      },
-      path.join(opts.graderRoot, 'node_modules'),
-    );
-    return Object.assign(result, { treeRoot: tree.root, treeWarnings: tree.warnings });
-  } finally {
-    removeTree(tree.root);
-  }
-}
-
-function pick(o: Record<string, unknown>, keys: string[]) {
-  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
 }
 
 function tfjsVersion(graderRoot: string): string | null {
@@ -203,22 +241,80 @@ interface Job {
   hidden: boolean;
 }
 
+interface JobResult {
+  run: RunResult;
+  judge: PreparedJudge | null;
+  verdicts: CaseVerdict[];
+}
+
+/** Per-step verdicts of the public judge cases, and what they do to the exercise. */
+function judgeReport(judge: PreparedJudge, verdicts: CaseVerdict[], passedSteps: Set<number>): JudgeReport {
+  const steps = [...new Set(verdicts.filter((v) => !v.hidden).map((v) => v.step))].sort((a, b) => a - b);
+  const perStep = steps.map((step) => {
+    const mine = verdicts.filter((v) => !v.hidden && v.step === step);
+    const bad = mine.find((v) => v.status === 'disagrees') ?? mine.find((v) => v.status === 'no-answer');
+    return {
+      step,
+      status: bad ? bad.status : ('agrees' as const),
+      detail: bad ? `${bad.name}: ${bad.detail}` : null,
+    };
+  });
+  const against = perStep.filter((s) => s.status !== 'agrees');
+  const contradiction = against.some((s) => passedSteps.has(s.step));
+  const pub = verdicts.filter((v) => !v.hidden);
+  return {
+    seed: judge.seed,
+    cases: pub.length,
+    agreed: pub.filter((v) => v.status === 'agrees').length,
+    steps: perStep,
+    verdict: contradiction ? 'contradiction' : against.length ? 'partial' : 'agrees',
+  };
+}
+
+const stepOf = (name: string): number | null => {
+  const m = /^step (\d+)\b/.exec(name);
+  return m ? Number(m[1]) : null;
+};
+
 /** Grades every submission; returns one report per submission, in the order given. */
 export async function grade(opts: GradeOptions): Promise<GradeReport[]> {
   const log = opts.log ?? (() => {});
+  const iso = opts.isolation ?? detectSandbox();
+  if (!iso.isolated) {
+    if (opts.requireSandbox) throw new Error(`--require-sandbox: learner code cannot be sandboxed here: ${iso.reason}`);
+    log(`warning: ${NOT_ISOLATED} (${iso.reason})`);
+  }
   const manifest = readManifest(opts.graderRoot);
   const manifestText = readFileSync(path.join(opts.graderRoot, MANIFEST));
-  const warnings: string[] = [];
-  if (!opts.submissions.some((s) => path.resolve(s.root) === path.resolve(opts.graderRoot))) {
-    const own = compareWithManifest(manifest, opts.graderRoot);
-    const changed = [...own.modified, ...own.deleted];
-    if (changed.length) {
-      warnings.push(
-        `the grader's own files differ from its manifest (${changed.join(', ')}): its pristine copies were used; run npm run manifest if they should change`,
-      );
-    }
+  const self =
+    opts.submissions.length === 1 && path.resolve(opts.submissions[0]?.root ?? '') === path.resolve(opts.graderRoot);
+  const stage = buildStage({
+    manifest,
+    source: opts.graderRoot,
+    from: self ? 'git' : 'checkout',
+    hiddenDir: opts.hiddenDir ?? null,
+    nodeModules: nodeModulesOf(opts),
+  });
+  try {
+    return await gradeStaged(opts, manifest, manifestText, stage, iso, log);
+  } finally {
+    removeStage(stage);
   }
-  const planned = await plan(opts, manifest, warnings);
+}
+
+async function gradeStaged(
+  opts: GradeOptions,
+  manifest: Manifest,
+  manifestText: Buffer,
+  stage: Stage,
+  iso: Isolation & { bwrap: string | null },
+  log: (line: string) => void,
+): Promise<GradeReport[]> {
+  const warnings: string[] = [];
+  if (stage.fromGit.length) {
+    warnings.push(`protected files changed in this checkout were graded as git has them: ${stage.fromGit.join(', ')}`);
+  }
+  const planned = await plan(opts, manifest, stage, iso, warnings);
   for (const w of warnings) log(`warning: ${w}`);
 
   const jobs: Job[] = [];
@@ -228,108 +324,249 @@ export async function grade(opts: GradeOptions): Promise<GradeReport[]> {
       if (ex.hidden.length) jobs.push({ learner, exercise, hidden: true });
     });
   });
+  // one tree per learner, built at its first run and removed after its last
+  const trees = new Map<number, Tree>();
+  const remaining = new Map<number, number>();
+  for (const j of jobs) remaining.set(j.learner, (remaining.get(j.learner) ?? 0) + 1);
+  const treeOf = (learner: number): Tree => {
+    let t = trees.get(learner);
+    if (!t) {
+      const sub = opts.submissions[learner] as Submission;
+      t = buildTree({
+        from: stage.root,
+        files: stage.files,
+        hidden: stage.hidden,
+        packageJson: pick(manifest.package, ['type', 'imports']),
+        codeDir: sub.refused ? null : path.join(sub.root, 'exercises'),
+        nodeModules: iso.isolated ? 'mount' : nodeModulesOf(opts),
+      });
+      trees.set(learner, t);
+    }
+    return t;
+  };
   let done = 0;
-  const runs = await mapLimit(jobs, opts.jobs, async (job) => {
+  const results = await mapLimit(jobs, opts.jobs, async (job): Promise<JobResult & { treeWarnings: string[] }> => {
     const sub = opts.submissions[job.learner] as Submission;
     const ex = planned[job.exercise] as Planned;
-    const include = job.hidden ? ex.hidden.map((s) => s.file) : ex.specs.map((s) => s.file);
-    const run = await runOnce(opts, manifest, path.join(sub.root, 'exercises'), include, ex.timeoutMs);
+    let result: JobResult;
+    let treeWarnings: string[] = [];
+    try {
+      if (sub.refused) {
+        result = {
+          run: emptyResult('not-graded', `the submission was refused: ${sub.refused}`),
+          judge: null,
+          verdicts: [],
+        };
+      } else if (stage.missing.length) {
+        result = {
+          run: emptyResult(
+            'not-graded',
+            `the kata's copies of ${stage.missing.join(', ')} are neither in this checkout nor in its git history`,
+          ),
+          judge: null,
+          verdicts: [],
+        };
+      } else {
+        const tree = treeOf(job.learner);
+        treeWarnings = tree.warnings;
+        verifyStage(stage, manifest);
+        const include = job.hidden ? ex.hidden.map((s) => s.file) : ex.specs.map((s) => s.file);
+        const judge = job.hidden ? null : await prepareJudge(stage.root, ex.name, stage.hidden);
+        const run = await runOnce(opts, manifest, iso, tree, include, ex.timeoutMs, judge);
+        result = { run, judge, verdicts: judge ? judgeVerdicts(judge, run) : [] };
+      }
+    } finally {
+      const left = (remaining.get(job.learner) ?? 1) - 1;
+      remaining.set(job.learner, left);
+      if (left === 0 && trees.has(job.learner)) {
+        removeTree((trees.get(job.learner) as Tree).root);
+        trees.delete(job.learner);
+      }
+    }
     done++;
-    const passed = [...run.results.values()].filter((r) => r.state === 'passed').length;
+    const run = result.run;
+    const passed = [...run.results.values()].filter((r) => r.state === 'passed' && !r.name.startsWith('judge ')).length;
     const total = (job.hidden ? ex.hidden : ex.specs).reduce((a, s) => a + s.tests.length, 0);
     const what = run.status === 'completed' ? '' : ` — ${run.status}`;
+    const judged = result.judge
+      ? `, judge ${result.verdicts.filter((v) => !v.hidden && v.status === 'agrees').length}/${result.verdicts.filter((v) => !v.hidden).length}`
+      : '';
     log(
-      `[${done}/${jobs.length}] ${opts.submissions.length > 1 ? `${sub.learner} ` : ''}${ex.name}${job.hidden ? ' (hidden)' : ''}: ${passed}/${total} tests in ${(run.durationMs / 1000).toFixed(1)} s${what}`,
+      `[${done}/${jobs.length}] ${opts.submissions.length > 1 ? `${sub.learner} ` : ''}${ex.name}${job.hidden ? ' (hidden)' : ''}: ${passed}/${total} tests${judged} in ${(run.durationMs / 1000).toFixed(1)} s${what}`,
     );
-    return run;
+    return { ...result, treeWarnings };
   });
 
   const tfjs = tfjsVersion(opts.graderRoot);
-  return opts.submissions.map((sub, learner) => {
-    const integrity = compareWithManifest(manifest, sub.root);
-    const subWarnings = [...warnings];
-    const theirs = path.join(sub.root, MANIFEST);
-    if (path.resolve(sub.root) !== path.resolve(opts.graderRoot)) {
-      if (!existsSync(theirs)) subWarnings.push('the submission has no grading/manifest.json');
-      else if (sha256(readFileSync(theirs)) !== sha256(manifestText)) {
-        subWarnings.push(
-          "the submission's grading/manifest.json differs from the grader's (another kata version, or edited)",
-        );
-      }
+  return opts.submissions.map((sub, learner) =>
+    learnerReport(opts, manifest, manifestText, stage, iso, warnings, planned, jobs, results, sub, learner, tfjs),
+  );
+}
+
+function learnerReport(
+  opts: GradeOptions,
+  manifest: Manifest,
+  manifestText: Buffer,
+  stage: Stage,
+  iso: Isolation,
+  warnings: string[],
+  planned: Planned[],
+  jobs: Job[],
+  results: (JobResult & { treeWarnings: string[] })[],
+  sub: Submission,
+  learner: number,
+  tfjs: string | null,
+): GradeReport {
+  const integrity = sub.refused
+    ? { modified: [], deleted: [], refused: [`the submission (${sub.refused})`] }
+    : compareWithManifest(manifest, sub.root);
+  const subWarnings = [...warnings];
+  if (!sub.refused && path.resolve(sub.root) !== path.resolve(opts.graderRoot)) {
+    const theirs = compareWithManifest(
+      { ...manifest, files: { [MANIFEST]: { sha256: sha256(manifestText) } } },
+      sub.root,
+    );
+    if (theirs.deleted.length) subWarnings.push('the submission has no grading/manifest.json');
+    else if (theirs.modified.length || theirs.refused.length) {
+      subWarnings.push(
+        "the submission's grading/manifest.json differs from the grader's (another kata version, or edited)",
+      );
     }
-    let backend: string | null = null;
-    const exercises = planned.map((ex, exercise): ExerciseReport => {
-      const pub = runs[
-        jobs.findIndex((j) => j.learner === learner && j.exercise === exercise && !j.hidden)
-      ] as RunResult & {
-        treeRoot: string;
-        treeWarnings: string[];
-      };
-      const hidIndex = jobs.findIndex((j) => j.learner === learner && j.exercise === exercise && j.hidden);
-      const hid = hidIndex >= 0 ? (runs[hidIndex] as RunResult & { treeRoot: string }) : null;
-      const b = pub.provided?.oracleBackend;
-      if (typeof b === 'string') backend = b;
-      const publicTests = testsOf(ex.specs, pub, false);
-      const hiddenTests = hid ? testsOf(ex.hidden, hid, true) : { tests: [], extra: [] };
-      const all = [...publicTests.tests, ...hiddenTests.tests];
-      const tests: TestReport[] = all.map((t, i) => {
-        const possible = ex.points[i] ?? 0;
-        return { ...t, possible: round4(possible), points: t.status === 'passed' ? round4(possible) : 0 };
-      });
-      const earned = all.reduce((a, t, i) => a + (t.status === 'passed' ? (ex.points[i] ?? 0) : 0), 0);
-      const exWarnings = [...pub.treeWarnings, ...reviewFlags(sub.root, ex.name)];
-      if (publicTests.extra.length) {
-        exWarnings.push(
-          `tests not in the manifest ran and were not counted (run npm run manifest): ${publicTests.extra.join('; ')}`,
-        );
-      }
-      if (pub.unhandled.length && pub.status === 'completed') {
-        exWarnings.push(
-          `unhandled errors during the run: ${pub.unhandled.map((u) => trimMessage(u, { maxLines: 2, roots: [pub.treeRoot] })).join('; ')}`,
-        );
-      }
+  }
+  let backend: string | null = null;
+  const exercises = planned.map((ex, exercise): ExerciseReport => {
+    const at = (hidden: boolean) =>
+      jobs.findIndex((j) => j.learner === learner && j.exercise === exercise && j.hidden === hidden);
+    const pubJob = results[at(false)] as JobResult & { treeWarnings: string[] };
+    const hidJob = at(true) >= 0 ? (results[at(true)] as JobResult) : null;
+    const pub = pubJob.run;
+    const hid = hidJob?.run ?? null;
+    const b = pub.provided?.oracleBackend;
+    if (typeof b === 'string') backend = b;
+    const publicTests = testsOf(ex.specs, pub, false);
+    const hiddenTests = hid ? testsOf(ex.hidden, hid, true) : { tests: [], extra: [] };
+    const hiddenJudge = ex.hiddenJudge.map((name, i) => {
+      const v = pubJob.verdicts.find((x) => x.hidden && x.name === name);
       return {
-        name: ex.name,
-        title: ex.title,
-        weight: ex.weight,
-        points: round2(earned),
-        possible: round2(ex.points.reduce((a, b) => a + b, 0)),
-        passed: tests.filter((t) => t.status === 'passed').length,
-        total: tests.length,
-        durationMs: pub.durationMs + (hid?.durationMs ?? 0),
-        run: runReport(pub, false),
-        hiddenRun: hid ? runReport(hid, true) : null,
-        tests,
-        warnings: exWarnings,
+        name: `hidden test ${hiddenTests.tests.length + i + 1}`,
+        file: 'judge',
+        hidden: true,
+        status:
+          v?.status === 'agrees'
+            ? ('passed' as const)
+            : v?.status === 'disagrees'
+              ? ('failed' as const)
+              : ('not-run' as const),
+        durationMs: null,
+        message: null,
       };
     });
-    const points = round2(exercises.reduce((a, e) => a + e.points, 0));
-    const possible = round2(exercises.reduce((a, e) => a + e.possible, 0));
-    const percent = possible > 0 ? round2((100 * points) / possible) : 0;
-    const t = opts.threshold ?? null;
+    // the judge: a step whose cases do not all agree earns nothing, and if its specs all passed
+    // anyway, the specs were not telling the truth: the exercise earns nothing
+    const all0 = [...publicTests.tests, ...hiddenTests.tests];
+    const judge = pubJob.judge;
+    const passedSteps = new Set<number>();
+    if (judge) {
+      const byStep = new Map<number, boolean>();
+      for (const t of publicTests.tests) {
+        const s = stepOf(t.name);
+        if (s !== null) byStep.set(s, (byStep.get(s) ?? true) && t.status === 'passed');
+      }
+      for (const [s, ok] of byStep) if (ok) passedSteps.add(s);
+    }
+    const jr = judge ? judgeReport(judge, pubJob.verdicts, passedSteps) : null;
+    const wrongSteps = new Set(jr?.steps.filter((s) => s.status !== 'agrees').map((s) => s.step) ?? []);
+    const all = [...all0, ...hiddenJudge].map((t, i) => {
+      if (i >= publicTests.tests.length || t.status !== 'passed') return t;
+      const s = stepOf(t.name);
+      if (s === null || !wrongSteps.has(s)) return t;
+      const step = jr?.steps.find((x) => x.step === s);
+      return {
+        ...t,
+        status: 'unconfirmed' as const,
+        message: `passed, but the judge finds step ${s} wrong: ${step?.detail}`,
+      };
+    });
+    const contradiction = jr?.verdict === 'contradiction';
+    const tests: TestReport[] = all.map((t, i) => {
+      const possible = ex.points[i] ?? 0;
+      const earned = t.status === 'passed' && !contradiction ? round4(possible) : 0;
+      return { ...t, possible: round4(possible), points: earned };
+    });
+    const earned = contradiction
+      ? 0
+      : all.reduce((a, t, i) => a + (t.status === 'passed' ? (ex.points[i] ?? 0) : 0), 0);
+    const exWarnings = [...pubJob.treeWarnings, ...(sub.refused ? [] : reviewFlags(sub.root, ex.name))];
+    if (contradiction && jr) {
+      const bad = jr.steps.find((s) => s.status !== 'agrees' && passedSteps.has(s.step));
+      exWarnings.unshift(
+        `the specs of step ${bad?.step} passed, but the judge disagrees (${bad?.detail}): the exercise scores 0 — review the code`,
+      );
+    }
+    const copied = sub.refused ? null : copiedFromReference(sub.root, stage.root, ex.name);
+    if (copied !== null) {
+      exWarnings.push(
+        `the code is a near-verbatim copy of the reference solution (${Math.round(copied * 100)} % of its tokens in sequence): review it`,
+      );
+    }
+    if (publicTests.extra.length) {
+      exWarnings.push(
+        `tests not in the manifest ran and were not counted (run npm run manifest): ${publicTests.extra.join('; ')}`,
+      );
+    }
+    if (pub.leftovers) exWarnings.push(`${pub.leftovers} process(es) outlived the run and were killed`);
+    if (pub.unhandled.length && pub.status === 'completed') {
+      exWarnings.push(
+        `unhandled errors during the run: ${pub.unhandled.map((u) => trimMessage(u, { maxLines: 2, roots: pub.roots })).join('; ')}`,
+      );
+    }
     return {
-      schema: 'gradient-katas/grade@1',
-      learner: sub.learner,
-      commit: headCommit(sub.root),
-      kata: readKata(opts.graderRoot),
-      manifest: { version: manifest.kata.version, sha256: sha256(manifestText) },
-      oracle: { backend, tfjs },
-      settings: {
-        seed: opts.seed,
-        testTimeoutS: opts.testTimeoutS ?? manifest.runner.testTimeout / 1000,
-        maxMemoryMb: opts.maxMemoryMb,
-        points: opts.pointsFile ? path.basename(opts.pointsFile) : null,
-        hidden: Boolean(opts.hiddenDir),
-        exercises: planned.map((p) => p.name),
-        threshold: t,
-      },
-      integrity: { ok: integrity.modified.length + integrity.deleted.length === 0, ...integrity },
-      score: { points, possible, percent, passed: t ? (t.percent ? percent : points) >= t.value : null },
-      exercises,
-      warnings: subWarnings,
-      gradedAt: new Date().toISOString(),
+      name: ex.name,
+      title: ex.title,
+      weight: ex.weight,
+      points: round2(earned),
+      possible: round2(ex.points.reduce((a, b) => a + b, 0)),
+      passed: tests.filter((t) => t.status === 'passed').length,
+      total: tests.length,
+      durationMs: pub.durationMs + (hid?.durationMs ?? 0),
+      run: runReport(pub, false),
+      hiddenRun: hid ? runReport(hid, true) : null,
+      judge: jr,
+      copied,
+      tests,
+      warnings: exWarnings,
     };
   });
+  const points = round2(exercises.reduce((a, e) => a + e.points, 0));
+  const possible = round2(exercises.reduce((a, e) => a + e.possible, 0));
+  const percent = possible > 0 ? round2((100 * points) / possible) : 0;
+  const t = opts.threshold ?? null;
+  return {
+    schema: 'gradient-katas/grade@2',
+    learner: sub.learner,
+    commit: sub.refused ? null : headCommit(sub.root),
+    kata: readKata(opts.graderRoot),
+    manifest: { version: manifest.kata.version, sha256: sha256(manifestText) },
+    oracle: { backend, tfjs },
+    isolation: { isolated: iso.isolated, how: iso.how, reason: iso.reason },
+    settings: {
+      seed: opts.seed,
+      testTimeoutS: opts.testTimeoutS ?? manifest.runner.testTimeout / 1000,
+      maxMemoryMb: opts.maxMemoryMb,
+      points: opts.pointsFile ? path.basename(opts.pointsFile) : null,
+      hidden: Boolean(opts.hiddenDir),
+      exercises: planned.map((p) => p.name),
+      threshold: t,
+    },
+    integrity: {
+      ok: integrity.modified.length + integrity.deleted.length + integrity.refused.length === 0,
+      ...integrity,
+    },
+    score: { points, possible, percent, passed: t ? (t.percent ? percent : points) >= t.value : null },
+    exercises,
+    warnings: subWarnings,
+    gradedAt: new Date().toISOString(),
+  };
 }
 
 function readKata(root: string): { name: string; version: string } {

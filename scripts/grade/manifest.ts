@@ -1,22 +1,28 @@
 /**
- * The grading manifest: grading/manifest.json holds the sha256 of every file that decides
- * whether a spec passes (the specs, lib/, data/, the configs, whatever they import outside an
- * exercise folder, and package.json's test-relevant fields), the list of every spec's tests,
- * and grading/pristine/ holds a copy of each of those files. `npm run manifest` writes both;
- * the grader runs the pristine copies, never the files it grades, and reports any protected
- * file of a submission that differs from its hash.
+ * The grading manifest, grading/manifest.json: for every protected file — what the specs and
+ * their setup load, the judges and the reference solutions they compare with — its sha256 and
+ * its git blob id; the runner settings of the kata's vitest config; and every spec's test
+ * names. `npm run manifest` writes it; the grader checks its own files against it before every
+ * run, reports every protected file a submission changed, and, grading a learner's own
+ * repository, takes the kata's copies from git by their blob ids.
+ *
+ * Protected is what the import graph reaches from the specs, their setup files, the judges
+ * and the solutions (relative imports and `new URL(…, import.meta.url)`), so a change to a
+ * plot, the runner or a README needs no refresh.
  *
  * Hashes are of the content with CRLF turned into LF (binary files as they are), so a Windows
- * checkout verifies; paths are POSIX and sorted, and nothing in the manifest depends on the
- * clock, so the same tree always gives the same bytes.
+ * checkout verifies; paths are POSIX and sorted, and nothing depends on the clock: the same
+ * tree always gives the same bytes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { listExercises } from '../../lib/exercises.ts';
+import { Refused, readRegular } from './safe-fs.ts';
 import { canonicalJson, normalised, sha256, writeAtomic } from './util.ts';
 
 export const MANIFEST = 'grading/manifest.json';
-export const PRISTINE = 'grading/pristine';
+export const JUDGES = 'grading/judges';
 /** The virtual entry for package.json: only the fields that change how specs run. */
 export const PACKAGE_ENTRY = 'package.json';
 export const PACKAGE_FIELDS = [
@@ -27,6 +33,8 @@ export const PACKAGE_FIELDS = [
   'optionalDependencies',
   'overrides',
 ];
+/** No protected file of the kata comes near this; a bigger one in a submission is not read. */
+export const MAX_PROTECTED_BYTES = 4 * 1024 * 1024;
 
 export interface SpecEntry {
   /** 'exercises/01-tensors/tensors.spec.ts' */
@@ -55,19 +63,30 @@ export interface RunnerConfig {
   options: Record<string, unknown>;
 }
 
+export interface FileEntry {
+  /** sha256 of the LF-normalised content */
+  sha256: string;
+  /** git's blob id of the same content (sha1 of "blob <size>\0<content>"), absent for package.json's fields */
+  git?: string;
+}
+
 export interface Manifest {
-  schema: 1;
+  schema: 2;
   kata: { name: string; version: string };
   hashing: string;
-  pristine: string;
   runner: RunnerConfig;
   package: Record<string, unknown>;
-  files: Record<string, string>;
+  files: Record<string, FileEntry>;
   exercises: ManifestExercise[];
 }
 
 const HASHING = 'sha256 of the content with CRLF line endings turned into LF (binary files as they are)';
 const posix = (p: string) => p.split(path.sep).join('/');
+
+/** git hash-object of these bytes: the id git gives a blob with this content. */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
 
 /** Every file under `dir` (relative POSIX paths), without dotfiles, node_modules or symlinks. */
 function walk(root: string, dir: string): string[] {
@@ -115,27 +134,41 @@ function isDir(f: string): boolean {
   }
 }
 
-/** True for the learner's side of the kata: exercise code (not specs) and reference solutions. */
-function isLearnerSide(rel: string): boolean {
-  if (rel.startsWith('solutions/')) return true;
+/** The learner's side of the kata: exercise code, which is graded, never protected. */
+function isExerciseCode(rel: string): boolean {
   return rel.startsWith('exercises/') && !/\.(spec|test)\.[cm]?[jt]s$/.test(rel) && !rel.endsWith('/meta.json');
 }
 
+/** What a run loads besides the specs: vitest's setup files and global setup. */
+export interface SetupFiles {
+  setupFiles: string[];
+  globalSetup: string[];
+}
+
 /**
- * The protected files of the kata at `root`: every spec and meta.json of every exercise, lib/**,
- * data/**, vitest.config.ts, tsconfig.json, and every file those import outside exercise code
- * (a test helper in tests/, a fixture). Sorted relative POSIX paths (package.json not included).
+ * The protected files of the kata at `root`, as sorted relative POSIX paths (package.json's
+ * fields are the separate PACKAGE_ENTRY): every spec and meta.json, the setup files, the
+ * configs, the judges, the reference solutions, and everything those import outside exercise
+ * code. What the stubs import is included too (it must be in a grading tree), though the
+ * stubs themselves are the learner's.
  */
-export function protectedFiles(root: string): string[] {
+export function protectedFiles(root: string, setup: SetupFiles): string[] {
   const seeds = new Set<string>();
+  const reach: string[] = [];
   for (const ex of listExercises(root)) {
     for (const f of walk(root, posix(path.relative(root, ex.dir)))) {
       const inFolder = f.split('/').length === 3;
       if (inFolder && (/\.spec\.ts$/.test(f) || f.endsWith('/meta.json'))) seeds.add(f);
     }
+    const stub = posix(path.relative(root, ex.stub));
+    if (existsSync(ex.stub)) reach.push(stub);
   }
-  for (const f of [...walk(root, 'lib'), ...walk(root, 'data')]) seeds.add(f);
-  for (const f of ['vitest.config.ts', 'tsconfig.json']) if (existsSync(path.join(root, f))) seeds.add(f);
+  for (const f of [...setup.setupFiles, ...setup.globalSetup, 'vitest.config.ts', 'tsconfig.json']) {
+    if (existsSync(path.join(root, f))) seeds.add(posix(path.normalize(f)));
+  }
+  // the judges, their API and the runner that calls them inside the sandbox
+  for (const f of walk(root, 'grading')) if (f.endsWith('.ts')) seeds.add(f);
+  for (const f of walk(root, 'solutions')) if (/\.[cm]?ts$/.test(f)) seeds.add(f);
   const all = new Set<string>();
   const queue = [...seeds];
   while (queue.length) {
@@ -143,8 +176,16 @@ export function protectedFiles(root: string): string[] {
     if (all.has(f)) continue;
     all.add(f);
     for (const dep of relativeImports(root, f)) {
-      if (!dep.startsWith('../') && !dep.startsWith('node_modules/') && !isLearnerSide(dep)) queue.push(dep);
+      if (!dep.startsWith('../') && !dep.startsWith('node_modules/') && !isExerciseCode(dep)) queue.push(dep);
     }
+  }
+  // what the stubs reach (lib/ndarray.ts, …) must be in a tree even if no spec imported it
+  const stubQueue = reach.flatMap((s) => relativeImports(root, s));
+  while (stubQueue.length) {
+    const f = stubQueue.pop() as string;
+    if (all.has(f) || f.startsWith('../') || f.startsWith('node_modules/') || isExerciseCode(f)) continue;
+    all.add(f);
+    stubQueue.push(...relativeImports(root, f));
   }
   return [...all].sort();
 }
@@ -152,35 +193,50 @@ export function protectedFiles(root: string): string[] {
 /** package.json's test-relevant fields, or null when there is no readable package.json. */
 export function packageFields(root: string): Record<string, unknown> | null {
   try {
-    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const text = readRegular(path.join(root, 'package.json'), MAX_PROTECTED_BYTES);
+    if (!text) return null;
+    const pkg = JSON.parse(text.toString('utf8')) as Record<string, unknown>;
+    if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return null;
     return Object.fromEntries(PACKAGE_FIELDS.filter((k) => k in pkg).map((k) => [k, pkg[k]]));
   } catch {
     return null;
   }
 }
 
-/** The hash of one protected file of the tree at `root` (LF-normalised), or null if it is missing. */
-export function hashOf(root: string, rel: string): string | null {
+/** The LF-normalised bytes of a protected file under `root`, read as hostile input. */
+export function protectedBytes(
+  root: string,
+  rel: string,
+): { bytes: Uint8Array } | { missing: true } | { refused: string } {
+  try {
+    const raw = readRegular(path.join(root, rel), MAX_PROTECTED_BYTES);
+    return raw ? { bytes: normalised(raw) } : { missing: true };
+  } catch (e) {
+    if (e instanceof Refused) return { refused: e.message };
+    throw e;
+  }
+}
+
+/** The hash of one protected file of the tree at `root`, 'missing', or why it was refused. */
+export function hashOf(root: string, rel: string): string {
   if (rel === PACKAGE_ENTRY) {
-    if (!existsSync(path.join(root, 'package.json'))) return null;
+    const got = protectedBytes(root, 'package.json');
+    if ('missing' in got) return 'missing';
     const fields = packageFields(root);
     return fields ? sha256(canonicalJson(fields)) : 'unreadable';
   }
-  const file = path.join(root, rel);
-  if (!existsSync(file)) return null;
-  try {
-    return sha256(normalised(readFileSync(file)));
-  } catch {
-    return 'unreadable';
-  }
+  const got = protectedBytes(root, rel);
+  if ('missing' in got) return 'missing';
+  if ('refused' in got) return `refused: ${got.refused}`;
+  return sha256(got.bytes);
 }
 
 export function readManifest(graderRoot: string): Manifest {
   const file = path.join(graderRoot, MANIFEST);
   if (!existsSync(file)) throw new Error(`no ${MANIFEST} in ${graderRoot}: run npm run manifest`);
   const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  if (m.schema !== 1 || !m.files || !Array.isArray(m.exercises)) {
-    throw new Error(`${MANIFEST} has an unknown format: run npm run manifest`);
+  if (m.schema !== 2 || !m.files || !Array.isArray(m.exercises)) {
+    throw new Error(`${MANIFEST} has an unknown format (schema ${String(m.schema)}): run npm run manifest`);
   }
   return m;
 }
@@ -188,18 +244,23 @@ export function readManifest(graderRoot: string): Manifest {
 export interface Tamper {
   modified: string[];
   deleted: string[];
+  /** protected paths that are links, FIFOs, devices or too large: never read */
+  refused: string[];
 }
 
-/** The protected files of the tree at `root` that differ from the manifest, or are missing. */
+/** The protected files of the tree at `root` that differ from the manifest, are missing, or were refused. */
 export function compareWithManifest(manifest: Manifest, root: string): Tamper {
-  const modified: string[] = [];
-  const deleted: string[] = [];
-  for (const [rel, hash] of Object.entries(manifest.files)) {
+  const out: Tamper = { modified: [], deleted: [], refused: [] };
+  for (const [rel, entry] of Object.entries(manifest.files)) {
     const actual = hashOf(root, rel);
-    if (actual === null) deleted.push(rel);
-    else if (actual !== hash) modified.push(rel);
+    if (actual === 'missing') out.deleted.push(rel);
+    else if (actual.startsWith('refused: ')) out.refused.push(`${rel} (${actual.slice('refused: '.length)})`);
+    else if (actual !== entry.sha256) out.modified.push(rel);
   }
-  return { modified: modified.sort(), deleted: deleted.sort() };
+  out.modified.sort();
+  out.deleted.sort();
+  out.refused.sort();
+  return out;
 }
 
 /**
@@ -214,18 +275,13 @@ export function staleness(root: string): string[] {
     return [(e as Error).message];
   }
   const problems: string[] = [];
-  const expected = [...protectedFiles(root), PACKAGE_ENTRY].sort();
+  const expected = [...protectedFiles(root, manifest.runner), PACKAGE_ENTRY].sort();
   const listed = Object.keys(manifest.files).sort();
   for (const f of expected) if (!listed.includes(f)) problems.push(`${f} is protected but not in the manifest`);
   for (const f of listed) if (!expected.includes(f)) problems.push(`${f} is in the manifest but no longer protected`);
-  const { modified } = compareWithManifest(manifest, root);
+  const { modified, deleted, refused } = compareWithManifest(manifest, root);
   for (const f of modified) problems.push(`${f} changed since the manifest was written`);
-  for (const f of listed) {
-    if (f === PACKAGE_ENTRY) continue;
-    if (hashOf(path.join(root, manifest.pristine), f) !== manifest.files[f]) {
-      problems.push(`${manifest.pristine}/${f} is missing or differs from the manifest's hash`);
-    }
-  }
+  for (const f of [...deleted, ...refused]) problems.push(`${f} is missing`);
   const names = listExercises(root).map((e) => e.name);
   const inManifest = manifest.exercises.map((e) => e.name);
   if (canonicalJson(names) !== canonicalJson(inManifest)) {
@@ -258,17 +314,19 @@ export function readPackage(root: string): { name: string; version: string } {
 }
 
 /**
- * Writes grading/manifest.json and grading/pristine/ for the tree at `root`. `tests` gives each
- * spec's test names (the caller collects them by running the specs' collection). The pristine
- * folder is built aside and swapped in, so an interrupted run leaves the old one intact.
+ * Writes grading/manifest.json for the tree at `root`. `tests` gives each spec's test names
+ * (the caller collects them by running the specs' collection).
  */
 export function writeManifest(root: string, runner: RunnerConfig, tests: Map<string, string[]>): Manifest {
-  const files = protectedFiles(root);
+  const files = protectedFiles(root, runner);
   const pkg = readPackage(root);
   const fields = packageFields(root) ?? {};
-  const hashes: Record<string, string> = {};
-  for (const f of files) hashes[f] = hashOf(root, f) as string;
-  hashes[PACKAGE_ENTRY] = sha256(canonicalJson(fields));
+  const entries: Record<string, FileEntry> = {};
+  for (const f of files) {
+    const bytes = normalised(readFileSync(path.join(root, f)));
+    entries[f] = { sha256: sha256(bytes), git: gitBlobId(bytes) };
+  }
+  entries[PACKAGE_ENTRY] = { sha256: sha256(canonicalJson(fields)) };
   const exercises: ManifestExercise[] = listExercises(root).map((ex) => ({
     name: ex.name,
     stub: posix(path.relative(root, ex.stub)),
@@ -281,32 +339,18 @@ export function writeManifest(root: string, runner: RunnerConfig, tests: Map<str
       }),
   }));
   const manifest: Manifest = {
-    schema: 1,
+    schema: 2,
     kata: pkg,
     hashing: HASHING,
-    pristine: PRISTINE,
     runner,
     package: fields,
     files: Object.fromEntries(
-      Object.keys(hashes)
+      Object.keys(entries)
         .sort()
-        .map((k) => [k, hashes[k] as string]),
+        .map((k) => [k, entries[k] as FileEntry]),
     ),
     exercises,
   };
-
-  const target = path.join(root, PRISTINE);
-  const fresh = `${target}.new-${process.pid}`;
-  const old = `${target}.old-${process.pid}`;
-  rmSync(fresh, { recursive: true, force: true });
-  for (const f of files) {
-    const to = path.join(fresh, f);
-    mkdirSync(path.dirname(to), { recursive: true });
-    writeFileSync(to, normalised(readFileSync(path.join(root, f))));
-  }
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(fresh, target);
-  rmSync(old, { recursive: true, force: true, maxRetries: 3 });
   writeAtomic(path.join(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -5,7 +5,9 @@
  * finish, so a child that is killed (time limit) or dies (out of memory) still leaves every
  * result it received.
  *
- * Where that file is and the run's nonce are in a secret file named by KATA_GRADE_CHANNEL. As
+ * In the sandbox, that folder is mounted in the main process's sandbox only: the workers, which
+ * run the learner's code, are in a nested sandbox that does not show it. Without a sandbox:
+ * where that file is and the run's nonce are in a secret file named by KATA_GRADE_CHANNEL. As
  * this module loads — before vitest starts the worker — it reads the secret, deletes the file
  * and deletes the variable: the learner's code inherits neither, and even a learner who reads
  * the main process's initial environment (/proc/<pid>/environ) finds only a deleted file. The
@@ -40,6 +42,14 @@ function emit(event: Record<string, unknown>): void {
   appendFileSync(channel.file, `${JSON.stringify({ ...event, nonce: channel.nonce })}\n`);
 }
 
+/** The judge's observations, unless they are absurdly large (then the judge has no answer). */
+function capped(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > MAX_META_CHARS ? { $cut: `observations of ${text.length} characters` } : value;
+}
+
+const MAX_META_CHARS = 32 * 1024 * 1024;
+
 function message(e: { message?: string; name?: string; stack?: string } | undefined): string {
   if (!e) return 'unknown error';
   const name = e.name && e.name !== 'Error' && !String(e.message ?? '').startsWith(e.name) ? `${e.name}: ` : '';
@@ -68,6 +78,7 @@ export default class GradeReporter implements Reporter {
 
   onTestCaseResult(test: TestCase): void {
     const result = test.result();
+    const judge = test.meta().judge;
     emit({
       type: 'result',
       file: test.module.moduleId,
@@ -76,6 +87,8 @@ export default class GradeReporter implements Reporter {
       state: result.state,
       duration: test.diagnostic()?.duration ?? null,
       errors: (result.errors ?? []).map(message),
+      // what the judge's runner observed (grading/judge/runner.ts); compared in the grader
+      meta: judge === undefined ? null : { judge: capped(judge) },
     });
   }
 

@@ -8,7 +8,8 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExerciseReport, GradeReport, TestReport } from './grade.ts';
-import { writeAtomic } from './util.ts';
+import { NOT_ISOLATED } from './sandbox.ts';
+import { safeNames, writeAtomic } from './util.ts';
 
 export const CSV_FIXED = ['learner', 'commit', 'total', 'max'] as const;
 
@@ -17,7 +18,13 @@ export function integrityText(r: GradeReport): string {
   const parts: string[] = [];
   if (r.integrity.modified.length) parts.push(`modified: ${r.integrity.modified.join(' ')}`);
   if (r.integrity.deleted.length) parts.push(`deleted: ${r.integrity.deleted.join(' ')}`);
+  if (r.integrity.refused.length) parts.push(`refused: ${r.integrity.refused.join(' ')}`);
   return parts.join('; ');
+}
+
+/** "isolated" or "not isolated: why", for every format. */
+export function isolationText(r: GradeReport): string {
+  return r.isolation.isolated ? 'isolated' : `${NOT_ISOLATED} (${r.isolation.reason})`;
 }
 
 /** What went wrong with an exercise's run, in a few words, or null. */
@@ -25,6 +32,16 @@ function runProblem(e: ExerciseReport): string | null {
   const problems: string[] = [];
   if (e.run.status !== 'completed') problems.push(`${e.run.status}${e.run.message ? `: ${e.run.message}` : ''}`);
   if (e.hiddenRun && e.hiddenRun.status !== 'completed') problems.push(`hidden specs ${e.hiddenRun.status}`);
+  if (e.judge?.verdict === 'contradiction') problems.push('judge: specs passed but the code is wrong');
+  else if (e.judge?.verdict === 'partial') {
+    problems.push(
+      `judge: step ${e.judge.steps
+        .filter((s) => s.status !== 'agrees')
+        .map((s) => s.step)
+        .join(', ')} wrong`,
+    );
+  }
+  if (e.copied !== null) problems.push(`copies the reference (${Math.round(e.copied * 100)} %)`);
   return problems.length ? problems.join('; ') : null;
 }
 
@@ -53,13 +70,13 @@ function num(x: number): string {
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'string' && /^[\s]*[=+\-@\t\r|%]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per learner: learner, commit, total, max, one column per exercise, integrity, notes. */
+/** One row per learner: learner, commit, total, max, one column per exercise, integrity, isolation, notes. */
 export function toCsv(reports: GradeReport[], exercises: string[]): string {
-  const header = [...CSV_FIXED, ...exercises, 'integrity', 'notes'];
+  const header = [...CSV_FIXED, ...exercises, 'integrity', 'isolation', 'notes'];
   const rows = reports.map((r) => {
     const by = new Map(r.exercises.map((e) => [e.name, e]));
     const notes = r.exercises
@@ -76,6 +93,7 @@ export function toCsv(reports: GradeReport[], exercises: string[]): string {
         return e ? num(e.points) : null;
       }),
       integrityText(r),
+      r.isolation.isolated ? 'isolated' : 'not isolated',
       notes.join('; '),
     ];
   });
@@ -105,7 +123,8 @@ function testcase(e: ExerciseReport, t: TestReport): string {
   const text = t.message ?? (t.hidden ? `hidden test ${t.status}` : t.status);
   const first = headline(text);
   let body = '';
-  if (t.status === 'failed') body = `\n      <failure type="failed" message="${xml(first)}">${xml(text)}</failure>`;
+  if (t.status === 'failed' || t.status === 'unconfirmed')
+    body = `\n      <failure type="${t.status}" message="${xml(first)}">${xml(text)}</failure>`;
   else if (t.status !== 'passed')
     body = `\n      <error type="${t.status}" message="${xml(first)}">${xml(text)}</error>`;
   return `${open}${props}${body}\n    </testcase>`;
@@ -126,15 +145,25 @@ export function toJunit(r: GradeReport): string {
   suites.push(
     `  <testsuite name="integrity" tests="${integrity.length}" failures="${tampered.length}" errors="0" skipped="0" time="0">\n${integrity.join('\n')}\n  </testsuite>`,
   );
+  const isolation = r.isolation.isolated
+    ? `    <testcase classname="isolation" name="${xml(`isolated: ${r.isolation.how}`)}" time="0"/>`
+    : `    <testcase classname="isolation" name="not isolated" time="0"><skipped message="${xml(isolationText(r))}"/></testcase>`;
+  suites.push(
+    `  <testsuite name="isolation" tests="1" failures="0" errors="0" skipped="${r.isolation.isolated ? 0 : 1}" time="0">\n${isolation}\n  </testsuite>`,
+  );
   for (const e of r.exercises) {
-    const failures = e.tests.filter((t) => t.status === 'failed').length;
-    const errors = e.tests.filter((t) => t.status !== 'failed' && t.status !== 'passed').length;
+    const failures = e.tests.filter((t) => t.status === 'failed' || t.status === 'unconfirmed').length;
+    const errors = e.tests.filter((t) => !['failed', 'passed', 'unconfirmed'].includes(t.status)).length;
     const props = [
       ['points', num(e.points)],
       ['possible', num(e.possible)],
       ['run', e.run.status],
       ...(e.run.message ? [['run.message', e.run.message]] : []),
       ...(e.hiddenRun ? [['hidden.run', e.hiddenRun.status]] : []),
+      ...(e.judge
+        ? [['judge', `${e.judge.verdict} (${e.judge.agreed}/${e.judge.cases} cases, seed ${e.judge.seed})`]]
+        : []),
+      ...(e.copied !== null ? [['copied', String(e.copied)]] : []),
     ]
       .map(([k, v]) => `<property name="${k}" value="${xml(v as string)}"/>`)
       .join('');
@@ -143,17 +172,29 @@ export function toJunit(r: GradeReport): string {
     );
   }
   const all = r.exercises.flatMap((e) => e.tests);
-  const failures = all.filter((t) => t.status === 'failed').length + tampered.length;
-  const errors = all.filter((t) => t.status !== 'failed' && t.status !== 'passed').length;
+  const failures = all.filter((t) => t.status === 'failed' || t.status === 'unconfirmed').length + tampered.length;
+  const errors = all.filter((t) => !['failed', 'passed', 'unconfirmed'].includes(t.status)).length;
   const time = seconds(r.exercises.reduce((a, e) => a + e.durationMs, 0));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`${r.kata.name} grade: ${r.learner}`)}" tests="${all.length + integrity.length}" failures="${failures}" errors="${errors}" time="${time}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const name = `${r.kata.name} grade: ${r.learner}${r.isolation.isolated ? '' : ' (not isolated)'}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(name)}" tests="${all.length + integrity.length + 1}" failures="${failures}" errors="${errors}" skipped="${r.isolation.isolated ? 0 : 1}" time="${time}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 // ── Markdown ─────────────────────────────────────────────────────────────────────────────
 
-function cell(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+/**
+ * Text from a learner (a name, a file name, a failure message) made inert in Markdown: no
+ * links, images, HTML, emphasis or code spans of theirs; one line, so no table breaks.
+ */
+export function md(s: string): string {
+  return s
+    .replace(/\r?\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
 }
+
+const cell = md;
 
 function scoreLine(r: GradeReport): string {
   const t = r.settings.threshold;
@@ -166,19 +207,27 @@ function scoreLine(r: GradeReport): string {
 function runCell(e: ExerciseReport): string {
   const p = runProblem(e);
   if (!p) return e.passed === e.total ? '✅' : '';
-  const icon = e.run.status === 'timeout' ? '⏱️' : '💥';
+  const icon = e.run.status === 'timeout' ? '⏱️' : e.run.status === 'completed' ? '⚠️' : '💥';
   return `${icon} ${p}`;
 }
 
 export function toMarkdown(r: GradeReport): string {
   const lines: string[] = [];
-  lines.push(`# ${r.kata.name}: ${r.learner}`, '', scoreLine(r), '');
+  lines.push(`# ${md(r.kata.name)}: ${md(r.learner)}`, '', scoreLine(r), '');
+  if (!r.isolation.isolated) {
+    lines.push(
+      '> [!CAUTION]',
+      `> **Not isolated**: learner code ran with the grader's user rights. ${md(r.isolation.reason ?? '')}`,
+      '',
+    );
+  }
   if (!r.integrity.ok) {
     lines.push(
       '> [!WARNING]',
-      '> Protected files differ from the kata; the pristine copies were graded instead.',
-      ...r.integrity.modified.map((f) => `> - modified: \`${f}\``),
-      ...r.integrity.deleted.map((f) => `> - deleted: \`${f}\``),
+      "> Protected files differ from the kata; the kata's own copies were graded instead.",
+      ...r.integrity.modified.map((f) => `> - modified: ${md(f)}`),
+      ...r.integrity.deleted.map((f) => `> - deleted: ${md(f)}`),
+      ...r.integrity.refused.map((f) => `> - refused: ${md(f)}`),
       '',
     );
   }
@@ -196,7 +245,7 @@ export function toMarkdown(r: GradeReport): string {
       lines.push(`<details><summary>${e.name}: ${bad.length} of ${e.total} tests</summary>`, '');
       for (const t of bad.slice(0, 50)) {
         const why = t.hidden ? '' : ` — ${cell(headline(t.message))}`;
-        lines.push(`- \`${t.status}\` ${cell(t.name)}${why}`);
+        lines.push(`- ${t.status}: ${cell(t.name)}${why}`);
       }
       if (bad.length > 50) lines.push(`- … and ${bad.length - 50} more (see grade.json)`);
       lines.push('', '</details>', '');
@@ -205,34 +254,54 @@ export function toMarkdown(r: GradeReport): string {
   const warnings = [...r.warnings, ...r.exercises.flatMap((e) => e.warnings.map((w) => `${e.name}: ${w}`))];
   if (warnings.length) lines.push('', '## Warnings', '', ...warnings.map((w) => `- ${cell(w)}`));
   const oracle = r.oracle.backend ? `TensorFlow.js ${r.oracle.tfjs ?? '?'} on ${r.oracle.backend}` : 'not loaded';
+  const judged = r.exercises.filter((e) => e.judge);
   lines.push(
     '',
-    `<sub>commit ${r.commit ? r.commit.slice(0, 12) : '(not a git checkout)'} · ${r.kata.name} ${r.kata.version} (manifest ${r.manifest.sha256.slice(0, 12)}) · oracle ${oracle} · seed ${r.settings.seed}${r.settings.hidden ? ' · with hidden tests' : ''} · ${r.gradedAt}</sub>`,
+    `<sub>commit ${r.commit ? r.commit.slice(0, 12) : '(not a git checkout)'} · ${md(r.kata.name)} ${md(r.kata.version)} (manifest ${r.manifest.sha256.slice(0, 12)}) · oracle ${oracle} · seed ${r.settings.seed}${r.settings.hidden ? ' · with hidden tests' : ''}${judged.length ? ` · judged ${judged.length} exercises` : ''} · ${r.isolation.isolated ? `sandbox: ${md(r.isolation.how)}` : '**not isolated**'} · ${r.gradedAt}</sub>`,
     '',
   );
   return lines.join('\n');
 }
 
-/** The class overview of a batch: one line per learner. */
-export function toClassMarkdown(reports: GradeReport[], exercises: string[]): string {
+/** The class overview of a batch: one line per learner, linking to learners/<folder>/summary.md. */
+export function toClassMarkdown(
+  reports: GradeReport[],
+  exercises: string[],
+  folders = safeNames(reports.map((r) => r.learner)),
+): string {
+  const isolated = reports.every((r) => r.isolation.isolated);
   const lines = [
-    `# ${reports[0]?.kata.name ?? 'kata'}: ${reports.length} learners`,
+    `# ${md(reports[0]?.kata.name ?? 'kata')}: ${reports.length} learners`,
     '',
+    ...(isolated
+      ? []
+      : [
+          '> [!CAUTION]',
+          `> **Not isolated**: ${md(reports.find((r) => !r.isolation.isolated)?.isolation.reason ?? '')}`,
+          '',
+        ]),
     `| learner | points | % | ${exercises.map(cell).join(' | ')} | integrity |`,
     `| --- | ---: | ---: | ${exercises.map(() => '---:').join(' | ')} | --- |`,
   ];
-  for (const r of reports) {
+  reports.forEach((r, i) => {
     const by = new Map(r.exercises.map((e) => [e.name, e]));
     const cols = exercises.map((n) => {
       const e = by.get(n);
       if (!e) return '';
-      const mark = e.run.status === 'completed' ? '' : e.run.status === 'timeout' ? ' ⏱️' : ' 💥';
+      const mark =
+        e.run.status !== 'completed'
+          ? e.run.status === 'timeout'
+            ? ' ⏱️'
+            : ' 💥'
+          : e.judge?.verdict === 'contradiction' || e.copied !== null
+            ? ' ⚠️'
+            : '';
       return `${num(e.points)}${mark}`;
     });
     lines.push(
-      `| [${cell(r.learner)}](${encodeURI(r.learner)}/summary.md) | ${num(r.score.points)} / ${num(r.score.possible)} | ${r.score.percent} | ${cols.join(' | ')} | ${cell(integrityText(r))} |`,
+      `| [${cell(r.learner)}](learners/${folders[i]}/summary.md) | ${num(r.score.points)} / ${num(r.score.possible)} | ${r.score.percent} | ${cols.join(' | ')} | ${cell(integrityText(r))} |`,
     );
-  }
+  });
   return `${lines.join('\n')}\n`;
 }
 
@@ -275,16 +344,21 @@ export function writeLearnerReports(dir: string, r: GradeReport): void {
 
 /**
  * Writes a grading's reports into `out`. One learner: grade.json, junit.xml, summary.md and
- * grades.csv in `out`. A batch: out/<learner>/{grade.json,junit.xml,summary.md}, plus
- * out/grades.csv and a class out/summary.md. Appends the summary to $GITHUB_STEP_SUMMARY and,
- * for one learner, the Classroom payload and points to $GITHUB_OUTPUT, when those are set.
+ * grades.csv in `out`. A batch: out/learners/<folder>/{grade.json,junit.xml,summary.md}, where
+ * the folder is the learner's name made safe (never a path of theirs, never a class file),
+ * plus out/grades.csv and a class out/summary.md. Appends the summary to $GITHUB_STEP_SUMMARY
+ * and, for one learner, the Classroom payload and points to $GITHUB_OUTPUT, when those are
+ * set — after grading, when no learner process is left.
  */
 export function writeReports(out: string, reports: GradeReport[], batch: boolean, env = process.env): void {
   const exercises = reports[0]?.exercises.map((e) => e.name) ?? [];
   let summary: string;
   if (batch) {
-    for (const r of reports) writeLearnerReports(path.join(out, r.learner), r);
-    summary = toClassMarkdown(reports, exercises);
+    const folders = safeNames(reports.map((r) => r.learner));
+    reports.forEach((r, i) => {
+      writeLearnerReports(path.join(out, 'learners', folders[i] as string), r);
+    });
+    summary = toClassMarkdown(reports, exercises, folders);
     writeAtomic(path.join(out, 'summary.md'), summary);
   } else {
     const r = reports[0] as GradeReport;

@@ -1,7 +1,7 @@
 /** From one vitest run's events to the report's lines: one per expected test, missing ones included. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from './run.ts';
+import { readRegularText, walkRegular } from './safe-fs.ts';
 import type { RunReport, TestReport, TestStatus } from './types.ts';
 import { trimMessage } from './util.ts';
 
@@ -10,14 +10,27 @@ const TIMED_OUT = /Test timed out in \d+ms/;
 /** Learner code has no need of these; their presence is worth an instructor's look. */
 const REVIEW = [
   {
-    re: /from\s*['"](vitest|@vitest\/[^'"]*|vite|chai|tinyspy|@vitest)['"]|require\(\s*['"](vitest|chai)['"]\s*\)/,
-    why: 'imports the test runner',
+    re: /['"](vitest|@vitest\/[^'"]*|vite|chai|tinyspy|fast-check)['"]/,
+    why: 'imports the test runner or the property checker',
   },
   {
-    re: /__vitest|\$\$jest|\bexpect\s*\.\s*extend\b|globalThis\s*\.\s*(expect|__vitest)/,
+    re: /__vitest|\$\$jest|\bexpect\s*\.\s*extend\b|globalThis\s*\.\s*(expect|__vitest)|configureGlobal|Symbol\.for\(\s*['"]\$\$/,
     why: "reaches into the test runner's internals",
   },
   { re: /['"](node:)?(child_process|worker_threads|cluster)['"]/, why: 'starts processes or threads' },
+  {
+    re: /\bimport\s*\(\s*(?!['"][^'"`$]*['"]\s*\))|\brequire\s*\(|\bcreateRequire\b|\bmodule\s*\.\s*constructor\b|process\s*\.\s*(binding|dlopen|_linkedBinding)/,
+    why: 'loads modules at run time (import() of a computed name, require, createRequire)',
+  },
+  {
+    re: /\beval\s*\(|\bnew\s+Function\s*\(|\bFunction\s*\(\s*['"`]|['"](node:)?(vm|inspector|v8)['"]/,
+    why: 'runs code built from strings, or reaches into the engine (eval, Function, vm, inspector)',
+  },
+  { re: /['"]@tensorflow\/|solutions[\\/]/, why: 'uses TensorFlow.js or the reference solutions' },
+  {
+    re: /\bprocess\s*\.\s*(exit|kill|abort|reallyExit)\b|\bprocess\s*\.\s*env\s*\.\s*KATA_/,
+    why: 'ends processes or reads the grader’s settings',
+  },
 ];
 
 /** Vitest repeats names it is given; the grader needs one key per test: "name", "name (2)", … */
@@ -33,10 +46,10 @@ export function dedupe(names: string[]): string[] {
 /** Turns one run's events into a report line per expected test (missing ones included). */
 export function testsOf(
   specs: { file: string; tests: string[] }[],
-  run: RunResult & { treeRoot: string },
+  run: RunResult,
   hidden: boolean,
 ): { tests: Omit<TestReport, 'points' | 'possible'>[]; extra: string[] } {
-  const clean = (m: string) => trimMessage(m, { roots: [run.treeRoot] });
+  const clean = (m: string) => trimMessage(m, { roots: run.roots });
   const tests: Omit<TestReport, 'points' | 'possible'>[] = [];
   const extra: string[] = [];
   let k = 0;
@@ -91,7 +104,7 @@ export function testsOf(
   return { tests, extra };
 }
 
-export function runReport(run: RunResult & { treeRoot: string }, hidden: boolean): RunReport {
+export function runReport(run: RunResult, hidden: boolean): RunReport {
   return {
     status: run.status,
     // a hidden run's crash message could quote the hidden spec: say only what kind of failure it was
@@ -99,31 +112,26 @@ export function runReport(run: RunResult & { treeRoot: string }, hidden: boolean
       ? run.status === 'completed'
         ? null
         : run.status
-      : run.message && trimMessage(run.message, { roots: [run.treeRoot] }),
+      : run.message && trimMessage(run.message, { roots: run.roots }),
     exitCode: run.exitCode,
     signal: run.signal,
     durationMs: run.durationMs,
   };
 }
 
+/** What an instructor should look at in the learner's code of one exercise (files read as hostile input). */
 export function reviewFlags(submissionRoot: string, exercise: string): string[] {
-  const dir = path.join(submissionRoot, 'exercises', exercise);
   const out: string[] = [];
-  const visit = (d: string) => {
-    if (!existsSync(d)) return;
-    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of entries) {
-      const f = path.join(d, e.name);
-      if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) visit(f);
-      else if (e.isFile() && /\.[cm]?[jt]s$/.test(e.name) && !/\.(spec|test)\./.test(e.name)) {
-        const text = readFileSync(f, 'utf8');
-        for (const { re, why } of REVIEW) {
-          if (re.test(text))
-            out.push(`${path.relative(submissionRoot, f).split(path.sep).join('/')} ${why}: review it`);
-        }
-      }
+  const { files } = walkRegular(path.join(submissionRoot, 'exercises', exercise), {
+    skip: (n) => n.startsWith('.') || n === 'node_modules',
+  });
+  for (const f of files) {
+    if (!/\.[cm]?[jt]s$/.test(f.rel) || /\.(spec|test)\./.test(f.rel)) continue;
+    const text = readRegularText(f.abs, 10 * 1024 * 1024);
+    if (text === null) continue;
+    for (const { re, why } of REVIEW) {
+      if (re.test(text)) out.push(`exercises/${exercise}/${f.rel} ${why}: review it`);
     }
-  };
-  visit(dir);
+  }
   return out;
 }

@@ -1,147 +1,64 @@
 /**
- * One grading child: a throwaway work tree (the pristine protected files + one learner's
- * exercise code), a vitest run limited to the given spec files in a child process of its own,
- * with a per-test and a whole-run time limit and a heap cap, and the run's results as read
- * from the grader's reporter (scripts/grade/reporter.ts) — never from the child's output.
+ * One grading run: Vitest over a learner's tree, limited to the given spec files (and the
+ * judge's runner), inside the sandbox (scripts/grade/sandbox.ts) when there is one, with a
+ * per-test and a whole-run time limit and a heap cap. Results come from the grader's reporter
+ * (scripts/grade/reporter.ts) in Vitest's main process, through a file only that process can
+ * reach — never from the run's output.
  *
- * The child's process group is killed when the time limit is reached (taskkill /T on
- * Windows), so a learner's infinite loop cannot keep vitest's worker alive after it.
+ * Whatever the run does, its result is only taken once every process it started is gone: the
+ * sandbox's PID namespace is checked empty (and emptied) after Vitest exits or is stopped.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chownSync,
   copyFileSync,
   existsSync,
-  lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
-  symlinkSync,
-  unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXERCISE_DIR_PATTERN } from '../../lib/exercises.ts';
 import type { RunnerConfig } from './manifest.ts';
+import { readRegular } from './safe-fs.ts';
+import {
+  bwrapCommand,
+  type Isolation,
+  innerArgs,
+  NOBODY,
+  outerArgs,
+  pidNamespace,
+  processesIn,
+  runsAsRoot,
+  SANDBOX,
+} from './sandbox.ts';
+import { graderTemp } from './stage.ts';
+import { PROBE_IN_TREE } from './tree.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPORTER = path.join(HERE, 'reporter.ts');
-const PROBE = path.join(HERE, 'probe.ts');
-
-/** Files a learner's exercise folder may not bring into the work tree: specs, metadata, configs. */
-const NOT_LEARNER_CODE = /(\.(spec|test)\.[cm]?[jt]s|^meta\.json|^package\.json|^tsconfig.*\.json|^jsconfig.*\.json)$/;
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const MAX_TREE_BYTES = 100 * 1024 * 1024;
-
-export interface TreeSpec {
-  /** the folder the protected files are copied from (grading/pristine) */
-  pristineRoot: string;
-  /** their relative paths */
-  files: readonly string[];
-  /** the tree's package.json (type, imports) */
-  packageJson: Record<string, unknown>;
-  /** a folder of NN-slug/ folders whose files become exercises/NN-slug/ (a submission's exercises/, or solutions/) */
-  codeDir: string | null;
-  /** the instructor's hidden specs, copied to hidden/ */
-  hiddenDir?: string | null;
-  /** the grader's node_modules, linked into the tree */
-  nodeModules: string;
-}
-
-export interface Tree {
-  root: string;
-  /** what was left out of the learner's code, and why */
-  warnings: string[];
-}
-
-/** Copies regular files only (no symlinks, dotfiles or node_modules), within size limits. */
-function copyDir(
-  from: string,
-  to: string,
-  filter: (name: string) => boolean,
-  budget: { bytes: number },
-  warnings: string[],
-  label: string,
-) {
-  if (!existsSync(from)) return;
-  for (const d of readdirSync(from, { withFileTypes: true })) {
-    if (d.name.startsWith('.') || d.name === 'node_modules') continue;
-    const src = path.join(from, d.name);
-    const dst = path.join(to, d.name);
-    const where = `${label}/${d.name}`;
-    if (d.isSymbolicLink()) {
-      warnings.push(`${where}: a symbolic link, left out`);
-    } else if (d.isDirectory()) {
-      copyDir(src, dst, filter, budget, warnings, where);
-    } else if (d.isFile() && filter(d.name)) {
-      const size = lstatSync(src).size;
-      if (size > MAX_FILE_BYTES || budget.bytes + size > MAX_TREE_BYTES) {
-        warnings.push(`${where}: too large (${(size / 1e6).toFixed(1)} MB), left out`);
-        continue;
-      }
-      budget.bytes += size;
-      mkdirSync(to, { recursive: true });
-      copyFileSync(src, dst);
-    }
-  }
-}
-
-export function buildTree(spec: TreeSpec): Tree {
-  const root = mkdtempSync(path.join(tmpdir(), 'kata-grade-tree-'));
-  const warnings: string[] = [];
-  const budget = { bytes: 0 };
-  if (spec.codeDir && existsSync(spec.codeDir)) {
-    for (const d of readdirSync(spec.codeDir, { withFileTypes: true })) {
-      if (!d.isDirectory() || !EXERCISE_DIR_PATTERN.test(d.name)) continue;
-      copyDir(
-        path.join(spec.codeDir, d.name),
-        path.join(root, 'exercises', d.name),
-        (name) => !NOT_LEARNER_CODE.test(name),
-        budget,
-        warnings,
-        `exercises/${d.name}`,
-      );
-    }
-  }
-  if (spec.hiddenDir) copyDir(spec.hiddenDir, path.join(root, 'hidden'), () => true, { bytes: 0 }, [], 'hidden');
-  for (const f of spec.files) {
-    const to = path.join(root, f);
-    mkdirSync(path.dirname(to), { recursive: true });
-    copyFileSync(path.join(spec.pristineRoot, f), to);
-  }
-  writeFileSync(
-    path.join(root, 'package.json'),
-    `${JSON.stringify({ name: 'kata-grade-tree', private: true, ...spec.packageJson }, null, 2)}\n`,
-  );
-  // a junction needs no privilege on Windows; elsewhere the type is ignored
-  symlinkSync(spec.nodeModules, path.join(root, 'node_modules'), 'junction');
-  return { root, warnings };
-}
-
-export function removeTree(root: string): void {
-  try {
-    unlinkSync(path.join(root, 'node_modules')); // the link, never what it points to
-  } catch {
-    // already gone
-  }
-  rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-}
+const GRADER_FILES = ['reporter.ts', 'sandbox-pool.mjs'];
 
 export interface RunOptions {
+  /** the learner's tree (host path) */
   tree: string;
   /** spec files to run, relative to the tree */
   include: string[];
   runner: RunnerConfig;
   testTimeoutMs: number;
-  /** the whole child's time limit */
+  /** the whole run's time limit */
   timeoutMs: number;
   memoryMb: number;
   seed: number;
-  /** 'list' only collects the tests (the manifest and the hidden specs' reference run use it) */
+  /** the grader's node_modules (mounted read-only in the sandbox) */
+  nodeModules: string;
+  /** the sandbox, or how the run goes without one */
+  isolation: Isolation & { bwrap: string | null };
+  /** the judge's plan (JSON), run as one more test file when given */
+  judgePlan?: string | null;
+  /** 'list' only collects the tests (the manifest uses it) */
   mode?: 'run' | 'list';
 }
 
@@ -152,9 +69,10 @@ export interface TestEvent {
   state: string;
   duration: number | null;
   errors: string[];
+  meta: Record<string, unknown> | null;
 }
 
-export type RunStatus = 'completed' | 'timeout' | 'out-of-memory' | 'crashed' | 'import-error';
+export type RunStatus = 'completed' | 'timeout' | 'out-of-memory' | 'crashed' | 'import-error' | 'not-graded';
 
 export interface RunResult {
   status: RunStatus;
@@ -169,15 +87,20 @@ export interface RunResult {
   /** errors of a spec file that failed to load, per file */
   moduleErrors: Map<string, string[]>;
   unhandled: string[];
-  /** the id of the test the worker was running when the child stopped early */
+  /** the id of the test the worker was running when the run stopped early */
   running: string | null;
   provided: Record<string, unknown> | null;
-  /** the last lines of the child's stderr, for diagnosis only (never printed for hidden runs) */
+  /** the last lines of the run's stderr, for diagnosis only (never printed for hidden runs) */
   stderr: string;
+  /** how the tree's root is written in messages (to strip it) */
+  roots: string[];
+  /** processes of the run still alive after it ended, which the grader killed */
+  leftovers: number;
 }
 
 const OOM =
   /JavaScript heap out of memory|Reached heap limit|FatalProcessOutOfMemory|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/;
+/** The host's variables an unsandboxed run keeps: enough to find Node and a temp folder. */
 const ENV_ALLOW = [
   'PATH',
   'Path',
@@ -194,14 +117,88 @@ const ENV_ALLOW = [
   'LANG',
   'LC_ALL',
   'TZ',
-  'KATA_TF_BACKEND',
-  'KATA_MNIST_DIR',
 ];
+const MAX_CHANNEL_BYTES = 256 * 1024 * 1024;
 
-/** The child's environment: an allowlist (no tokens or secrets of the grading job), plus ours. */
-function childEnv(opts: RunOptions, extra: Record<string, string>): NodeJS.ProcessEnv {
+interface RunDirs {
+  base: string;
+  /** config, reporter, pool, the results channel: Vitest's main process only (it writes here) */
+  grader: string;
+  /** the judge's plan: the main process and the workers, read-only */
+  run: string;
+}
+
+function runDirs(): RunDirs {
+  const base = graderTemp('kata-grade-run-');
+  const dirs = { base, grader: path.join(base, 'grader'), run: path.join(base, 'run') };
+  for (const d of [dirs.grader, dirs.run]) mkdirSync(d, { mode: 0o755 });
+  for (const f of GRADER_FILES) copyFileSync(path.join(HERE, f), path.join(dirs.grader, f));
+  return dirs;
+}
+
+/** The sandbox runs as nobody when the grader is root: the main process's folder must be theirs. */
+function handOver(dirs: RunDirs, sandboxed: boolean): void {
+  if (!sandboxed || !runsAsRoot()) return;
+  chownSync(dirs.grader, NOBODY, NOBODY);
+  for (const f of readdirSync(dirs.grader)) chownSync(path.join(dirs.grader, f), NOBODY, NOBODY);
+}
+
+/** Paths as the run's Vitest sees them: inside the sandbox, or the host's. */
+function seenAs(opts: RunOptions, dirs: RunDirs) {
+  return opts.isolation.isolated
+    ? { tree: SANDBOX.tree, grader: SANDBOX.grader, run: SANDBOX.run, tmp: '/tmp' }
+    : { tree: opts.tree, grader: dirs.grader, run: dirs.run, tmp: path.join(dirs.base, 'tmp') };
+}
+
+function writeConfig(opts: RunOptions, dirs: RunDirs, include: string[]): void {
+  const at = seenAs(opts, dirs);
+  const mnist = Boolean(process.env.KATA_MNIST_DIR);
+  const test = {
+    ...(opts.runner.options ?? {}),
+    include,
+    setupFiles: [...opts.runner.setupFiles, PROBE_IN_TREE],
+    globalSetup: opts.runner.globalSetup,
+    testTimeout: opts.testTimeoutMs,
+    hookTimeout: Math.max(opts.runner.hookTimeout, opts.testTimeoutMs),
+    teardownTimeout: 5_000,
+    maxWorkers: 1,
+    fileParallelism: false,
+    isolate: true,
+    watch: false,
+    silent: true,
+    passWithNoTests: true,
+    allowOnly: false,
+    sequence: { shuffle: false },
+    reporters: [`${at.grader}/reporter.ts`],
+    attachmentsDir: `${at.tmp}/attachments`,
+  };
+  const pool = opts.isolation.isolated
+    ? `sandboxPool(${JSON.stringify({ bwrap: opts.isolation.bwrap, args: innerArgs(mnist) })})`
+    : JSON.stringify('forks');
+  const text = [
+    "import { sandboxPool } from './sandbox-pool.mjs';",
+    '',
+    `const test = ${JSON.stringify(test, null, 2)};`,
+    '',
+    `export default { cacheDir: ${JSON.stringify(`${at.tmp}/vite`)}, test: { ...test, pool: ${pool} } };`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dirs.grader, 'vitest.config.mjs'), text, { mode: 0o644 });
+}
+
+function runEnv(opts: RunOptions, dirs: RunDirs, secret: string): NodeJS.ProcessEnv {
+  const at = seenAs(opts, dirs);
   const env: NodeJS.ProcessEnv = {};
-  for (const k of ENV_ALLOW) if (process.env[k] !== undefined) env[k] = process.env[k];
+  if (opts.isolation.isolated) {
+    env.PATH = '/usr/local/bin:/usr/bin:/bin';
+    env.LANG = 'C.UTF-8';
+  } else {
+    for (const k of ENV_ALLOW) if (process.env[k] !== undefined) env[k] = process.env[k];
+  }
+  if (process.env.KATA_TF_BACKEND) env.KATA_TF_BACKEND = process.env.KATA_TF_BACKEND;
+  if (process.env.KATA_MNIST_DIR) {
+    env.KATA_MNIST_DIR = opts.isolation.isolated ? SANDBOX.mnist : process.env.KATA_MNIST_DIR;
+  }
   return {
     ...env,
     CI: 'true',
@@ -210,39 +207,12 @@ function childEnv(opts: RunOptions, extra: Record<string, string>): NodeJS.Proce
     NO_COLOR: '1',
     FORCE_COLOR: '0',
     NODE_OPTIONS: `--max-old-space-size=${opts.memoryMb}`,
-    ...extra,
+    KATA_GRADE_CHANNEL: `${at.grader}/${secret}`,
+    ...(opts.judgePlan ? { KATA_JUDGE_PLAN: `${at.run}/judge-plan.json` } : {}),
   };
 }
 
-function writeConfig(dir: string, opts: RunOptions): string {
-  const config = {
-    cacheDir: path.join(opts.tree, '.vite'),
-    test: {
-      ...(opts.runner.options ?? {}),
-      include: opts.include,
-      setupFiles: [...opts.runner.setupFiles, PROBE],
-      globalSetup: opts.runner.globalSetup,
-      testTimeout: opts.testTimeoutMs,
-      hookTimeout: Math.max(opts.runner.hookTimeout, opts.testTimeoutMs),
-      teardownTimeout: 5_000,
-      pool: 'forks',
-      maxWorkers: 1,
-      fileParallelism: false,
-      isolate: true,
-      watch: false,
-      silent: true,
-      passWithNoTests: true,
-      allowOnly: false,
-      sequence: { shuffle: false },
-      reporters: [REPORTER],
-    },
-  };
-  const file = path.join(dir, 'vitest.config.mjs');
-  writeFileSync(file, `export default ${JSON.stringify(config, null, 2)};\n`);
-  return file;
-}
-
-function killTree(pid: number): void {
+function killGroup(pid: number): void {
   try {
     if (process.platform === 'win32') {
       spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
@@ -259,44 +229,90 @@ function tail(chunks: Buffer[], max = 16_000): string {
   return s.length > max ? s.slice(-max) : s;
 }
 
-function readLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  const out: Record<string, unknown>[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // a line cut short by a kill: ignore it
-    }
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until no process is left in the namespace, killing what remains; returns how many had to be killed. */
+async function emptyNamespace(ns: string | null): Promise<number> {
+  if (!ns) return 0;
+  let left = processesIn(ns);
+  for (let i = 0; i < 20 && left.length; i++) {
+    await sleep(50);
+    left = processesIn(ns);
   }
-  return out;
+  const killed = left.length;
+  for (let i = 0; i < 40 && left.length; i++) {
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await sleep(50);
+    left = processesIn(ns);
+  }
+  if (left.length)
+    throw new Error(`grading: processes ${left.join(', ')} of a run outlived it and could not be killed`);
+  return killed;
 }
 
-const VITEST = (nodeModules: string) => path.join(nodeModules, 'vitest', 'vitest.mjs');
-
-/** Runs vitest once in its own process and reads what the grader's reporter wrote. */
-export async function runVitest(opts: RunOptions, nodeModules: string): Promise<RunResult> {
-  const jobDir = mkdtempSync(path.join(tmpdir(), 'kata-grade-run-'));
+/** Runs Vitest once, sandboxed when possible, and reads what the grader's reporter wrote. */
+export async function runVitest(opts: RunOptions): Promise<RunResult> {
+  const sandboxed = opts.isolation.isolated;
+  const dirs = runDirs();
   try {
-    const channelFile = path.join(jobDir, 'channel.jsonl');
-    const listFile = path.join(jobDir, 'list.json');
+    const at = seenAs(opts, dirs);
+    const include = [...opts.include];
+    if (opts.judgePlan) {
+      writeFileSync(path.join(dirs.run, 'judge-plan.json'), opts.judgePlan, { mode: 0o644 });
+      include.push('grading/judge/runner.ts');
+    }
+    writeConfig(opts, dirs, include);
     const nonce = randomBytes(16).toString('hex');
-    const config = writeConfig(jobDir, opts);
-    const args =
+    const secret = `${randomBytes(8).toString('hex')}.json`;
+    const channel = path.join(dirs.grader, 'channel.jsonl');
+    writeFileSync(path.join(dirs.grader, secret), JSON.stringify({ file: `${at.grader}/channel.jsonl`, nonce }), {
+      mode: 0o600,
+    });
+    handOver(dirs, sandboxed);
+    const listFile = `${at.grader}/list.json`;
+    const vitest = `${at.tree}/node_modules/vitest/vitest.mjs`;
+    const config = `${at.grader}/vitest.config.mjs`;
+    const vitestArgs =
       opts.mode === 'list'
-        ? ['list', '--config', config, '--root', opts.tree, `--json=${listFile}`]
-        : ['run', '--config', config, '--root', opts.tree];
-    const secret = path.join(jobDir, `${randomBytes(8).toString('hex')}.json`);
-    writeFileSync(secret, JSON.stringify({ file: channelFile, nonce }), { mode: 0o600 });
-    const env = childEnv(opts, { KATA_GRADE_CHANNEL: secret });
+        ? [vitest, 'list', '--config', config, '--root', at.tree, `--json=${listFile}`]
+        : [vitest, 'run', '--config', config, '--root', at.tree];
+    let command: string;
+    let args: string[];
+    if (sandboxed) {
+      const bw = bwrapCommand(opts.isolation.bwrap as string);
+      command = bw.command;
+      const mounts = outerArgs({
+        tree: opts.tree,
+        nodeModules: opts.nodeModules,
+        grader: dirs.grader,
+        run: dirs.run,
+        mnistDir: process.env.KATA_MNIST_DIR ?? null,
+      });
+      args = [...bw.prefix, ...mounts, '--info-fd', '3', '--', process.execPath, ...vitestArgs];
+    } else {
+      mkdirSync(path.join(dirs.base, 'tmp'));
+      command = process.execPath;
+      args = vitestArgs;
+    }
     const started = Date.now();
-    const child = spawn(process.execPath, [VITEST(nodeModules), ...args], {
-      cwd: opts.tree,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(command, args, {
+      cwd: sandboxed ? undefined : opts.tree,
+      env: runEnv(opts, dirs, secret),
+      stdio: ['ignore', 'pipe', 'pipe', sandboxed ? 'pipe' : 'ignore'],
       detached: process.platform !== 'win32',
       windowsHide: true,
+    });
+    let ns: string | null = null;
+    const info = child.stdio[3] as NodeJS.ReadableStream | null;
+    info?.on('data', (b: Buffer) => {
+      const m = /"child-pid"\s*:\s*(\d+)/.exec(b.toString('utf8'));
+      if (m && !ns) ns = pidNamespace(Number(m[1]));
     });
     const stderr: Buffer[] = [];
     let stderrBytes = 0;
@@ -309,7 +325,7 @@ export async function runVitest(opts: RunOptions, nodeModules: string): Promise<
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid) killTree(child.pid);
+      if (child.pid) killGroup(child.pid);
     }, opts.timeoutMs);
     const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
     const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
@@ -317,99 +333,197 @@ export async function runVitest(opts: RunOptions, nodeModules: string): Promise<
       child.on('exit', (c, s) => resolve({ code: c, signal: s }));
     });
     clearTimeout(timer);
-    // whatever the learner's code left running in the group goes too (not the tree on Windows: it has no group)
-    if (child.pid && process.platform !== 'win32') killTree(child.pid);
-    // the last of stderr (an out-of-memory report) may still be in the pipe; a grandchild that
-    // escaped the group could hold it open, so wait only a little
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    // whatever the run left in its group goes too (not on Windows: no groups there)
+    if (child.pid && process.platform !== 'win32') killGroup(child.pid);
+    await Promise.race([closed, sleep(2_000)]);
+    for (const s of [child.stdout, child.stderr, info]) (s as { destroy?: () => void } | null)?.destroy?.();
+    const leftovers = sandboxed ? await emptyNamespace(ns) : 0;
     const durationMs = Date.now() - started;
 
-    const result: RunResult = {
-      status: 'completed',
-      message: null,
-      exitCode: code,
+    const result = parseChannel(channel, nonce, {
+      code,
       signal,
+      timedOut,
       durationMs,
-      collected: new Map(),
-      results: new Map(),
-      moduleErrors: new Map(),
-      unhandled: [],
-      running: null,
-      provided: null,
       stderr: tail(stderr),
-    };
-    const rel = (f: unknown) => path.relative(opts.tree, String(f)).split(path.sep).join('/');
-    let ended = false;
-    let lastStarted: string | null = null;
-    for (const e of readLines(channelFile)) {
-      if (e.nonce !== nonce) continue;
-      if (e.type === 'start' && typeof e.id === 'string') {
-        lastStarted = e.id;
-      } else if (e.type === 'collected' && Array.isArray(e.tests)) {
-        if (e.provided && typeof e.provided === 'object') result.provided = e.provided as Record<string, unknown>;
-        result.collected.set(
-          rel(e.file),
-          (e.tests as { id: unknown; name: unknown }[]).map((t) => ({ id: String(t.id), name: String(t.name) })),
-        );
-      } else if (e.type === 'result' && typeof e.id === 'string') {
-        result.results.set(e.id, {
-          file: rel(e.file),
-          id: e.id,
-          name: String(e.name),
-          state: String(e.state),
-          duration: typeof e.duration === 'number' ? e.duration : null,
-          errors: Array.isArray(e.errors) ? e.errors.map(String) : [],
-        });
-      } else if (e.type === 'module') {
-        const errors = Array.isArray(e.errors) ? e.errors.map(String) : [];
-        if (errors.length) result.moduleErrors.set(rel(e.file), errors);
-        if (e.provided && typeof e.provided === 'object') result.provided = e.provided as Record<string, unknown>;
-      } else if (e.type === 'end') {
-        ended = true;
-        result.unhandled = Array.isArray(e.unhandled) ? e.unhandled.map(String) : [];
-      }
-    }
-    if (opts.mode === 'list' && existsSync(listFile)) {
-      // `vitest list` calls no reporter hooks per test: read its JSON instead (no ids there)
-      const listed = JSON.parse(readFileSync(listFile, 'utf8')) as { name: string; file: string }[];
-      result.collected.clear();
-      for (const t of listed) {
-        const f = rel(t.file);
-        const tests = result.collected.get(f) ?? [];
-        tests.push({ id: `${f}#${tests.length}`, name: t.name });
-        result.collected.set(f, tests);
-      }
-      ended = code === 0;
-    }
-    if (lastStarted && !result.results.has(lastStarted)) result.running = lastStarted;
-
-    const oom = OOM.test(result.stderr) || result.unhandled.some((u) => OOM.test(u));
-    const exit = signal ? `signal ${signal}` : `exit code ${code}`;
-    const anyTests = [...result.collected.values()].some((t) => t.length > 0);
-    const firstModuleError = [...result.moduleErrors.values()][0]?.[0] ?? null;
-    const lastError = lastErrorLine(result.stderr);
-    if (timedOut) {
-      result.status = 'timeout';
-      result.message = `stopped after its time limit of ${Math.round(opts.timeoutMs / 1000)} s`;
-    } else if (oom) {
-      result.status = 'out-of-memory';
-      result.message = `ran out of memory (heap limit ${opts.memoryMb} MB)`;
-    } else if (firstModuleError && !anyTests) {
-      result.status = 'import-error';
-      result.message = firstModuleError;
-    } else if (!ended) {
-      result.status = 'crashed';
-      result.message = `the test process died (${exit})${lastError ? `: ${lastError}` : ''}`;
-    } else if (result.unhandled.length && missing(result)) {
-      result.status = 'crashed';
-      result.message = `the test worker died: ${result.unhandled[0]}`;
-    }
+      timeoutMs: opts.timeoutMs,
+      memoryMb: opts.memoryMb,
+      treeSeen: at.tree,
+      leftovers,
+      listFile: opts.mode === 'list' ? path.join(dirs.grader, 'list.json') : null,
+    });
+    result.roots = [at.tree, opts.tree];
     return result;
   } finally {
-    rmSync(jobDir, { recursive: true, force: true, maxRetries: 3 });
+    rmSync(dirs.base, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+interface Ending {
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  stderr: string;
+  timeoutMs: number;
+  memoryMb: number;
+  /** the tree's root as the run saw it */
+  treeSeen: string;
+  leftovers: number;
+  listFile: string | null;
+}
+
+function readLines(file: string): { events: Record<string, unknown>[]; unreadable: number } {
+  let text = '';
+  try {
+    text = readRegular(file, MAX_CHANNEL_BYTES)?.toString('utf8') ?? '';
+  } catch {
+    return { events: [], unreadable: 1 };
+  }
+  const events: Record<string, unknown>[] = [];
+  let unreadable = 0;
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const e = JSON.parse(line) as unknown;
+      if (e && typeof e === 'object' && !Array.isArray(e)) events.push(e as Record<string, unknown>);
+      else unreadable++;
+    } catch {
+      // the last line may be cut short by a kill; any other broken line is not the reporter's
+      if (i < lines.length - 1) unreadable++;
+    }
+  });
+  return { events, unreadable };
+}
+
+/**
+ * The run's result from the reporter's lines. A run that ended by a signal, wrote lines the
+ * reporter did not write, reported a test twice with different results, or reported tests
+ * that were never collected, is "crashed" — never "completed".
+ */
+export function parseChannel(file: string, nonce: string, end: Ending): RunResult {
+  const result = emptyResult('completed', null, {
+    exitCode: end.code,
+    signal: end.signal,
+    durationMs: end.durationMs,
+    stderr: end.stderr,
+    leftovers: end.leftovers,
+  });
+  const rel = (f: unknown) => {
+    const s = String(f);
+    const r = s.startsWith(`${end.treeSeen}/`) ? s.slice(end.treeSeen.length + 1) : path.relative(end.treeSeen, s);
+    return r.split(path.sep).join('/');
+  };
+  const { events, unreadable } = readLines(file);
+  let foreign = unreadable;
+  let ended = false;
+  let lastStarted: string | null = null;
+  const conflicts: string[] = [];
+  for (const e of events) {
+    if (e.nonce !== nonce) {
+      foreign++;
+      continue;
+    }
+    if (e.type === 'start' && typeof e.id === 'string') {
+      lastStarted = e.id;
+    } else if (e.type === 'collected' && Array.isArray(e.tests)) {
+      if (e.provided && typeof e.provided === 'object') result.provided = e.provided as Record<string, unknown>;
+      result.collected.set(
+        rel(e.file),
+        (e.tests as { id: unknown; name: unknown }[]).map((t) => ({ id: String(t.id), name: String(t.name) })),
+      );
+    } else if (e.type === 'result' && typeof e.id === 'string') {
+      const event: TestEvent = {
+        file: rel(e.file),
+        id: e.id,
+        name: String(e.name),
+        state: String(e.state),
+        duration: typeof e.duration === 'number' ? e.duration : null,
+        errors: Array.isArray(e.errors) ? e.errors.map(String) : [],
+        meta: e.meta && typeof e.meta === 'object' ? (e.meta as Record<string, unknown>) : null,
+      };
+      const before = result.results.get(e.id);
+      if (before && before.state !== event.state) conflicts.push(event.name);
+      result.results.set(e.id, event);
+    } else if (e.type === 'module') {
+      const errors = Array.isArray(e.errors) ? e.errors.map(String) : [];
+      if (errors.length) result.moduleErrors.set(rel(e.file), errors);
+      if (e.provided && typeof e.provided === 'object') result.provided = e.provided as Record<string, unknown>;
+    } else if (e.type === 'end') {
+      ended = true;
+      result.unhandled = Array.isArray(e.unhandled) ? e.unhandled.map(String) : [];
+    }
+  }
+  if (end.listFile && existsSync(end.listFile)) {
+    // `vitest list` calls no reporter hooks per test: read its JSON instead (no ids there)
+    const listed = JSON.parse(readFileSync(end.listFile, 'utf8')) as { name: string; file: string }[];
+    result.collected.clear();
+    for (const t of listed) {
+      const f = rel(t.file);
+      const tests = result.collected.get(f) ?? [];
+      tests.push({ id: `${f}#${tests.length}`, name: t.name });
+      result.collected.set(f, tests);
+    }
+    ended = end.code === 0;
+  }
+  if (lastStarted && !result.results.has(lastStarted)) result.running = lastStarted;
+  const collectedIds = new Set([...result.collected.values()].flatMap((ts) => ts.map((t) => t.id)));
+  const uncollected = [...result.results.values()].filter((r) => !collectedIds.has(r.id)).map((r) => r.name);
+
+  const oom = OOM.test(result.stderr) || result.unhandled.some((u) => OOM.test(u));
+  const exit = end.signal ? `signal ${end.signal}` : `exit code ${end.code}`;
+  const anyTests = [...result.collected.values()].some((t) => t.length > 0);
+  const firstModuleError = [...result.moduleErrors.values()][0]?.[0] ?? null;
+  const lastError = lastErrorLine(result.stderr);
+  const crash = (message: string) => {
+    result.status = 'crashed';
+    result.message = message;
+  };
+  if (end.timedOut) {
+    result.status = 'timeout';
+    result.message = `stopped after its time limit of ${Math.round(end.timeoutMs / 1000)} s`;
+  } else if (oom) {
+    result.status = 'out-of-memory';
+    result.message = `ran out of memory (heap limit ${end.memoryMb} MB)`;
+  } else if (foreign > 0) {
+    crash(`the results channel held ${foreign} line(s) the grader's reporter did not write`);
+  } else if (conflicts.length) {
+    crash(`tests reported twice with different results: ${conflicts.slice(0, 3).join('; ')}`);
+  } else if (uncollected.length) {
+    crash(`results for tests that were never collected: ${uncollected.slice(0, 3).join('; ')}`);
+  } else if (firstModuleError && !anyTests) {
+    result.status = 'import-error';
+    result.message = firstModuleError;
+  } else if (end.signal) {
+    crash(`the test process was ended by ${end.signal}${lastError ? `: ${lastError}` : ''}`);
+  } else if (!ended) {
+    crash(`the test process died (${exit})${lastError ? `: ${lastError}` : ''}`);
+  } else if (result.unhandled.length && missing(result)) {
+    crash(`the test worker died: ${result.unhandled[0]}`);
+  }
+  return result;
+}
+
+/** A result with nothing in it yet (or a run that never started: status 'not-graded'). */
+export function emptyResult(status: RunStatus, message: string | null, more: Partial<RunResult> = {}): RunResult {
+  return {
+    status,
+    message,
+    exitCode: null,
+    signal: null,
+    durationMs: 0,
+    collected: new Map(),
+    results: new Map(),
+    moduleErrors: new Map(),
+    unhandled: [],
+    running: null,
+    provided: null,
+    stderr: '',
+    roots: [],
+    leftovers: 0,
+    ...more,
+  };
 }
 
 /** True if some collected test has no result. */

@@ -1,9 +1,8 @@
 /** Small helpers of the grader: atomic writes, hashing, message cleaning, the commit of a checkout. */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { entryKind, readRegularText } from './safe-fs.ts';
 
 /** Writes through a temp file in the same folder, then renames: a reader never sees half a file. */
 export { writeFileAtomic as writeAtomic } from '../../lib/files.ts';
@@ -68,50 +67,73 @@ export function trimMessage(text: string, { roots = [] as string[], maxLines = 1
   return out.trimEnd();
 }
 
+const HEX_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const REF_NAME = /^refs\/(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+$/;
+
 /**
- * The commit checked out in `dir` (HEAD), or null outside git. Reads .git directly, so it
- * needs no git binary and runs nothing from a learner's .git/config; falls back to
- * `git rev-parse HEAD` for layouts it does not know (e.g. the reftable format).
+ * The commit checked out in `dir` (HEAD), or null outside git or when it cannot be told.
+ * `.git` belongs to the learner, so it is read as untrusted data: regular files only (never a
+ * link or a FIFO), each within a size cap, ref names checked, and the answer must be a hex id.
+ * No git binary runs, so nothing in a learner's .git/config runs either.
  */
 export function headCommit(dir: string): string | null {
-  try {
-    let gitDir = path.join(dir, '.git');
-    if (!existsSync(gitDir)) return null;
-    if (statSync(gitDir).isFile()) {
-      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(gitDir, 'utf8'));
-      if (!m) return null;
-      gitDir = path.resolve(dir, (m[1] as string).trim());
-    }
-    // a worktree keeps its refs in the main repository ("commondir")
-    const commonFile = path.join(gitDir, 'commondir');
-    const common = existsSync(commonFile) ? path.resolve(gitDir, readFileSync(commonFile, 'utf8').trim()) : gitDir;
-    let ref = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
-    for (let hops = 0; hops < 5; hops++) {
-      if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(ref)) return ref;
-      const m = /^ref:\s*(.+)$/.exec(ref);
-      if (!m) break;
-      const name = (m[1] as string).trim();
-      const loose = [path.join(gitDir, name), path.join(common, name)].find((f) => existsSync(f));
-      if (loose) {
-        ref = readFileSync(loose, 'utf8').trim();
-        continue;
-      }
-      const packed = path.join(common, 'packed-refs');
-      if (!existsSync(packed)) return null; // an unborn branch: no commit yet
-      const line = readFileSync(packed, 'utf8')
-        .split('\n')
-        .find((l) => l.endsWith(` ${name}`));
-      return line ? (line.split(' ')[0] as string) : null;
-    }
-  } catch {
-    // fall through to git itself
+  const small = (f: string, max = 4096) => readRegularText(f, max)?.trim() ?? null;
+  let gitDir = path.join(dir, '.git');
+  const kind = entryKind(gitDir);
+  if (kind === 'file') {
+    const m = /^gitdir:\s*(.+)$/m.exec(small(gitDir) ?? '');
+    if (!m) return null;
+    gitDir = path.resolve(dir, (m[1] as string).trim());
+    if (entryKind(gitDir) !== 'dir') return null;
+  } else if (kind !== 'dir') {
+    return null;
   }
-  const git = spawnSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 10_000,
+  // a worktree keeps its refs in the main repository ("commondir")
+  const commonRel = small(path.join(gitDir, 'commondir'));
+  const common = commonRel ? path.resolve(gitDir, commonRel) : gitDir;
+  let ref = small(path.join(gitDir, 'HEAD'));
+  for (let hops = 0; hops < 5 && ref; hops++) {
+    if (HEX_ID.test(ref)) return ref;
+    const m = /^ref:\s*(\S+)$/.exec(ref);
+    if (!m || !REF_NAME.test(m[1] as string) || (m[1] as string).includes('..')) return null;
+    const name = m[1] as string;
+    const loose = small(path.join(gitDir, name)) ?? small(path.join(common, name));
+    if (loose !== null) {
+      ref = loose;
+      continue;
+    }
+    const packed = readRegularText(path.join(common, 'packed-refs'), 16 * 1024 * 1024);
+    if (packed === null) return null; // an unborn branch: no commit yet
+    const line = packed.split('\n').find((l) => l.endsWith(` ${name}`));
+    const id = line?.split(' ')[0] ?? '';
+    return HEX_ID.test(id) ? id : null;
+  }
+  return null;
+}
+
+/**
+ * A learner's name as a folder name of the report: letters, digits, dot, dash and underscore,
+ * no leading dot, at most 64 characters. Never a path: no separators, no "..".
+ */
+export function safeName(name: string): string {
+  const s = name
+    .normalize('NFKC')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 64);
+  return s || 'learner';
+}
+
+/** Unique safe folder names for these learners, in order (case-insensitively unique, for macOS and Windows). */
+export function safeNames(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((n) => {
+    const base = safeName(n);
+    let name = base;
+    for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${base}-${k}`;
+    taken.add(name.toLowerCase());
+    return name;
   });
-  return git.status === 0 && /^[0-9a-f]{40,64}$/.test(git.stdout.trim()) ? git.stdout.trim() : null;
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once; results keep the input order. */

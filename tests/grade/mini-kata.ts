@@ -1,10 +1,11 @@
 /**
  * A tiny kata for the grader's tests: two exercises without TensorFlow.js (01-sum: 5 specs,
  * 02-scale: 2 specs, worth 5 points by its meta.json), a reference in lib/ the specs check
- * random inputs against (fast-check, seeded), and learners' submissions built from it. It
- * has the real kata's shape — exercises/, solutions/, lib/setup.ts, lib/global-setup.ts,
- * vitest.config.ts — so the grader runs on it exactly as on the real one, in a second or two
- * per exercise.
+ * random inputs against (fast-check, seeded), a judge for each exercise, and learners'
+ * submissions built from it. It has the real kata's shape — exercises/, solutions/,
+ * grading/judges/, lib/setup.ts, lib/global-setup.ts, vitest.config.ts — and the real judge
+ * API and lib/ndarray.ts, so the grader runs on it exactly as on the real one, in a second or
+ * two per exercise.
  */
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,6 +85,56 @@ describe('step 1: scale', () => {
 `,
 };
 
+const JUDGES: Record<string, string> = {
+  'grading/judges/01-sum.ts': `import { defineJudge } from '../judge/api.ts';
+import type * as Api from '../../exercises/01-sum/sum.ts';
+
+export default defineJudge<typeof Api>({
+  module: 'sum.ts',
+  cases: (c) => [
+    c({
+      name: 'sum of random integers',
+      step: 1,
+      input: (r) => Array.from({ length: r.int(0, 8) }, () => r.int(-50, 50)),
+      run: (api, xs) => api.sum(xs),
+    }),
+    c({
+      name: 'mean of random integers',
+      step: 2,
+      input: (r) => Array.from({ length: r.int(1, 8) }, () => r.int(-50, 50)),
+      run: (api, xs) => api.mean(xs),
+    }),
+  ],
+});
+`,
+  'grading/judges/02-scale.ts': `import { defineJudge } from '../judge/api.ts';
+import type * as Api from '../../exercises/02-scale/scale.ts';
+
+export default defineJudge<typeof Api>({
+  module: 'scale.ts',
+  cases: (c) => [
+    c({
+      name: 'scale random integers',
+      step: 1,
+      input: (r) => [Array.from({ length: r.int(0, 6) }, () => r.int(-9, 9)), r.int(-5, 5)] as const,
+      run: (api, [xs, k]) => api.scale(xs, k),
+    }),
+  ],
+});
+`,
+};
+
+/** The real files the judge API needs, copied into the mini kata. */
+const REAL = [
+  'grading/judge/api.ts',
+  'grading/judge/runner.ts',
+  'lib/errors.ts',
+  'lib/format.ts',
+  'lib/ndarray.ts',
+  'lib/rng.ts',
+  'lib/shape.ts',
+];
+
 export const STUB = {
   sum: `// TODO: implement both
 export function sum(xs: readonly number[]): number {
@@ -133,8 +184,10 @@ function write(root: string, files: Record<string, string>): void {
 /** The mini kata at `root` (its grader: node_modules linked to the repo's). */
 export function makeMiniKata(root: string): void {
   rmSync(root, { recursive: true, force: true });
+  for (const f of REAL) cpSync(path.join(ROOT, f), path.join(root, f));
   write(root, {
     ...FILES,
+    ...JUDGES,
     'exercises/01-sum/sum.ts': STUB.sum,
     'exercises/02-scale/scale.ts': STUB.scale,
     'solutions/01-sum/sum.ts': SOLUTION.sum,
@@ -146,7 +199,7 @@ export function makeMiniKata(root: string): void {
 /** A learner's checkout of the mini kata: its files, with `code` (paths → text) written over them. */
 export function makeSubmission(kata: string, dir: string, code: Record<string, string | null>): void {
   mkdirSync(dir, { recursive: true });
-  for (const part of ['package.json', 'vitest.config.ts', 'lib', 'data', 'exercises']) {
+  for (const part of ['package.json', 'vitest.config.ts', 'lib', 'data', 'exercises', 'grading']) {
     cpSync(path.join(kata, part), path.join(dir, part), { recursive: true });
   }
   for (const [rel, text] of Object.entries(code)) {
