@@ -75,8 +75,13 @@ class StandInTensor {
 }
 
 /** What a call gave the stand-in, as plain data. */
-const seen = (t: unknown) =>
-  t instanceof StandInTensor ? { shape: t.shape, values: Array.from(t.values) } : { notATensor: String(t) };
+const seen = (t: unknown) => {
+  // a real tensor too, in case the learner's code made it with a TensorFlow.js of its own
+  const like = t as { shape?: number[]; dataSync?: () => ArrayLike<number> } | null;
+  return typeof like?.dataSync === 'function'
+    ? { shape: [...(like.shape ?? [])], values: Array.from(like.dataSync()) }
+    : { notATensor: String(t) };
+};
 
 interface Plan {
   /** model.predict's answer: probabilities [n, k] */
@@ -161,8 +166,10 @@ interface DenseConfig {
 /** The model buildModel built on the stand-in: layers, input size, parameters and kernel seeds. */
 function described(api: typeof Api, seed: number) {
   const { tf } = standIn();
-  const model = api.buildModel(tf, seed) as unknown as { layers: { dense?: DenseConfig }[] };
-  const configs = model.layers.map((l) => l.dense ?? {});
+  const model = api.buildModel(tf, seed) as unknown as {
+    layers: { dense?: DenseConfig; getConfig?: () => DenseConfig }[];
+  };
+  const configs = model.layers.map((l) => l.dense ?? l.getConfig?.() ?? {});
   const first = configs[0] ?? {};
   const inputSize = first.inputShape?.[0] ?? first.inputDim ?? first.batchInputShape?.[1] ?? null;
   let params = 0;
@@ -172,7 +179,16 @@ function described(api: typeof Api, seed: number) {
     fanIn = c.units ?? 0;
   }
   const kernels = configs.map((c) => {
-    const init = c.kernelInitializer as { glorotUniform?: { seed?: number } } | string | undefined;
+    // the stand-in's record, or a real initializer's serialised config (Glorot is a VarianceScaling)
+    const serialised = c.kernelInitializer as
+      | { className?: string; config?: { seed?: number; scale?: number; mode?: string; distribution?: string } }
+      | undefined;
+    const v = serialised?.config;
+    const glorot = serialised?.className === 'VarianceScaling' && v?.scale === 1 && v.mode === 'fanAvg';
+    const init =
+      serialised?.className === 'GlorotUniform' || (glorot && v?.distribution === 'uniform')
+        ? { glorotUniform: v ?? {} }
+        : (c.kernelInitializer as { glorotUniform?: { seed?: number } } | string | undefined);
     return typeof init === 'object' && init.glorotUniform
       ? { glorotUniform: init.glorotUniform.seed ?? null }
       : { other: String(init) };
@@ -184,7 +200,11 @@ function described(api: typeof Api, seed: number) {
 function compileSettings(config: { optimizer?: unknown; loss?: unknown; metrics?: unknown } = {}) {
   const { optimizer, loss, metrics } = config;
   const named = typeof optimizer === 'string' ? { name: optimizer.toLowerCase(), learningRate: 0.001 } : null;
-  const made = optimizer as { rmsprop?: number } | undefined;
+  const real = optimizer as { getClassName?: () => string; learningRate?: number } | undefined;
+  const made =
+    typeof real?.getClassName === 'function' && real.getClassName() === 'RMSProp'
+      ? { rmsprop: real.learningRate }
+      : (optimizer as { rmsprop?: number } | undefined);
   const list = (Array.isArray(metrics) ? metrics : [metrics]).map((m) => (m === 'acc' ? 'accuracy' : m));
   return {
     optimizer: named ?? (made?.rmsprop !== undefined ? { name: 'rmsprop', learningRate: made.rmsprop } : 'other'),
