@@ -67,17 +67,24 @@ export default defineJudge<typeof Api>({
       name: 'the gap and the diagnosis, thresholds included',
       step: 1,
       count: 6,
-      input: (r) => {
-        const trainAcc = sixtyFourths(r);
-        const testAcc = sixtyFourths(r);
+      input: (r, i) => {
+        // the first input underfits with a large gap: underfitting is checked first
+        const trainAcc = i === 0 ? r.int(8, 40) / 64 : sixtyFourths(r);
+        const testAcc = i === 0 ? trainAcc - r.int(4, 8) / 64 : sixtyFourths(r);
         const thresholds = r.pick([
+          undefined,
           undefined,
           { minTrainAcc: sixtyFourths(r) },
           { maxGap: sixtyFourths(r) },
           // equal to a threshold is a good fit
           { minTrainAcc: trainAcc, maxGap: Math.max(0, trainAcc - testAcc) },
         ]);
-        return { trainAcc, testAcc, thresholds, bad: r.pick([98.9, -0.1, 1.5, Number.NaN]) };
+        return {
+          trainAcc,
+          testAcc,
+          thresholds: i === 0 ? undefined : thresholds,
+          bad: r.pick([98.9, -0.1, 1.5, Number.NaN]),
+        };
       },
       run: (api, { trainAcc, testAcc, thresholds, bad }) => ({
         gap: api.generalisationGap(trainAcc, testAcc),
@@ -118,7 +125,8 @@ export default defineJudge<typeof Api>({
       name: 'runExperiment reports what evaluate measures of the model it trained',
       step: 3,
       count: 3,
-      input: (r) => {
+      // the first input trains hard enough (Adam, small batches) that fit's running accuracy is not the final one
+      input: (r, i) => {
         const [features, classes] = [r.int(2, 6), r.pick([3, undefined])];
         return {
           train: dataset(r, r.int(8, 30), features, classes ?? 10),
@@ -127,8 +135,12 @@ export default defineJudge<typeof Api>({
             hidden: r.int(1, 6),
             epochs: r.int(1, 3),
             ...(classes ? { classes } : {}),
-            ...(r.bool() ? { batchSize: r.int(2, 16) } : {}),
-            ...(r.bool() ? { optimizer: r.pick(['sgd', 'momentum', 'rmsprop', 'adam'] as const) } : {}),
+            ...(i === 0 ? { batchSize: 4 } : r.bool() ? { batchSize: r.int(2, 16) } : {}),
+            ...(i === 0
+              ? { optimizer: 'adam' as const }
+              : r.bool()
+                ? { optimizer: r.pick(['sgd', 'momentum', 'rmsprop', 'adam'] as const) }
+                : {}),
             ...(r.bool() ? { seed: r.int(0, 1000) } : {}),
             ...(r.bool() ? { thresholds: { minTrainAcc: sixtyFourths(r) } } : {}),
           },
@@ -158,7 +170,8 @@ export default defineJudge<typeof Api>({
       name: 'runExperiment on one training sample: the model, the optimizer and its defaults',
       step: 3,
       count: 3,
-      input: (r) => {
+      // the first input leaves the optimizer and its learning rate to the defaults
+      input: (r, i) => {
         const features = r.int(2, 6);
         return {
           train: dataset(r, 1, features, 3),
@@ -168,8 +181,8 @@ export default defineJudge<typeof Api>({
             epochs: r.int(1, 4),
             classes: 3,
             seed: r.int(0, 1000),
-            ...(r.bool() ? { optimizer: r.pick(['sgd', 'momentum', 'rmsprop', 'adam'] as const) } : {}),
-            ...(r.bool() ? { lr: r.float(0.001, 0.05) } : {}),
+            ...(i > 0 && r.bool() ? { optimizer: r.pick(['sgd', 'momentum', 'rmsprop', 'adam'] as const) } : {}),
+            ...(i > 0 && r.bool() ? { lr: r.float(0.001, 0.05) } : {}),
           },
         };
       },
@@ -199,12 +212,12 @@ export default defineJudge<typeof Api>({
       name: 'dropout on scripted draws',
       step: 4,
       count: 6,
-      input: (r) => {
-        const x = r.ndarray(r.shape(r.int(1, 3), 1, 4), -3, 3);
-        const rate = r.pick([0, 0.1, 0.25, 0.5, 0.8, r.float(0, 0.95)]);
+      input: (r, i) => {
+        const x = r.ndarray(r.shape(r.int(1, 3), 2, 4), -3, 3);
+        const rate = i === 0 ? 0.5 : r.pick([0, 0.1, 0.25, 0.5, 0.8, r.float(0, 0.95)]);
         // some draws exactly at the rate: kept, since only u < rate drops
         const draws = Array.from({ length: x.size }, () => (r.int(0, 4) === 0 ? rate : r.float(0, 1)));
-        return { x, rate, draws, training: r.pick([true, true, false, undefined]) };
+        return { x, rate, draws, training: i === 0 || r.pick([true, true, false, undefined]) };
       },
       run: (api, { x, rate, draws, training }) => {
         let used = 0;
@@ -294,9 +307,16 @@ export default defineJudge<typeof Api>({
           ['val_loss', 'max'],
           ['acc', 'auto'],
         ] as const);
+        // a grid of 0.1, where a third of the values repeat the best so far (an equal value does not
+        // improve); minDeltas off the grid, so that no rounding decides a comparison
+        const max = mode === 'max' || (mode !== 'min' && monitor.includes('acc'));
+        const values: number[] = [];
+        for (let k = r.int(3, 12); k > 0; k--) {
+          const tie = values.length > 0 && r.int(0, 2) === 0;
+          values.push(tie ? (max ? Math.max(...values) : Math.min(...values)) : r.int(0, 10) / 10);
+        }
         return {
-          // a grid of 0.1, so that ties happen; minDeltas off it, so that no rounding decides a comparison
-          values: Array.from({ length: r.int(3, 12) }, () => r.int(0, 10) / 10),
+          values,
           options: {
             monitor,
             ...(mode ? { mode } : {}),
