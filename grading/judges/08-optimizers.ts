@@ -5,7 +5,7 @@
  */
 import type * as Api from '../../exercises/08-optimizers/optimizers.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { defineJudge, errorKind, type JudgeRng } from '../judge/api.ts';
+import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';
 
 interface Walk {
   params: NDArray[];
@@ -36,18 +36,10 @@ function steps(opt: Api.Optimizer, { params, grads }: Walk, state?: () => readon
   return { name: opt.name, after, grads };
 }
 
-/**
- * Whether a call is refused with one of the kata's errors. The README names the class only for
- * step 1 (ArgumentError, ShapeError); for the others either kata error is accepted.
- */
-function refused(fn: () => unknown): string {
-  try {
-    fn();
-    return 'accepted';
-  } catch (e) {
-    const kind = errorKind(e);
-    return kind === 'ShapeError' || kind === 'ArgumentError' ? 'refused' : kind;
-  }
+/** settle(fn), with either of the kata's errors as 'refused': for the checks whose class the README leaves open. */
+function refused(fn: () => unknown): unknown {
+  const out = settle(fn) as { thrown?: string } | undefined;
+  return out?.thrown === 'ShapeError' || out?.thrown === 'ArgumentError' ? 'refused' : out;
 }
 
 /** Later steps must get the parameters of the first, in the same order: refused otherwise. */
@@ -68,18 +60,10 @@ function sgdChecks(api: typeof Api, { params, grads }: Walk, lr: number) {
   const g = grads[0] as NDArray[];
   const last = params.length - 1;
   const wrongShape = g.map((x, k) => (k === last ? NDArray.zeros([...x.shape, 2]) : x));
-  const kindOf = (fn: () => unknown) => {
-    try {
-      fn();
-      return 'accepted';
-    } catch (e) {
-      return errorKind(e);
-    }
-  };
   return {
-    learningRate: kindOf(() => api.sgd({ learningRate: lr })),
-    count: kindOf(() => opt.step(params, g.slice(1))),
-    shape: kindOf(() => opt.step(params, wrongShape)),
+    learningRate: settle(() => api.sgd({ learningRate: lr })),
+    count: settle(() => opt.step(params, g.slice(1))),
+    shape: settle(() => opt.step(params, wrongShape)),
   };
 }
 
