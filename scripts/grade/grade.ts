@@ -331,6 +331,14 @@ async function gradeStaged(
   log: (line: string) => void,
 ): Promise<GradeReport[]> {
   const warnings: string[] = [];
+  // a learner's template has no solutions/: it is graded by its specs, without the judge
+  const noReference = stage.missing.length > 0 && stage.missing.every((f) => f.startsWith('solutions/'));
+  if (noReference) {
+    warnings.push(
+      'no reference solutions here (a learner template?): the judge did not run, so these points rest on the specs alone; grade with the full kata (INSTRUCTORS.md)',
+    );
+    stage.missing = [];
+  }
   if (stage.fromGit.length) {
     warnings.push(`protected files changed in this checkout were graded as git has them: ${stage.fromGit.join(', ')}`);
   }
@@ -391,7 +399,7 @@ async function gradeStaged(
         treeWarnings = tree.warnings;
         verifyStage(stage, manifest);
         const include = job.hidden ? ex.hidden.map((s) => s.file) : ex.specs.map((s) => s.file);
-        const judge = job.hidden ? null : await prepareJudge(stage.root, ex.name, stage.hidden);
+        const judge = job.hidden || noReference ? null : await prepareJudge(stage.root, ex.name, stage.hidden);
         const run = await runOnce(opts, manifest, iso, tree, include, ex.timeoutMs, judge);
         let verdicts = judge ? judgeVerdicts(judge, run) : [];
         // the specs' run stopped before the judge was done (a loop, a crash): the judge gets a run of its own
