@@ -1,0 +1,319 @@
+/**
+ * lib/ops against TensorFlow.js on special values — NaN, ±Infinity, −0, subnormals, the largest
+ * float32, values whose exp overflows — on both of TF.js' backends that run here (cpu and wasm).
+ * Where a backend differs from lib, the op's NOTE says so and says what that backend returns;
+ * the test holds lib to the other backend there, and checks that the NOTE is still true.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NDArray } from '../../lib/ndarray.ts';
+import * as ops from '../../lib/ops/index.ts';
+import { loadOracle, type Oracle, onBackend, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import { formatShape } from '../../lib/shape.ts';
+import {
+  F32_MAX,
+  F32_MIN_NORMAL,
+  F32_MIN_SUBNORMAL,
+  f32Rows,
+  sameSpecial,
+  show,
+  specialMismatches,
+  specialNames,
+  specialPairs,
+  specialTolerance,
+  specialVector,
+} from '../support/special-values.ts';
+
+let oracle: Oracle;
+beforeAll(async () => {
+  oracle = await loadOracle();
+});
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+/** What a backend returns at element i where, as lib's NOTE says, it differs from lib (lib's value is y). */
+type Divergence = (i: number, y: number) => number | undefined;
+
+interface Case {
+  name: string;
+  inputs: NDArray[];
+  lib: (...xs: NDArray[]) => NDArray;
+  tf: (tf: Tf, ...xs: Tensor[]) => Tensor;
+  label?: (i: number) => string;
+  /** float32 roundings in one result (a sum of n terms: n) */
+  terms?: number;
+  differs?: Partial<Record<Backend, Divergence>>;
+}
+
+const isSubnormal = (y: number): boolean => y !== 0 && Math.abs(y) < F32_MIN_NORMAL;
+
+/** lib against every backend: equal as special values, except where a NOTE documents the backend's own value. */
+async function expectAgrees(c: Case): Promise<void> {
+  const actual = c.lib(...c.inputs);
+  for (const backend of BACKENDS) {
+    const expected = await onBackend(oracle, backend, () => runOracle(oracle, c.tf, ...c.inputs));
+    expect(actual, `${c.name} on ${backend}`).toHaveShape(expected.shape);
+    const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i] as number);
+    const label = (i: number) => `${c.name} on ${backend} ${c.label?.(i) ?? `[${i}]`}`;
+    const tol = specialTolerance(c.terms);
+    expect(specialMismatches(actual.data, expected.data, tol, label, (i) => documented(i) !== undefined)).toEqual([]);
+    const stale: string[] = [];
+    for (let i = 0; i < expected.size; i++) {
+      const note = documented(i);
+      if (note !== undefined && !sameSpecial(expected.data[i] as number, note)) {
+        stale.push(`${label(i)}: the NOTE says ${show(note)}, TF.js returns ${show(expected.data[i] as number)}`);
+      }
+    }
+    expect(stale).toEqual([]);
+  }
+}
+
+const names = specialNames();
+const x = specialVector();
+const pairs = specialPairs();
+const pa = pairs.a.data;
+const pb = pairs.b.data;
+const pairLabel = (i: number) => pairs.names[i] as string;
+
+const unary = (
+  name: string,
+  lib: (x: NDArray) => NDArray,
+  tf: (tf: Tf, t: Tensor) => Tensor,
+  differs?: Case['differs'],
+): Case => ({ name, inputs: [x], lib, tf: (t, v) => tf(t, v as Tensor), label: (i) => `(${names[i]})`, differs });
+
+const binary = (
+  name: string,
+  lib: (a: NDArray, b: NDArray) => NDArray,
+  tf: (tf: Tf, a: Tensor, b: Tensor) => Tensor,
+  differs?: Case['differs'],
+): Case => ({
+  name,
+  inputs: [pairs.a, pairs.b],
+  lib: (a, b) => lib(a as NDArray, b as NDArray),
+  tf: (t, a, b) => tf(t, a as Tensor, b as Tensor),
+  label: pairLabel,
+  differs,
+});
+
+// wasm's std::max(a, b) and std::min(a, b) return a where b is NaN or both are zeros
+const stdMinMax: Divergence = (i) =>
+  Number.isNaN(pb[i] as number) || (pa[i] === 0 && pb[i] === 0) ? pa[i] : undefined;
+
+describe('element-wise ops on every special value and every pair of them', () => {
+  const cases = [
+    unary('neg', ops.neg, (tf, t) => tf.neg(t)),
+    unary('exp', ops.exp, (tf, t) => tf.exp(t)),
+    unary('log', ops.log, (tf, t) => tf.log(t)),
+    unary('sqrt', ops.sqrt, (tf, t) => tf.sqrt(t)),
+    unary('square', ops.square, (tf, t) => tf.square(t)),
+    unary('relu', ops.relu, (tf, t) => tf.relu(t)),
+    unary('tanh', ops.tanh, (tf, t) => tf.tanh(t)),
+    unary('sigmoid', ops.sigmoid, (tf, t) => tf.sigmoid(t), { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) }),
+    binary('add', ops.add, (tf, a, b) => tf.add(a, b)),
+    binary('sub', ops.sub, (tf, a, b) => tf.sub(a, b)),
+    binary('mul', ops.mul, (tf, a, b) => tf.mul(a, b)),
+    binary('div', ops.div, (tf, a, b) => tf.div(a, b)),
+    binary('maximum', ops.maximum, (tf, a, b) => tf.maximum(a, b), { wasm: stdMinMax }),
+    binary('minimum', ops.minimum, (tf, a, b) => tf.minimum(a, b), { wasm: stdMinMax }),
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
+    await expectAgrees(c);
+  });
+
+  it('keeps NaN in relu and maximum, where `>` comparisons would drop it', () => {
+    // relu(NaN) and maximum(NaN, 0): every comparison with NaN is false, so `v > 0 ? v : 0` gives 0
+    expect(Number.isNaN(ops.relu(NDArray.fromFlat([Number.NaN], [1])).data[0] as number)).toBe(true);
+    const m = ops.maximum(NDArray.fromFlat([Number.NaN, 1], [2]), NDArray.fromFlat([1, Number.NaN], [2]));
+    expect(Array.from(m.data).every(Number.isNaN)).toBe(true);
+    expect(Object.is(ops.relu(NDArray.fromFlat([-0], [1])).data[0], 0)).toBe(true);
+  });
+
+  it('on float64 arrays keeps float64 range, as documented (no float32 overflow or underflow)', () => {
+    const big = NDArray.fromFlat([89, F32_MIN_SUBNORMAL, F32_MAX], [3]);
+    // e^89 ≈ 4.5e38 > max float32; (2^-149)² = 2^-298; (3.4e38)² ≈ 1.2e77: all finite, nonzero in float64
+    expect(ops.exp(big).data[0]).toBeCloseTo(Math.exp(89), -30);
+    expect(ops.square(big).data[1]).toBe(2 ** -298);
+    expect(Number.isFinite(ops.square(big).data[2] as number)).toBe(true);
+  });
+});
+
+describe('reductions on rows of special values', () => {
+  const rows = f32Rows([
+    [1, Number.NaN, 3],
+    [Number.NaN, 1, 3],
+    [1, 3, Number.NaN],
+    [-0, -0, -0],
+    [0, -0, 0],
+    [-0, 0, -0],
+    [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1],
+    [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    [1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+    [F32_MIN_SUBNORMAL, 0, -0],
+    [F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL, F32_MIN_SUBNORMAL],
+    [F32_MAX, F32_MAX, -F32_MAX], // the float32 partial sum overflows, the float64 one does not
+    [-F32_MAX, -F32_MAX, 0],
+    [1e38, 1e38, 1e38],
+  ]);
+  const label = (i: number) => `row ${i} [${Array.from(rows.data.subarray(i * 3, i * 3 + 3), show).join(', ')}]`;
+  const at =
+    (table: Record<number, number>): Divergence =>
+    (i) =>
+      table[i];
+  const cases: Case[] = [
+    {
+      name: 'sum',
+      inputs: [rows],
+      lib: (r) => ops.sum(r, 1),
+      tf: (tf, r) => tf.sum(r as Tensor, 1),
+      terms: 3,
+      differs: { wasm: at({ 11: Number.POSITIVE_INFINITY }) },
+    },
+    {
+      name: 'mean',
+      inputs: [rows],
+      lib: (r) => ops.mean(r, 1),
+      tf: (tf, r) => tf.mean(r as Tensor, 1),
+      terms: 4,
+      differs: {
+        cpu: at({ 10: 0 }), // 2^-149 / 3 rounds to 0 before the sum
+        wasm: at({ 11: Number.POSITIVE_INFINITY, 12: Number.NEGATIVE_INFINITY }),
+      },
+    },
+    { name: 'max', inputs: [rows], lib: (r) => ops.max(r, 1), tf: (tf, r) => tf.max(r as Tensor, 1) },
+    {
+      name: 'argmax',
+      inputs: [rows],
+      lib: (r) => NDArray.fromFlat(ops.argmax(r), [r.shape[0] as number], 'float32'),
+      tf: (tf, r) => tf.argMax(r as Tensor, 1),
+    },
+  ];
+  for (const c of cases) c.label = label;
+  it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
+    await expectAgrees(c);
+  });
+});
+
+describe('softmax and logSoftmax on rows of special values', () => {
+  const rows = f32Rows([
+    [1, Number.NaN, 3],
+    [Number.POSITIVE_INFINITY, 0, 1],
+    [Number.NEGATIVE_INFINITY, 0, 1],
+    [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 0],
+    [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    [1000, 0, -1000],
+    [-1000, -1000, -1000],
+    [F32_MAX, 0, -F32_MAX],
+    [-0, 0, -0],
+    [0, -90, -100], // e^-90 and e^-100 are subnormal in float32
+    [89, 89, 0],
+    [F32_MIN_SUBNORMAL, 0, -F32_MIN_SUBNORMAL],
+  ]);
+  const label = (i: number) => `row ${Math.floor(i / 3)} [${i % 3}]`;
+  it('softmax agrees with TF.js (cpu and wasm)', async () => {
+    await expectAgrees({
+      name: 'softmax',
+      inputs: [rows],
+      lib: ops.softmax,
+      tf: (tf, r) => tf.softmax(r as Tensor),
+      label,
+      terms: 8,
+      differs: { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) },
+    });
+  });
+  it('logSoftmax agrees with TF.js (cpu and wasm)', async () => {
+    await expectAgrees({
+      name: 'logSoftmax',
+      inputs: [rows],
+      lib: ops.logSoftmax,
+      tf: (tf, r) => tf.logSoftmax(r as Tensor),
+      label,
+      terms: 8,
+    });
+  });
+});
+
+describe('matmul with special values', () => {
+  const N = Number.NaN;
+  const I = Number.POSITIVE_INFINITY;
+  it('NaN and Infinity in b reach the result through zeros of a; no result is −0', async () => {
+    // row 0: 0·Inf = NaN in column 0, 0·NaN = NaN in column 1; row 1: −0·x sums to +0; row 2: Inf − Inf
+    const a = f32Rows([
+      [0, 1, 2],
+      [-0, -0, -0],
+      [1, 1, 0],
+      [F32_MIN_SUBNORMAL, 0, 0],
+      [N, 0, 0],
+    ]);
+    const b = f32Rows([
+      [I, 1, -1],
+      [-I, N, 2],
+      [2, 3, -0],
+    ]);
+    const cases: Case[] = [
+      {
+        name: 'matmul',
+        inputs: [a, b],
+        lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+        tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
+        terms: 3,
+      },
+      {
+        name: 'matmul transposeB',
+        inputs: [a, ops.transpose(b)],
+        lib: (p, q) => ops.matmul(p as NDArray, q as NDArray, { transposeB: true }),
+        tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor, false, true),
+        terms: 3,
+      },
+    ];
+    for (const c of cases) await expectAgrees(c);
+  });
+
+  it('sums in float64: a partial sum beyond max float32 that cancels stays finite (documented; wasm overflows)', async () => {
+    await expectAgrees({
+      name: 'matmul',
+      inputs: [f32Rows([[F32_MAX, F32_MAX, -F32_MAX]]), f32Rows([[1], [1], [1]])],
+      lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+      tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
+      differs: { wasm: () => Number.POSITIVE_INFINITY },
+    });
+  });
+
+  it('agrees with TF.js on seeded random matrices sprinkled with zeros, NaN and ±Infinity', async () => {
+    // finite cells are halves in [−4, 4]: their products and sums are exact in float32 and float64
+    const cell = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: -8, max: 8 }).map((v) => v / 2) },
+      { weight: 3, arbitrary: fc.constantFrom(0, -0) },
+      { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
+    );
+    const matrix = (r: number, c: number) =>
+      fc.array(cell, { minLength: r * c, maxLength: r * c }).map((v) => NDArray.fromFlat(v, [r, c], 'float32'));
+    const dims = fc.integer({ min: 1, max: 6 });
+    const problems = fc.tuple(dims, dims, dims).chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n)));
+    await fc.assert(
+      fc.asyncProperty(problems, async ([a, b]) => {
+        await expectAgrees({
+          name: `matmul ${formatShape(a.shape)}·${formatShape(b.shape)}`,
+          inputs: [a, b],
+          lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+          tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
+          terms: 0,
+        });
+      }),
+    );
+  });
+});
+
+describe('transpose and reshape move special values untouched', () => {
+  const m = f32Rows([
+    [-0, Number.NaN, F32_MIN_SUBNORMAL],
+    [Number.NEGATIVE_INFINITY, F32_MAX, -F32_MIN_SUBNORMAL],
+  ]);
+  it.each([
+    ['transpose', (t: NDArray) => ops.transpose(t), (tf: Tf, t: Tensor) => tf.transpose(t)],
+    ['reshape', (t: NDArray) => ops.reshape(t, [3, -1]), (tf: Tf, t: Tensor) => tf.reshape(t, [3, -1])],
+  ] as const)('%s agrees with TF.js (cpu and wasm)', async (name, lib, tf) => {
+    await expectAgrees({ name, inputs: [m], lib, tf: (t, ...xs) => tf(t, xs[0] as Tensor), terms: 0 });
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Special float32 inputs, and a comparison that is exact about them, for the tests that hold
+ * lib and the solutions to TensorFlow.js on NaN, ±Infinity, −0 and subnormals.
+ */
+import { NDArray } from '../../lib/ndarray.ts';
+import { FLOAT32_UNIT_ROUNDOFF, type Tolerance } from '../../lib/tolerance.ts';
+
+export const F32_MAX = 3.4028234663852886e38;
+export const F32_MIN_NORMAL = 2 ** -126;
+export const F32_MIN_SUBNORMAL = 2 ** -149;
+
+/** Every value is exactly a float32, so TF.js sees the inputs lib sees. */
+export const SPECIALS: ReadonlyArray<readonly [string, number]> = [
+  ['NaN', Number.NaN],
+  ['+Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+  ['-0', -0],
+  ['+0', 0],
+  ['2^-149', F32_MIN_SUBNORMAL],
+  ['-2^-149', -F32_MIN_SUBNORMAL],
+  ['2^-126', F32_MIN_NORMAL],
+  ['max float32', F32_MAX],
+  ['-max float32', -F32_MAX],
+  // e^89 overflows float32, e^−104 underflows it to 0, e^710 overflows float64 too
+  ['89', 89],
+  ['-89', -89],
+  ['-104', -104],
+  ['710', 710],
+  ['1', 1],
+  ['-1', -1],
+];
+
+const NAMES = SPECIALS.map(([name]) => name);
+const VALUES = SPECIALS.map(([, v]) => v);
+
+/** All the specials, as a float32 vector. */
+export function specialVector(): NDArray {
+  return NDArray.fromFlat(VALUES, [VALUES.length], 'float32');
+}
+
+/** Every ordered pair of specials as two float32 vectors a, b (a[i] ⊕ b[i]), and a name per pair. */
+export function specialPairs(): { a: NDArray; b: NDArray; names: string[] } {
+  const n = VALUES.length;
+  const a = NDArray.zeros([n * n], 'float32');
+  const b = NDArray.zeros([n * n], 'float32');
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      a.data[i * n + j] = VALUES[i] as number;
+      b.data[i * n + j] = VALUES[j] as number;
+      names.push(`(${NAMES[i]}, ${NAMES[j]})`);
+    }
+  }
+  return { a, b, names };
+}
+
+/** The names of specialVector()'s elements. */
+export const specialNames = (): string[] => [...NAMES];
+
+/** Rows of `rows` as a float32 matrix. */
+export function f32Rows(rows: readonly (readonly number[])[]): NDArray {
+  return NDArray.fromNested(rows as number[][], 'float32');
+}
+
+/**
+ * For comparing with TF.js' float32: `terms` roundings apart, and never more than one step of
+ * the subnormal range (2^-149) absolutely, so that a subnormal flushed to 0 counts as a difference.
+ */
+export function specialTolerance(terms = 1): Tolerance {
+  return { rtol: 16 * FLOAT32_UNIT_ROUNDOFF * Math.sqrt(terms), atol: F32_MIN_SUBNORMAL };
+}
+
+export function show(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** Equal as special values: both NaN, or the same number with the same sign of zero. */
+export function sameSpecial(a: number, b: number): boolean {
+  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/**
+ * Element i of `actual` against `expected`: NaN exactly where expected has NaN, the same
+ * infinities, the same sign where both are zero, other values within `tol`.
+ * Returns one line per difference (empty when they agree), naming the element by `label(i)`.
+ */
+export function specialMismatches(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  label: (i: number) => string = (i) => `[${i}]`,
+  skip: (i: number) => boolean = () => false,
+): string[] {
+  const out: string[] = [];
+  if (actual.length !== expected.length) return [`${actual.length} elements, expected ${expected.length}`];
+  for (let i = 0; i < expected.length; i++) {
+    if (skip(i)) continue;
+    const a = actual[i] as number;
+    const e = expected[i] as number;
+    const ok =
+      Number.isNaN(e) || !Number.isFinite(e) || (a === 0 && e === 0)
+        ? sameSpecial(a, e)
+        : Number.isFinite(a) && Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
+    if (!ok) out.push(`${label(i)}: expected ${show(e)}, received ${show(a)}`);
+  }
+  return out;
+}
