@@ -1,26 +1,25 @@
 /**
  * lib/ops against TensorFlow.js on special values — NaN, ±Infinity, −0, subnormals, the largest
- * float32, values whose exp overflows — on both of TF.js' backends that run here (cpu and wasm).
- * Where a backend differs from lib, the op's NOTE says so and says what that backend returns;
- * the test holds lib to the other backend there, and checks that the NOTE is still true.
+ * float32, values whose exp overflows — on TF.js' cpu and wasm backends, with the divergences
+ * that the ops' NOTEs document (tests/support/special-values.ts explains the comparison).
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
 import * as ops from '../../lib/ops/index.ts';
-import { loadOracle, type Oracle, onBackend, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import { loadOracle, type Oracle, type Tensor, type Tf } from '../../lib/oracle.ts';
 import { formatShape } from '../../lib/shape.ts';
 import {
+  type Case,
+  type Divergence,
+  expectAgrees,
   F32_MAX,
-  F32_MIN_NORMAL,
   F32_MIN_SUBNORMAL,
   f32Rows,
-  sameSpecial,
+  isSubnormal,
   show,
-  specialMismatches,
   specialNames,
   specialPairs,
-  specialTolerance,
   specialVector,
 } from '../support/special-values.ts';
 
@@ -28,46 +27,6 @@ let oracle: Oracle;
 beforeAll(async () => {
   oracle = await loadOracle();
 });
-
-const BACKENDS = ['cpu', 'wasm'] as const;
-type Backend = (typeof BACKENDS)[number];
-
-/** What a backend returns at element i where, as lib's NOTE says, it differs from lib (lib's value is y). */
-type Divergence = (i: number, y: number) => number | undefined;
-
-interface Case {
-  name: string;
-  inputs: NDArray[];
-  lib: (...xs: NDArray[]) => NDArray;
-  tf: (tf: Tf, ...xs: Tensor[]) => Tensor;
-  label?: (i: number) => string;
-  /** float32 roundings in one result (a sum of n terms: n) */
-  terms?: number;
-  differs?: Partial<Record<Backend, Divergence>>;
-}
-
-const isSubnormal = (y: number): boolean => y !== 0 && Math.abs(y) < F32_MIN_NORMAL;
-
-/** lib against every backend: equal as special values, except where a NOTE documents the backend's own value. */
-async function expectAgrees(c: Case): Promise<void> {
-  const actual = c.lib(...c.inputs);
-  for (const backend of BACKENDS) {
-    const expected = await onBackend(oracle, backend, () => runOracle(oracle, c.tf, ...c.inputs));
-    expect(actual, `${c.name} on ${backend}`).toHaveShape(expected.shape);
-    const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i] as number);
-    const label = (i: number) => `${c.name} on ${backend} ${c.label?.(i) ?? `[${i}]`}`;
-    const tol = specialTolerance(c.terms);
-    expect(specialMismatches(actual.data, expected.data, tol, label, (i) => documented(i) !== undefined)).toEqual([]);
-    const stale: string[] = [];
-    for (let i = 0; i < expected.size; i++) {
-      const note = documented(i);
-      if (note !== undefined && !sameSpecial(expected.data[i] as number, note)) {
-        stale.push(`${label(i)}: the NOTE says ${show(note)}, TF.js returns ${show(expected.data[i] as number)}`);
-      }
-    }
-    expect(stale).toEqual([]);
-  }
-}
 
 const names = specialNames();
 const x = specialVector();
@@ -78,20 +37,20 @@ const pairLabel = (i: number) => pairs.names[i] as string;
 
 const unary = (
   name: string,
-  lib: (x: NDArray) => NDArray,
+  ours: (x: NDArray) => NDArray,
   tf: (tf: Tf, t: Tensor) => Tensor,
   differs?: Case['differs'],
-): Case => ({ name, inputs: [x], lib, tf: (t, v) => tf(t, v as Tensor), label: (i) => `(${names[i]})`, differs });
+): Case => ({ name, inputs: [x], ours, tf: (t, v) => tf(t, v as Tensor), label: (i) => `(${names[i]})`, differs });
 
 const binary = (
   name: string,
-  lib: (a: NDArray, b: NDArray) => NDArray,
+  ours: (a: NDArray, b: NDArray) => NDArray,
   tf: (tf: Tf, a: Tensor, b: Tensor) => Tensor,
   differs?: Case['differs'],
 ): Case => ({
   name,
   inputs: [pairs.a, pairs.b],
-  lib: (a, b) => lib(a as NDArray, b as NDArray),
+  ours: (a, b) => ours(a as NDArray, b as NDArray),
   tf: (t, a, b) => tf(t, a as Tensor, b as Tensor),
   label: pairLabel,
   differs,
@@ -119,7 +78,7 @@ describe('element-wise ops on every special value and every pair of them', () =>
     binary('minimum', ops.minimum, (tf, a, b) => tf.minimum(a, b), { wasm: stdMinMax }),
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
-    await expectAgrees(c);
+    await expectAgrees(oracle, c);
   });
 
   it('keeps NaN in relu and maximum, where `>` comparisons would drop it', () => {
@@ -165,7 +124,7 @@ describe('reductions on rows of special values', () => {
     {
       name: 'sum',
       inputs: [rows],
-      lib: (r) => ops.sum(r, 1),
+      ours: (r) => ops.sum(r, 1),
       tf: (tf, r) => tf.sum(r as Tensor, 1),
       terms: 3,
       differs: { wasm: at({ 11: Number.POSITIVE_INFINITY }) },
@@ -173,7 +132,7 @@ describe('reductions on rows of special values', () => {
     {
       name: 'mean',
       inputs: [rows],
-      lib: (r) => ops.mean(r, 1),
+      ours: (r) => ops.mean(r, 1),
       tf: (tf, r) => tf.mean(r as Tensor, 1),
       terms: 4,
       differs: {
@@ -181,17 +140,17 @@ describe('reductions on rows of special values', () => {
         wasm: at({ 11: Number.POSITIVE_INFINITY, 12: Number.NEGATIVE_INFINITY }),
       },
     },
-    { name: 'max', inputs: [rows], lib: (r) => ops.max(r, 1), tf: (tf, r) => tf.max(r as Tensor, 1) },
+    { name: 'max', inputs: [rows], ours: (r) => ops.max(r, 1), tf: (tf, r) => tf.max(r as Tensor, 1) },
     {
       name: 'argmax',
       inputs: [rows],
-      lib: (r) => NDArray.fromFlat(ops.argmax(r), [r.shape[0] as number], 'float32'),
+      ours: (r) => NDArray.fromFlat(ops.argmax(r), [r.shape[0] as number], 'float32'),
       tf: (tf, r) => tf.argMax(r as Tensor, 1),
     },
   ];
   for (const c of cases) c.label = label;
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
-    await expectAgrees(c);
+    await expectAgrees(oracle, c);
   });
 });
 
@@ -212,10 +171,10 @@ describe('softmax and logSoftmax on rows of special values', () => {
   ]);
   const label = (i: number) => `row ${Math.floor(i / 3)} [${i % 3}]`;
   it('softmax agrees with TF.js (cpu and wasm)', async () => {
-    await expectAgrees({
+    await expectAgrees(oracle, {
       name: 'softmax',
       inputs: [rows],
-      lib: ops.softmax,
+      ours: ops.softmax,
       tf: (tf, r) => tf.softmax(r as Tensor),
       label,
       terms: 8,
@@ -223,10 +182,10 @@ describe('softmax and logSoftmax on rows of special values', () => {
     });
   });
   it('logSoftmax agrees with TF.js (cpu and wasm)', async () => {
-    await expectAgrees({
+    await expectAgrees(oracle, {
       name: 'logSoftmax',
       inputs: [rows],
-      lib: ops.logSoftmax,
+      ours: ops.logSoftmax,
       tf: (tf, r) => tf.logSoftmax(r as Tensor),
       label,
       terms: 8,
@@ -255,26 +214,26 @@ describe('matmul with special values', () => {
       {
         name: 'matmul',
         inputs: [a, b],
-        lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+        ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
         tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
         terms: 3,
       },
       {
         name: 'matmul transposeB',
         inputs: [a, ops.transpose(b)],
-        lib: (p, q) => ops.matmul(p as NDArray, q as NDArray, { transposeB: true }),
+        ours: (p, q) => ops.matmul(p as NDArray, q as NDArray, { transposeB: true }),
         tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor, false, true),
         terms: 3,
       },
     ];
-    for (const c of cases) await expectAgrees(c);
+    for (const c of cases) await expectAgrees(oracle, c);
   });
 
   it('sums in float64: a partial sum beyond max float32 that cancels stays finite (documented; wasm overflows)', async () => {
-    await expectAgrees({
+    await expectAgrees(oracle, {
       name: 'matmul',
       inputs: [f32Rows([[F32_MAX, F32_MAX, -F32_MAX]]), f32Rows([[1], [1], [1]])],
-      lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+      ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
       tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
       differs: { wasm: () => Number.POSITIVE_INFINITY },
     });
@@ -293,10 +252,10 @@ describe('matmul with special values', () => {
     const problems = fc.tuple(dims, dims, dims).chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n)));
     await fc.assert(
       fc.asyncProperty(problems, async ([a, b]) => {
-        await expectAgrees({
+        await expectAgrees(oracle, {
           name: `matmul ${formatShape(a.shape)}·${formatShape(b.shape)}`,
           inputs: [a, b],
-          lib: (p, q) => ops.matmul(p as NDArray, q as NDArray),
+          ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
           tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
           terms: 0,
         });
@@ -314,6 +273,6 @@ describe('transpose and reshape move special values untouched', () => {
     ['transpose', (t: NDArray) => ops.transpose(t), (tf: Tf, t: Tensor) => tf.transpose(t)],
     ['reshape', (t: NDArray) => ops.reshape(t, [3, -1]), (tf: Tf, t: Tensor) => tf.reshape(t, [3, -1])],
   ] as const)('%s agrees with TF.js (cpu and wasm)', async (name, lib, tf) => {
-    await expectAgrees({ name, inputs: [m], lib, tf: (t, ...xs) => tf(t, xs[0] as Tensor), terms: 0 });
+    await expectAgrees(oracle, { name, inputs: [m], ours: lib, tf: (t, ...xs) => tf(t, xs[0] as Tensor), terms: 0 });
   });
 });

@@ -1,8 +1,13 @@
 /**
  * Special float32 inputs, and a comparison that is exact about them, for the tests that hold
- * lib and the solutions to TensorFlow.js on NaN, ±Infinity, −0 and subnormals.
+ * lib and the solutions to TensorFlow.js on NaN, ±Infinity, −0 and subnormals — on both of
+ * TF.js' backends that run here (cpu and wasm). Where a backend differs from lib or a solution,
+ * a NOTE in the code says so and says what that backend returns; expectAgrees holds the code to
+ * the other backend there, and checks that the NOTE is still true.
  */
+import { expect } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
+import { type Oracle, onBackend, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
 import { FLOAT32_UNIT_ROUNDOFF, type Tolerance } from '../../lib/tolerance.ts';
 
 export const F32_MAX = 3.4028234663852886e38;
@@ -104,4 +109,46 @@ export function specialMismatches(
     if (!ok) out.push(`${label(i)}: expected ${show(e)}, received ${show(a)}`);
   }
   return out;
+}
+
+export const BACKENDS = ['cpu', 'wasm'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** What a backend returns at element i where, as a NOTE says, it differs from our value y there. */
+export type Divergence = (i: number, y: number) => number | undefined;
+
+/** One computation done by our code (`ours`) and by TF.js (`tf`) on the same float32 inputs. */
+export interface Case {
+  name: string;
+  inputs: NDArray[];
+  ours: (...xs: NDArray[]) => NDArray;
+  tf: (tf: Tf, ...xs: Tensor[]) => Tensor;
+  /** names element i in a failure */
+  label?: (i: number) => string;
+  /** float32 roundings in one result (a sum of n terms: n); 0 for exact */
+  terms?: number;
+  differs?: Partial<Record<Backend, Divergence>>;
+}
+
+export const isSubnormal = (y: number): boolean => y !== 0 && Math.abs(y) < F32_MIN_NORMAL;
+
+/** Ours against every backend: equal as special values, except where a NOTE documents the backend's own value. */
+export async function expectAgrees(oracle: Oracle, c: Case): Promise<void> {
+  const actual = c.ours(...c.inputs);
+  for (const backend of BACKENDS) {
+    const expected = await onBackend(oracle, backend, () => runOracle(oracle, c.tf, ...c.inputs));
+    expect(actual, `${c.name} on ${backend}`).toHaveShape(expected.shape);
+    const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i] as number);
+    const label = (i: number) => `${c.name} on ${backend} ${c.label?.(i) ?? `[${i}]`}`;
+    const tol = specialTolerance(c.terms);
+    expect(specialMismatches(actual.data, expected.data, tol, label, (i) => documented(i) !== undefined)).toEqual([]);
+    const stale: string[] = [];
+    for (let i = 0; i < expected.size; i++) {
+      const note = documented(i);
+      if (note !== undefined && !sameSpecial(expected.data[i] as number, note)) {
+        stale.push(`${label(i)}: the NOTE says ${show(note)}, TF.js returns ${show(expected.data[i] as number)}`);
+      }
+    }
+    expect(stale).toEqual([]);
+  }
 }
