@@ -224,12 +224,8 @@ function activationBackward(dA: Float32Array, a: Float32Array, activation: Activ
   switch (activation) {
     case 'relu':
       // NOTE: relu′(0) = 0, as TensorFlow defines it; a = 0 exactly where z ≤ 0. Multiplied, as
-      // TF.js' dy·step(z), not assigned: a NaN or an infinity in dA becomes NaN at a = 0, and
-      // relu′(NaN) is NaN.
-      for (let i = 0; i < n; i++) {
-        const ai = a[i] as number;
-        dA[i] = (dA[i] as number) * (ai > 0 ? 1 : ai <= 0 ? 0 : Number.NaN);
-      }
+      // TF.js' dy·step(z), not assigned 0: a NaN or an infinity in dA stays NaN where a = 0.
+      for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * ((a[i] as number) > 0 ? 1 : 0);
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * (a[i] as number) * (1 - (a[i] as number));
