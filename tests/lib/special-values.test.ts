@@ -17,10 +17,14 @@ import {
   F32_MIN_SUBNORMAL,
   f32Rows,
   isSubnormal,
+  overflowingProduct,
   show,
+  softmaxRows,
+  specialMatrices,
   specialNames,
   specialPairs,
   specialVector,
+  sprinkledProducts,
 } from '../support/special-values.ts';
 
 let oracle: Oracle;
@@ -155,20 +159,7 @@ describe('reductions on rows of special values', () => {
 });
 
 describe('softmax and logSoftmax on rows of special values', () => {
-  const rows = f32Rows([
-    [1, Number.NaN, 3],
-    [Number.POSITIVE_INFINITY, 0, 1],
-    [Number.NEGATIVE_INFINITY, 0, 1],
-    [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 0],
-    [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
-    [1000, 0, -1000],
-    [-1000, -1000, -1000],
-    [F32_MAX, 0, -F32_MAX],
-    [-0, 0, -0],
-    [0, -90, -100], // e^-90 and e^-100 are subnormal in float32
-    [89, 89, 0],
-    [F32_MIN_SUBNORMAL, 0, -F32_MIN_SUBNORMAL],
-  ]);
+  const rows = softmaxRows();
   const label = (i: number) => `row ${Math.floor(i / 3)} [${i % 3}]`;
   it('softmax agrees with TF.js (cpu and wasm)', async () => {
     await expectAgrees(oracle, {
@@ -194,22 +185,8 @@ describe('softmax and logSoftmax on rows of special values', () => {
 });
 
 describe('matmul with special values', () => {
-  const N = Number.NaN;
-  const I = Number.POSITIVE_INFINITY;
   it('NaN and Infinity in b reach the result through zeros of a; no result is −0', async () => {
-    // row 0: 0·Inf = NaN in column 0, 0·NaN = NaN in column 1; row 1: −0·x sums to +0; row 2: Inf − Inf
-    const a = f32Rows([
-      [0, 1, 2],
-      [-0, -0, -0],
-      [1, 1, 0],
-      [F32_MIN_SUBNORMAL, 0, 0],
-      [N, 0, 0],
-    ]);
-    const b = f32Rows([
-      [I, 1, -1],
-      [-I, N, 2],
-      [2, 3, -0],
-    ]);
+    const { a, b } = specialMatrices();
     const cases: Case[] = [
       {
         name: 'matmul',
@@ -232,7 +209,7 @@ describe('matmul with special values', () => {
   it('sums in float64: a partial sum beyond max float32 that cancels stays finite (documented; wasm overflows)', async () => {
     await expectAgrees(oracle, {
       name: 'matmul',
-      inputs: [f32Rows([[F32_MAX, F32_MAX, -F32_MAX]]), f32Rows([[1], [1], [1]])],
+      inputs: overflowingProduct(),
       ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
       tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
       differs: { wasm: () => Number.POSITIVE_INFINITY },
@@ -241,17 +218,8 @@ describe('matmul with special values', () => {
 
   it('agrees with TF.js on seeded random matrices sprinkled with zeros, NaN and ±Infinity', async () => {
     // finite cells are halves in [−4, 4]: their products and sums are exact in float32 and float64
-    const cell = fc.oneof(
-      { weight: 6, arbitrary: fc.integer({ min: -8, max: 8 }).map((v) => v / 2) },
-      { weight: 3, arbitrary: fc.constantFrom(0, -0) },
-      { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
-    );
-    const matrix = (r: number, c: number) =>
-      fc.array(cell, { minLength: r * c, maxLength: r * c }).map((v) => NDArray.fromFlat(v, [r, c], 'float32'));
-    const dims = fc.integer({ min: 1, max: 6 });
-    const problems = fc.tuple(dims, dims, dims).chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n)));
     await fc.assert(
-      fc.asyncProperty(problems, async ([a, b]) => {
+      fc.asyncProperty(sprinkledProducts(), async ([a, b]) => {
         await expectAgrees(oracle, {
           name: `matmul ${formatShape(a.shape)}·${formatShape(b.shape)}`,
           inputs: [a, b],
