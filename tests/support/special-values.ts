@@ -147,17 +147,25 @@ function sameSpecial(a: number, b: number): boolean {
   return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
+export interface MismatchOptions {
+  /** names element i in a message (default `[i]`) */
+  label?: (i: number) => string;
+  /** elements to leave out */
+  skip?: (i: number) => boolean;
+  /** compare the sign of zeros (default true); TF.js' own tests do not */
+  signedZeros?: boolean;
+}
+
 /**
  * Element i of `actual` against `expected`: NaN exactly where expected has NaN, the same
  * infinities, the same sign where both are zero, other values within `tol`.
- * Returns one line per difference (empty when they agree), naming the element by `label(i)`.
+ * Returns one line per difference (empty when they agree).
  */
 export function specialMismatches(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
   tol: Tolerance,
-  label: (i: number) => string = (i) => `[${i}]`,
-  skip: (i: number) => boolean = () => false,
+  { label = (i) => `[${i}]`, skip = () => false, signedZeros = true }: MismatchOptions = {},
 ): string[] {
   const out: string[] = [];
   if (actual.length !== expected.length) return [`${actual.length} elements, expected ${expected.length}`];
@@ -166,7 +174,7 @@ export function specialMismatches(
     const a = actual[i] as number;
     const e = expected[i] as number;
     const ok =
-      Number.isNaN(e) || !Number.isFinite(e) || (a === 0 && e === 0)
+      Number.isNaN(e) || !Number.isFinite(e) || (signedZeros && a === 0 && e === 0)
         ? sameSpecial(a, e)
         : Number.isFinite(a) && Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
     if (!ok) out.push(`${label(i)}: expected ${show(e)}, received ${show(a)}`);
@@ -211,9 +219,10 @@ export async function expectAgrees(oracle: Oracle, c: Case): Promise<void> {
     const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i] as number);
     const label = (i: number) => `${c.name} on ${backend} ${c.label?.(i) ?? `[${i}]`}`;
     const tol = c.tol ?? specialTolerance(c.terms);
-    expect(specialMismatches(actual.data, expected.data, tol, label, (i) => documented(i) !== undefined)).toEqual([]);
+    const skip = (i: number) => documented(i) !== undefined;
+    expect(specialMismatches(actual.data, expected.data, tol, { label, skip })).toEqual([]);
     const notes = Array.from(expected.data, (_, i) => documented(i) ?? Number.NaN);
     const stale = (i: number) => `${label(i)}, documented in a NOTE`;
-    expect(specialMismatches(expected.data, notes, tol, stale, (i) => documented(i) === undefined)).toEqual([]);
+    expect(specialMismatches(expected.data, notes, tol, { label: stale, skip: (i) => !skip(i) })).toEqual([]);
   }
 }
