@@ -2,7 +2,7 @@
  * lib/nn (kernels, the MLP, the optimizers) and lib/gradcheck against TensorFlow.js on special
  * values, on TF.js' cpu and wasm backends (tests/support/special-values.ts explains the comparison).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { numericalGradient, relativeError } from '../../lib/gradcheck.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import {
@@ -16,21 +16,19 @@ import {
   RMSprop,
   SGD,
 } from '../../lib/nn/index.ts';
-import { loadOracle, type Oracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import type { Tensor, Tf } from '../../lib/oracle.ts';
 import {
   type Case,
   expectAgrees,
   F32_MAX,
   F32_MIN_SUBNORMAL,
   f32Rows,
+  NESTEROV_OVERFLOWS,
+  SQUARE_OVERFLOWS,
   specialNames,
   specialVector,
+  tfTwoSteps,
 } from '../support/special-values.ts';
-
-let oracle: Oracle;
-beforeAll(async () => {
-  oracle = await loadOracle();
-});
 
 const N = Number.NaN;
 const I = Number.POSITIVE_INFINITY;
@@ -72,7 +70,7 @@ describe('kernels with NaN and ±Infinity', () => {
     ['dense', dense],
   ] as const) {
     it(`matmulInto (${path} path) with a bias agrees with TF.js: 0·NaN is NaN, the bias added last`, async () => {
-      await expectAgrees(oracle, {
+      await expectAgrees({
         name: `matmulInto ${path}`,
         inputs: [a, b, bias],
         ours: (p, q, r) => {
@@ -86,28 +84,30 @@ describe('kernels with NaN and ±Infinity', () => {
     });
   }
 
-  it('matmulTransAInto (xᵀ·g) and matmulTransBInto (g·Wᵀ) agree with TF.js', async () => {
-    await expectAgrees(oracle, {
-      name: 'matmulTransAInto',
-      inputs: [sparse, g],
-      ours: (p, q) => {
-        const out = new Float32Array(k * n);
-        matmulTransAInto(f32(p as NDArray), f32(q as NDArray), out, m, k, n);
-        return new NDArray(out, [k, n]);
+  // out [rows × cols] = kernel(p, q), and TF.js' matMul with the same transposes
+  const products: [
+    string,
+    NDArray,
+    NDArray,
+    [number, number],
+    (p: Float32Array, q: Float32Array, out: Float32Array) => void,
+    boolean,
+    number,
+  ][] = [
+    ['matmulTransAInto (xᵀ·g)', sparse, g, [k, n], (p, q, out) => matmulTransAInto(p, q, out, m, k, n), true, m],
+    ['matmulTransBInto (g·Wᵀ)', g, b, [m, k], (p, q, out) => matmulTransBInto(p, q, out, m, n, k), false, n],
+  ];
+  it.each(products)('%s agrees with TF.js', async (name, p, q, shape, kernel, transposeA, terms) => {
+    await expectAgrees({
+      name,
+      inputs: [p, q],
+      ours: (x, y) => {
+        const out = new Float32Array(shape[0] * shape[1]);
+        kernel(f32(x as NDArray), f32(y as NDArray), out);
+        return new NDArray(out, shape);
       },
-      tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor, true, false),
-      terms: m,
-    });
-    await expectAgrees(oracle, {
-      name: 'matmulTransBInto',
-      inputs: [g, b],
-      ours: (p, q) => {
-        const out = new Float32Array(m * k);
-        matmulTransBInto(f32(p as NDArray), f32(q as NDArray), out, m, n, k);
-        return new NDArray(out, [m, k]);
-      },
-      tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor, false, true),
-      terms: n,
+      tf: (tf, x, y) => tf.matMul(x as Tensor, y as Tensor, transposeA, !transposeA),
+      terms,
     });
   });
 });
@@ -132,7 +132,7 @@ describe('MLP with special values in the input', () => {
   it.each(Object.keys(act) as (keyof typeof act)[])('a %s layer agrees with TF.js row by row', async (activation) => {
     const model = new MLP(3, [{ units: 4, activation }], { seed: 3 });
     const layer = model.layers[0] as { W: Float32Array; bias: Float32Array };
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name: `MLP ${activation}`,
       inputs: [x, new NDArray(layer.W, [3, 4]), new NDArray(layer.bias, [4])],
       ours: (input) => new NDArray(Float32Array.from(model.forward(f32(input as NDArray), batch)), [batch, 4]),
@@ -161,7 +161,7 @@ describe('MLP with special values in the input', () => {
       new NDArray(l.W, [l.inputs, l.units]),
       new NDArray(l.bias, [l.units]),
     ]) as [NDArray, NDArray, NDArray, NDArray];
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name: 'MLP.lossAndGradients',
       inputs: [input, W0, b0, W1, b1],
       ours: (xs) => {
@@ -188,17 +188,6 @@ describe('optimizers with special gradients', () => {
   const gradient = specialVector();
   const n = gradient.size;
   const names = specialNames();
-  // The NOTE in lib/nn/optimizers.ts: where g² overflows float32, TF.js' state is Infinity and
-  // w stays at 1; where Nesterov's g + μ·a does (|1.9·g| > max float32), w is ∓Infinity there.
-  const at = (i: number) => gradient.data[i % n] as number;
-  const squareOverflows = (i: number) => (Number.isFinite(at(i)) && Math.fround(at(i) ** 2) === I ? 1 : undefined);
-  const nesterovOverflows = (i: number) =>
-    Number.isFinite(at(i)) && Math.fround(1.9 * at(i)) === I * Math.sign(at(i)) ? -Math.sign(at(i)) * I : undefined;
-
-  interface TfOptimizer {
-    applyGradients(grads: { name: string; tensor: Tensor }[]): void;
-    dispose(): void;
-  }
   /** w = 1 everywhere; one step with the special gradients, then one with 1s: both states of w. */
   const twoSteps =
     (make: () => Optimizer) =>
@@ -210,17 +199,6 @@ describe('optimizers with special gradients', () => {
       opt.step([w], [new Float32Array(n).fill(1)]);
       return NDArray.fromFlat([...after1, ...w], [2, n], 'float32');
     };
-  const tfTwoSteps = (make: (tf: Tf) => TfOptimizer) => (tf: Tf, g: Tensor) => {
-    const w = tf.variable(tf.onesLike(g));
-    const opt = make(tf);
-    opt.applyGradients([{ name: w.name, tensor: g }]);
-    const after1 = w.clone();
-    opt.applyGradients([{ name: w.name, tensor: tf.onesLike(g) }]);
-    const out = tf.stack([after1, w]);
-    opt.dispose();
-    w.dispose();
-    return out;
-  };
 
   const cases: Case[] = [
     {
@@ -240,25 +218,25 @@ describe('optimizers with special gradients', () => {
       inputs: [gradient],
       ours: twoSteps(() => new SGD(0.1, 0.9, true)),
       tf: tfTwoSteps((tf) => tf.train.momentum(0.1, 0.9, true)),
-      differs: { cpu: nesterovOverflows, wasm: nesterovOverflows },
+      differs: { cpu: NESTEROV_OVERFLOWS, wasm: NESTEROV_OVERFLOWS },
     },
     {
       name: 'RMSprop',
       inputs: [gradient],
       ours: twoSteps(() => new RMSprop(0.1)),
       tf: tfTwoSteps((tf) => tf.train.rmsprop(0.1, 0.9, 0, 1e-7)),
-      differs: { cpu: squareOverflows, wasm: squareOverflows },
+      differs: { cpu: SQUARE_OVERFLOWS, wasm: SQUARE_OVERFLOWS },
     },
     {
       name: 'Adam',
       inputs: [gradient],
       ours: twoSteps(() => new Adam(0.1)),
       tf: tfTwoSteps((tf) => tf.train.adam(0.1, 0.9, 0.999, 1e-7)),
-      differs: { cpu: squareOverflows, wasm: squareOverflows },
+      differs: { cpu: SQUARE_OVERFLOWS, wasm: SQUARE_OVERFLOWS },
     },
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
-    await expectAgrees(oracle, {
+    await expectAgrees({
       ...c,
       label: (i) => `step ${Math.floor(i / n) + 1}, g = ${names[i % n]}`,
       // Keras' formulas (ε outside the root, Adam's ε̂) differ from TF.js' by less than this

@@ -1,36 +1,23 @@
-/**
- * lib/ops against TensorFlow.js on special values — NaN, ±Infinity, −0, subnormals, the largest
- * float32, values whose exp overflows — on TF.js' cpu and wasm backends, with the divergences
- * that the ops' NOTEs document (tests/support/special-values.ts explains the comparison).
- */
-import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
 import * as ops from '../../lib/ops/index.ts';
-import { loadOracle, type Oracle, type Tensor, type Tf } from '../../lib/oracle.ts';
-import { formatShape } from '../../lib/shape.ts';
+import type { Tensor, Tf } from '../../lib/oracle.ts';
 import {
   type Case,
   type Divergence,
   expectAgrees,
+  expectSprinkledProductsAgree,
   F32_MAX,
   F32_MIN_SUBNORMAL,
   f32Rows,
-  isSubnormal,
-  overflowingProduct,
+  productCases,
+  SUBNORMAL_FLUSHED_ON_WASM,
   show,
   softmaxRows,
-  specialMatrices,
   specialNames,
   specialPairs,
   specialVector,
-  sprinkledProducts,
 } from '../support/special-values.ts';
-
-let oracle: Oracle;
-beforeAll(async () => {
-  oracle = await loadOracle();
-});
 
 const names = specialNames();
 const x = specialVector();
@@ -73,7 +60,7 @@ describe('element-wise ops on every special value and every pair of them', () =>
     unary('square', ops.square, (tf, t) => tf.square(t)),
     unary('relu', ops.relu, (tf, t) => tf.relu(t)),
     unary('tanh', ops.tanh, (tf, t) => tf.tanh(t)),
-    unary('sigmoid', ops.sigmoid, (tf, t) => tf.sigmoid(t), { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) }),
+    unary('sigmoid', ops.sigmoid, (tf, t) => tf.sigmoid(t), SUBNORMAL_FLUSHED_ON_WASM),
     binary('add', ops.add, (tf, a, b) => tf.add(a, b)),
     binary('sub', ops.sub, (tf, a, b) => tf.sub(a, b)),
     binary('mul', ops.mul, (tf, a, b) => tf.mul(a, b)),
@@ -82,7 +69,7 @@ describe('element-wise ops on every special value and every pair of them', () =>
     binary('minimum', ops.minimum, (tf, a, b) => tf.minimum(a, b), { wasm: stdMinMax }),
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
-    await expectAgrees(oracle, c);
+    await expectAgrees(c);
   });
 
   it('keeps NaN in relu and maximum, where `>` comparisons would drop it', () => {
@@ -154,82 +141,35 @@ describe('reductions on rows of special values', () => {
   ];
   for (const c of cases) c.label = label;
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
-    await expectAgrees(oracle, c);
+    await expectAgrees(c);
   });
 });
 
 describe('softmax and logSoftmax on rows of special values', () => {
   const rows = softmaxRows();
   const label = (i: number) => `row ${Math.floor(i / 3)} [${i % 3}]`;
-  it('softmax agrees with TF.js (cpu and wasm)', async () => {
-    await expectAgrees(oracle, {
-      name: 'softmax',
-      inputs: [rows],
-      ours: ops.softmax,
-      tf: (tf, r) => tf.softmax(r as Tensor),
-      label,
-      terms: 8,
-      differs: { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) },
-    });
-  });
-  it('logSoftmax agrees with TF.js (cpu and wasm)', async () => {
-    await expectAgrees(oracle, {
-      name: 'logSoftmax',
-      inputs: [rows],
-      ours: ops.logSoftmax,
-      tf: (tf, r) => tf.logSoftmax(r as Tensor),
-      label,
-      terms: 8,
-    });
+  const cases: [string, (x: NDArray) => NDArray, (tf: Tf, t: Tensor) => Tensor, Case['differs']][] = [
+    ['softmax', ops.softmax, (tf, t) => tf.softmax(t), SUBNORMAL_FLUSHED_ON_WASM],
+    ['logSoftmax', ops.logSoftmax, (tf, t) => tf.logSoftmax(t), undefined],
+  ];
+  it.each(cases)('%s agrees with TF.js (cpu and wasm)', async (name, ours, tf, differs) => {
+    await expectAgrees({ name, inputs: [rows], ours, tf: (t, r) => tf(t, r as Tensor), label, terms: 8, differs });
   });
 });
 
 describe('matmul with special values', () => {
-  it('NaN and Infinity in b reach the result through zeros of a; no result is −0', async () => {
-    const { a, b } = specialMatrices();
-    const cases: Case[] = [
-      {
-        name: 'matmul',
-        inputs: [a, b],
-        ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
-        tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
-        terms: 3,
-      },
-      {
-        name: 'matmul transposeB',
-        inputs: [a, ops.transpose(b)],
-        ours: (p, q) => ops.matmul(p as NDArray, q as NDArray, { transposeB: true }),
-        tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor, false, true),
-        terms: 3,
-      },
-    ];
-    for (const c of cases) await expectAgrees(oracle, c);
-  });
-
-  it('sums in float64: a partial sum beyond max float32 that cancels stays finite (documented; wasm overflows)', async () => {
-    await expectAgrees(oracle, {
-      name: 'matmul',
-      inputs: overflowingProduct(),
-      ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
-      tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
-      differs: { wasm: () => Number.POSITIVE_INFINITY },
-    });
-  });
-
-  it('agrees with TF.js on seeded random matrices sprinkled with zeros, NaN and ±Infinity', async () => {
-    // finite cells are halves in [−4, 4]: their products and sums are exact in float32 and float64
-    await fc.assert(
-      fc.asyncProperty(sprinkledProducts(), async ([a, b]) => {
-        await expectAgrees(oracle, {
-          name: `matmul ${formatShape(a.shape)}·${formatShape(b.shape)}`,
-          inputs: [a, b],
-          ours: (p, q) => ops.matmul(p as NDArray, q as NDArray),
-          tf: (tf, p, q) => tf.matMul(p as Tensor, q as Tensor),
-          terms: 0,
-        });
-      }),
-    );
-  });
+  const products: [string, (a: NDArray, b: NDArray) => NDArray][] = [
+    ['matmul', (a, b) => ops.matmul(a, b)],
+    ['matmul with transposeB', (a, b) => ops.matmul(a, ops.transpose(b), { transposeB: true })],
+  ];
+  it.each(products)(
+    '%s: NaN and Infinity in b reach the result through zeros of a, no result is −0, sums are float64 (documented)',
+    async (name, ours) => {
+      for (const c of productCases(name, ours)) await expectAgrees(c);
+    },
+  );
+  it('agrees with TF.js on seeded random matrices sprinkled with zeros, NaN and ±Infinity', () =>
+    expectSprinkledProductsAgree((a, b) => ops.matmul(a, b)));
 });
 
 describe('transpose and reshape move special values untouched', () => {
@@ -241,6 +181,6 @@ describe('transpose and reshape move special values untouched', () => {
     ['transpose', (t: NDArray) => ops.transpose(t), (tf: Tf, t: Tensor) => tf.transpose(t)],
     ['reshape', (t: NDArray) => ops.reshape(t, [3, -1]), (tf: Tf, t: Tensor) => tf.reshape(t, [3, -1])],
   ] as const)('%s agrees with TF.js (cpu and wasm)', async (name, lib, tf) => {
-    await expectAgrees(oracle, { name, inputs: [m], ours: lib, tf: (t, ...xs) => tf(t, xs[0] as Tensor), terms: 0 });
+    await expectAgrees({ name, inputs: [m], ours: lib, tf: (t, ...xs) => tf(t, xs[0] as Tensor), terms: 0 });
   });
 });

@@ -3,9 +3,9 @@
  * 11) against TensorFlow.js on special values, on TF.js' cpu and wasm backends
  * (tests/support/special-values.ts explains the comparison).
  */
-import { beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
-import { loadOracle, type Oracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import type { Tensor, Tf } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { FLOAT32_UNIT_ROUNDOFF, float32Tolerance } from '../../lib/tolerance.ts';
 import * as s06 from '../../solutions/06-backprop/backprop.ts';
@@ -19,18 +19,17 @@ import {
   expectAgrees,
   F32_MIN_SUBNORMAL,
   f32Rows,
-  isSubnormal,
+  NESTEROV_OVERFLOWS,
+  SQUARE_OVERFLOWS,
+  SUBNORMAL_FLUSHED_ON_WASM,
   softmaxRows,
   specialNames,
   specialPairs,
   specialTolerance,
   specialVector,
+  type TfOptimizer,
+  tfTwoSteps,
 } from '../support/special-values.ts';
-
-let oracle: Oracle;
-beforeAll(async () => {
-  oracle = await loadOracle();
-});
 
 const N = Number.NaN;
 const I = Number.POSITIVE_INFINITY;
@@ -38,9 +37,8 @@ const names = specialNames();
 const x = specialVector();
 const n = x.size;
 const label = (i: number) => `(${names[i % n]})`;
-const subnormalFlushedOnWasm = { wasm: ((_, y) => (isSubnormal(y) ? 0 : undefined)) as Divergence };
 const rowLabel = (width: number) => (i: number) => `row ${Math.floor(i / width)} [${i % width}]`;
-const agree = (c: Case) => () => expectAgrees(oracle, c);
+const agree = (c: Case) => () => expectAgrees(c);
 // TF.js' gradient of softmaxCrossEntropy goes through logSumExp(logits) rounded to float32: an
 // error of u·|logit| in every exponent, a relative error of 16·u·1000 allowed for logits of ±1000
 const logitTolerance = { rtol: 16 * FLOAT32_UNIT_ROUNDOFF * 1000, atol: F32_MIN_SUBNORMAL };
@@ -50,11 +48,11 @@ const both = (d: Divergence): Case['differs'] => ({ cpu: d, wasm: d });
 describe('06 · losses and the derivatives of the activations', () => {
   const derivatives: [string, (z: NDArray) => NDArray, (tf: Tf, t: Tensor) => Tensor, Case['differs']][] = [
     ['reluPrime', s06.reluPrime, (tf, t) => tf.relu(t), undefined],
-    ['sigmoidPrime', s06.sigmoidPrime, (tf, t) => tf.sigmoid(t), subnormalFlushedOnWasm],
+    ['sigmoidPrime', s06.sigmoidPrime, (tf, t) => tf.sigmoid(t), SUBNORMAL_FLUSHED_ON_WASM],
     ['tanhPrime', s06.tanhPrime, (tf, t) => tf.tanh(t), undefined],
   ];
   it.each(derivatives)('%s agrees with tf.grad on every special value', async (name, ours, f, differs) => {
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name,
       inputs: [x],
       ours: (t) => ours(t as NDArray),
@@ -114,7 +112,7 @@ describe('06 · losses and the derivatives of the activations', () => {
   it.each(losses)(
     '%s agrees with tf.metrics row by row: a NaN prediction is a NaN loss',
     async (name, ours, f, differs) => {
-      await expectAgrees(oracle, {
+      await expectAgrees({
         name,
         inputs: [yTrue, yPred],
         ours: (t, p) => perRow(ours)(t as NDArray, p as NDArray),
@@ -131,7 +129,7 @@ describe('06 · losses and the derivatives of the activations', () => {
     const rows = logits.shape[0] as number;
     const onehot = NDArray.zeros(logits.shape, 'float32');
     for (let r = 0; r < rows; r++) onehot.data[r * 3 + (r % 3)] = 1;
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name: 'softmaxCrossEntropyBackward',
       inputs: [logits, onehot],
       ours: (l, y) => s06.softmaxCrossEntropyBackward(l as NDArray, y as NDArray),
@@ -144,13 +142,10 @@ describe('06 · losses and the derivatives of the activations', () => {
 
 describe('08 · optimizers with special gradients', () => {
   const at = (i: number) => x.data[i % n] as number;
-  // NOTEs at 08's slotsLike and in README: float64 state, TF.js' float32 overflows; TF.js' centered RMSProp
-  const squareOverflows: Divergence = (i) => (Number.isFinite(at(i)) && Math.fround(at(i) ** 2) === I ? 1 : undefined);
-  const nesterovOverflows: Divergence = (i) =>
-    Number.isFinite(at(i)) && !Number.isFinite(Math.fround(1.9 * at(i))) ? -Math.sign(at(i)) * I : undefined;
-  // TF.js 4.22 computes √(s − (m² + ε)): NaN where s − m² < ε (|g| < 1e-3 here) or where g² overflows
+  // The NOTE in exercise 08's README: TF.js 4.22's centered RMSProp computes √(s − (m² + ε)),
+  // NaN where s − m² < ε (|g| < 1e-3 here) or where g² overflows float32
   const centeredNaN: Divergence = (i) =>
-    Math.abs(at(i)) < 1e-3 || squareOverflows(i, 0) !== undefined ? Number.NaN : undefined;
+    Math.abs(at(i)) < 1e-3 || SQUARE_OVERFLOWS(i, 0) !== undefined ? Number.NaN : undefined;
 
   /** w = 1 everywhere; one step with the special gradients, then one with 1s: both states of w. */
   const twoSteps =
@@ -163,21 +158,6 @@ describe('08 · optimizers with special gradients', () => {
       opt.step([w], [NDArray.ones([n])]);
       return NDArray.fromFlat([...after1.data, ...w.data], [2, n]);
     };
-  interface TfOptimizer {
-    applyGradients(grads: { name: string; tensor: Tensor }[]): void;
-    dispose(): void;
-  }
-  const tfTwoSteps = (make: (tf: Tf) => TfOptimizer) => (tf: Tf, g: Tensor) => {
-    const w = tf.variable(tf.onesLike(g));
-    const opt = make(tf);
-    opt.applyGradients([{ name: w.name, tensor: g }]);
-    const after1 = w.clone();
-    opt.applyGradients([{ name: w.name, tensor: tf.onesLike(g) }]);
-    const out = tf.stack([after1, w]);
-    opt.dispose();
-    w.dispose();
-    return out;
-  };
   const cases: [string, () => s08.Optimizer, (tf: Tf) => TfOptimizer, Case['differs']][] = [
     ['sgd', () => s08.sgd({ learningRate: 0.1 }), (tf) => tf.train.sgd(0.1), undefined],
     [
@@ -190,7 +170,7 @@ describe('08 · optimizers with special gradients', () => {
       'momentum with nesterov',
       () => s08.momentum({ learningRate: 0.1, momentum: 0.9, nesterov: true }),
       (tf) => tf.train.momentum(0.1, 0.9, true),
-      both(nesterovOverflows),
+      both(NESTEROV_OVERFLOWS),
     ],
     [
       'tfjsMomentum',
@@ -202,15 +182,15 @@ describe('08 · optimizers with special gradients', () => {
       'tfjsMomentum with useNesterov',
       () => s08.tfjsMomentum({ learningRate: 0.1, momentum: 0.9, useNesterov: true }),
       (tf) => tf.train.momentum(0.1, 0.9, true),
-      both(nesterovOverflows),
+      both(NESTEROV_OVERFLOWS),
     ],
-    ['adagrad', () => s08.adagrad({ learningRate: 0.1 }), (tf) => tf.train.adagrad(0.1), both(squareOverflows)],
-    ['rmsprop', () => s08.rmsprop({ learningRate: 0.1 }), (tf) => tf.train.rmsprop(0.1), both(squareOverflows)],
+    ['adagrad', () => s08.adagrad({ learningRate: 0.1 }), (tf) => tf.train.adagrad(0.1), both(SQUARE_OVERFLOWS)],
+    ['rmsprop', () => s08.rmsprop({ learningRate: 0.1 }), (tf) => tf.train.rmsprop(0.1), both(SQUARE_OVERFLOWS)],
     [
       'rmsprop with momentum',
       () => s08.rmsprop({ learningRate: 0.1, momentum: 0.5 }),
       (tf) => tf.train.rmsprop(0.1, 0.9, 0.5),
-      both(squareOverflows),
+      both(SQUARE_OVERFLOWS),
     ],
     [
       'rmsprop centered',
@@ -218,14 +198,14 @@ describe('08 · optimizers with special gradients', () => {
       (tf) => tf.train.rmsprop(0.1, 0.9, 0, 1e-7, true),
       both(centeredNaN),
     ],
-    ['adam', () => s08.adam({ learningRate: 0.1 }), (tf) => tf.train.adam(0.1), both(squareOverflows)],
+    ['adam', () => s08.adam({ learningRate: 0.1 }), (tf) => tf.train.adam(0.1), both(SQUARE_OVERFLOWS)],
   ];
   it.each(cases)('%s agrees with tf.train', async (name, ours, tf, differs) => {
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name,
       inputs: [x],
       ours: (g) => twoSteps(ours)(g as NDArray),
-      tf: (t, g) => tfTwoSteps(tf)(t, g as Tensor),
+      tf: tfTwoSteps(tf),
       label: (i) => `step ${Math.floor(i / n) + 1}, g = ${names[i % n]}`,
       // as exercise 08's spec: 8 float32 roundings per step (Adam's 1 − β2ᵗ cancels), w near 1
       tol: float32Tolerance(8 * 2, 1),
@@ -237,13 +217,13 @@ describe('08 · optimizers with special gradients', () => {
 describe('09 · autodiff gradients', () => {
   const unary: [string, (v: s09.Variable) => s09.Variable, (tf: Tf, t: Tensor) => Tensor, Case['differs']][] = [
     ['relu', s09.relu, (tf, t) => tf.relu(t), undefined],
-    ['sigmoid', s09.sigmoid, (tf, t) => tf.sigmoid(t), subnormalFlushedOnWasm],
+    ['sigmoid', s09.sigmoid, (tf, t) => tf.sigmoid(t), SUBNORMAL_FLUSHED_ON_WASM],
     ['exp', s09.exp, (tf, t) => tf.exp(t), undefined],
     ['log', s09.log, (tf, t) => tf.log(t), undefined],
     ['square', s09.square, (tf, t) => tf.square(t), undefined],
   ];
   it.each(unary)('%s: its value and gradient agree with TF.js on every special value', async (name, op, f, differs) => {
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name,
       inputs: [x],
       ours: (t) => {
@@ -266,7 +246,7 @@ describe('09 · autodiff gradients', () => {
       const b2 = Math.fround(b * b);
       return Number.isFinite(b) && (b2 === 0 || b2 === I) ? -(a / b2) : undefined;
     };
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name: 'div',
       inputs: [pairs.a, pairs.b],
       ours: (a, b) => {
@@ -321,7 +301,7 @@ describe('10 · the from-scratch MNIST network', () => {
       [1, 0, 0],
     ]);
     const labels = [0, 2, 1];
-    await expectAgrees(oracle, {
+    await expectAgrees({
       name: 'lossAndGradients',
       inputs: [images, hidden.W, hidden.b, output.W, output.b],
       ours: (im) => {

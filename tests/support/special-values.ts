@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
-import { type Oracle, onBackend, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import { loadOracle, onBackend, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import { formatShape } from '../../lib/shape.ts';
 import { FLOAT32_UNIT_ROUNDOFF, type Tolerance } from '../../lib/tolerance.ts';
 
 export const F32_MAX = 3.4028234663852886e38;
@@ -205,12 +206,43 @@ export interface Case {
 
 export const isSubnormal = (y: number): boolean => y !== 0 && Math.abs(y) < F32_MIN_NORMAL;
 
+/** TF.js' wasm backend returns 0 for subnormal results of sigmoid and softmax (lib's NOTEs). */
+export const SUBNORMAL_FLUSHED_ON_WASM: Case['differs'] = { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) };
+
+/** A matrix product of ours on the special matrices, and on the documented float64 sums. */
+export function productCases(name: string, ours: (a: NDArray, b: NDArray) => NDArray): Case[] {
+  const { a, b } = specialMatrices();
+  const tf = (t: Tf, p: Tensor, q: Tensor) => t.matMul(p, q);
+  const base = { name, ours: (p: NDArray, q: NDArray) => ours(p, q), tf: tf as Case['tf'] };
+  return [
+    { ...base, inputs: [a, b], terms: 3 },
+    // NOTE in lib/ops/matmul.ts: float64 sums; wasm's float32 partial sum overflows
+    { ...base, inputs: overflowingProduct(), differs: { wasm: () => Number.POSITIVE_INFINITY } },
+  ] as Case[];
+}
+
+/** Ours against TF.js on seeded matrices sprinkled with zeros, NaN and ±Infinity (exact: halves). */
+export async function expectSprinkledProductsAgree(ours: (a: NDArray, b: NDArray) => NDArray): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(sprinkledProducts(), async ([a, b]) => {
+      await expectAgrees({
+        name: `matmul ${formatShape(a.shape)}·${formatShape(b.shape)}`,
+        inputs: [a, b],
+        ours: (p, q) => ours(p as NDArray, q as NDArray),
+        tf: (t, p, q) => t.matMul(p as Tensor, q as Tensor),
+        terms: 0,
+      });
+    }),
+  );
+}
+
 /**
  * Ours against every backend: equal as special values, except where a NOTE documents the
  * backend's own value (checked within the same tolerance). Our result is rounded to float32
  * first, as TF.js rounds its own: a float64 solution's exp(89) is Infinity in float32 too.
  */
-export async function expectAgrees(oracle: Oracle, c: Case): Promise<void> {
+export async function expectAgrees(c: Case): Promise<void> {
+  const oracle = await loadOracle();
   const ours = c.ours(...c.inputs);
   const actual = ours.dtype === 'float32' ? ours : ours.clone('float32');
   for (const backend of BACKENDS) {
@@ -226,3 +258,43 @@ export async function expectAgrees(oracle: Oracle, c: Case): Promise<void> {
     expect(specialMismatches(expected.data, notes, tol, { label: stale, skip: (i) => !skip(i) })).toEqual([]);
   }
 }
+
+/** What the tests use of a tf.train optimizer. */
+export interface TfOptimizer {
+  applyGradients(grads: { name: string; tensor: Tensor }[]): void;
+  dispose(): void;
+}
+
+/**
+ * TF.js' side of a two-step run: w = 1 everywhere, one step with the gradient g, one with 1s;
+ * both states of w, stacked [2, n].
+ */
+export function tfTwoSteps(make: (tf: Tf) => TfOptimizer): Case['tf'] {
+  return (tf, g) => {
+    const w = tf.variable(tf.onesLike(g as Tensor));
+    const opt = make(tf);
+    opt.applyGradients([{ name: w.name, tensor: g as Tensor }]);
+    const after1 = w.clone();
+    opt.applyGradients([{ name: w.name, tensor: tf.onesLike(g as Tensor) }]);
+    const out = tf.stack([after1, w]);
+    opt.dispose();
+    w.dispose();
+    return out;
+  };
+}
+
+// For two-step runs with specialVector() as the first gradient: element i is w after step
+// ⌊i / n⌋ + 1 for the gradient specialVector()[i % n]. Float64 updates differ from TF.js'
+// float32 ones where an intermediate overflows float32 (NOTEs in lib/nn/optimizers.ts and at
+// exercise 08's slotsLike).
+const gradientAt = (i: number): number => VALUES[i % VALUES.length] as number;
+
+/** Where g² overflows float32, TF.js' state is Infinity at once and w stays at 1. */
+export const SQUARE_OVERFLOWS: Divergence = (i) =>
+  Number.isFinite(gradientAt(i)) && Math.fround(gradientAt(i) ** 2) === I ? 1 : undefined;
+
+/** Where Nesterov's g + μ·a (μ = 0.9: 1.9·g at the first step) overflows, TF.js' w is ∓Infinity. */
+export const NESTEROV_OVERFLOWS: Divergence = (i) =>
+  Number.isFinite(gradientAt(i)) && !Number.isFinite(Math.fround(1.9 * gradientAt(i)))
+    ? -Math.sign(gradientAt(i)) * I
+    : undefined;
