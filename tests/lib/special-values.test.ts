@@ -1,3 +1,8 @@
+/**
+ * lib/ops against TensorFlow.js on special values — NaN, ±Infinity, −0, subnormals, the largest
+ * float32, values whose exp overflows — on TF.js' cpu and wasm backends, with the divergences
+ * that the ops' NOTEs document (tests/support/special-values.ts explains the comparison).
+ */
 import { describe, expect, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
 import * as ops from '../../lib/ops/index.ts';

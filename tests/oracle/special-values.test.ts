@@ -1,3 +1,8 @@
+/**
+ * The reference solutions' forward ops (exercises 02 to 05) against TensorFlow.js on special
+ * values, on TF.js' cpu and wasm backends (tests/support/special-values.ts explains the
+ * comparison). The exercises' specs do not ask learners for any of this; the solutions keep it.
+ */
 import { describe, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
 import type { Tensor, Tf } from '../../lib/oracle.ts';
