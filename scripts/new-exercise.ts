@@ -238,7 +238,9 @@ export function writeExercise(
     for (const rel of [`grading/judges/${plan.name}.ts`, `solutions/${plan.name}`, `exercises/${plan.name}`]) {
       if (!existsSync(path.join(staging, rel))) continue;
       const target = path.join(root, rel);
-      mkdirSync(path.dirname(target), { recursive: true });
+      // a folder made here (grading/judges/ in a kata without judges yet) goes too on failure
+      const made = mkdirSync(path.dirname(target), { recursive: true });
+      if (made) moved.push(made);
       // Checked again just before the move: renaming onto an empty folder would succeed on POSIX.
       if (existsSync(target)) throw new UsageError(`${rel} appeared while it was being written`);
       rename(path.join(staging, rel), target);

@@ -79,7 +79,7 @@ describe('grading the mini kata', () => {
     },
     'out-of-memory': {
       'exercises/01-sum/sum.ts': sumWithMean(
-        'const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(1e7).fill(xs.length));',
+        'const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(2e7).fill(xs.length));',
       ),
       ...solved02,
     },
@@ -784,6 +784,17 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
       /^cheats,.*,modified: exercises\/01-tensors\/tensors\.spec\.ts,/m,
     );
   });
+
+  it('--require-sandbox stops before grading anyone when there is no sandbox, saying why', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', './scripts/register.mjs', 'scripts/grade.ts', '--require-sandbox', '--out', path.join(tmp, 'never')],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, KATA_GRADE_SANDBOX: '0' } },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--require-sandbox: learner code cannot be sandboxed here: KATA_GRADE_SANDBOX=0/);
+    expect(existsSync(path.join(tmp, 'never'))).toBe(false);
+  }, 120_000);
 
   it('hard-coded answers of the fixed examples fail the randomized checks, and the judge takes the rest', () => {
     const tests = ex(reports.get('cheats') as GradeReport, '01-tensors').tests;
