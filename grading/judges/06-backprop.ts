@@ -46,9 +46,9 @@ function binary(r: JudgeRng, shape: number[]): NDArray {
 }
 
 /**
- * Rows of probabilities that sum to 1. With `sparse`, some entries are exactly 0 and some rows
+ * Rows of probabilities. With `sparse`, rows that sum to 1 with some entries exactly 0, some
  * one-hot (an entry exactly 1): where clipping matters. Otherwise softmax rows of logits in
- * [-4, 4], maybe scaled by a factor in [0.2, 1]: every entry stays far from ε and 1 − ε, so
+ * [-4, 4], some scaled by a factor in [0.2, 1]: every entry stays far from ε and 1 − ε, so
  * rescaling before or after clipping makes no difference the specs could see.
  */
 function rows(r: JudgeRng, batch: number, classes: number, sparse: boolean): NDArray {
