@@ -28,7 +28,11 @@ export function numericalGradient(f: (x: NDArray) => number, x: NDArray, h = 1e-
   return grad;
 }
 
-/** max over elements of |a − n| / max(|a|, |n|, tiny): 0 when both are 0. */
+/**
+ * max over elements of |a − n| / max(|a|, |n|, tiny): 0 when both are 0 (of either sign).
+ * A NaN or an infinity in either gradient makes it NaN, so a check `relativeError(…) < tol`
+ * fails rather than passing on a broken gradient.
+ */
 export function relativeError(analytic: NDArray, numeric: NDArray): number {
   if (analytic.size !== numeric.size || analytic.shape.some((d, i) => d !== numeric.shape[i])) {
     throw new ShapeError(

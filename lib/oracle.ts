@@ -177,3 +177,22 @@ export function runOracle(oracle: Oracle, fn: (tf: Tf, ...xs: Tensor[]) => Tenso
     result.dispose();
   }
 }
+
+/**
+ * Runs `fn` with the oracle's TensorFlow.js switched to one of its JavaScript backends, then
+ * switches back. The backends disagree on a few special values (tf.maximum with NaN, subnormal
+ * results of tf.sigmoid, float32 overflow inside sums), so tests of those ask both.
+ */
+export async function onBackend<T>(oracle: Oracle, name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
+  const { tf } = oracle;
+  const previous = tf.getBackend();
+  if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
+  if (!(await silenceTfBanner(() => tf.setBackend(name)))) {
+    throw new Error(`onBackend: TensorFlow.js' ${name} backend failed to initialise`);
+  }
+  try {
+    return fn();
+  } finally {
+    await tf.setBackend(previous);
+  }
+}

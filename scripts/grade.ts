@@ -10,12 +10,19 @@
  * Exit status: 0 whenever the reports were written (whatever the score); 2 when the options or
  * the instructor's files are wrong; 1 when the reports could not be written.
  */
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../lib/exercises.ts';
-import { DEFAULT_EXERCISE_TIMEOUT_S, type GradeReport, grade, type Submission, type Threshold } from './grade/grade.ts';
+import {
+  DEFAULT_EXERCISE_TIMEOUT_S,
+  type GradeReport,
+  grade,
+  listBatch,
+  type Submission,
+  type Threshold,
+} from './grade/grade.ts';
 import { integrityText, isolationText, writeReports } from './grade/reports.ts';
 import { detectSandbox } from './grade/sandbox.ts';
 
@@ -104,16 +111,7 @@ async function main(): Promise<number> {
   let submissions: Submission[];
   const batch = values.batch ? folder('--batch', values.batch) : null;
   if (batch) {
-    // every folder is a learner; a link where a folder should be is a learner refused, never followed
-    submissions = readdirSync(batch)
-      .filter((name) => !name.startsWith('.'))
-      .sort()
-      .flatMap((learner): Submission[] => {
-        const st = lstatSync(path.join(batch, learner));
-        if (st.isDirectory()) return [{ learner, root: path.join(batch, learner) }];
-        if (st.isSymbolicLink()) return [{ learner, root: path.join(batch, learner), refused: 'a symbolic link, not followed' }];
-        return [];
-      });
+    submissions = listBatch(batch);
     if (submissions.length === 0) throw new UsageError(`--batch ${values.batch}: no learner folders in it`);
   } else {
     const root = values.submission ? folder('--submission', values.submission) : ROOT;

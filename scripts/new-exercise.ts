@@ -14,9 +14,9 @@
  *   --help              this text
  *
  * It writes exercises/NN-slug/ (README.md, README.ko.md, HINTS.md, the stub slug.ts, the spec
- * slug.spec.ts) and solutions/NN-slug/slug.ts from the templates in scripts/templates/
- * (`__SLUG__.ts` is the stub, `__SLUG__.solution.ts` the solution; __NN__, __SLUG__, __NAME__
- * and __TITLE__ are replaced). Every place the author must edit says "TODO for the author".
+ * slug.spec.ts), solutions/NN-slug/slug.ts and the grader's judge grading/judges/NN-slug.ts from
+ * the templates in scripts/templates/ (`__SLUG__.ts` is the stub, `__SLUG__.solution.ts` the
+ * solution, `__SLUG__.judge.ts` the judge; __NN__, __SLUG__, __NAME__ and __TITLE__ are replaced). Every place the author must edit says "TODO for the author".
  * All of it is built in a temporary folder inside the kata and renamed into place, so an
  * error never leaves half an exercise behind. Exit code 2: a bad argument, a slug that is
  * not lowercase-kebab, a number or folder that is taken (nothing is written).
@@ -67,6 +67,7 @@ const TEMPLATE_TARGETS: readonly (readonly [template: string, target: (name: str
   ['__SLUG__.ts', (name, slug) => `exercises/${name}/${slug}.ts`],
   ['__SLUG__.spec.ts', (name, slug) => `exercises/${name}/${slug}.spec.ts`],
   ['__SLUG__.solution.ts', (name, slug) => `solutions/${name}/${slug}.ts`],
+  ['__SLUG__.judge.ts', (name) => `grading/judges/${name}.ts`],
 ];
 
 /** 'loss-functions' → 'Loss functions' */
@@ -106,8 +107,9 @@ function seedLines(section: string | null): { en: string; ko: string } {
 }
 
 /**
- * Replaces every __TOKEN__ and drops the lines marked `@template-only` (lint suppressions the
- * templates need under scripts/ but exercises/ does not). A token left over is a broken
+ * Replaces every __TOKEN__, drops the lines marked `@template-only` (lint suppressions and
+ * imports the templates need under scripts/ but their targets do not) and uncomments the lines
+ * marked `// @template-target ` (what the target needs instead). A token left over is a broken
  * template, not the user's fault.
  */
 export function fillTemplate(text: string, values: Record<string, string>, what: string): string {
@@ -115,6 +117,7 @@ export function fillTemplate(text: string, values: Record<string, string>, what:
     .replace(/\r\n/g, '\n')
     .split('\n')
     .filter((line) => !line.includes('@template-only'))
+    .map((line) => line.replace(/^(\s*)\/\/ @template-target /, '$1'))
     .join('\n');
   // One pass: a value (a title, say) is never scanned for placeholders itself.
   return out.replace(/__([A-Z][A-Z_]*?)__/g, (token, key: string) => {
@@ -231,12 +234,16 @@ export function writeExercise(
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, text);
     }
-    for (const tree of ['solutions', 'exercises']) {
-      const target = path.join(root, tree, plan.name);
-      mkdirSync(path.join(root, tree), { recursive: true });
+    // the judge, the solution, then the exercise: a tool that lists exercises never sees one without them
+    for (const rel of [`grading/judges/${plan.name}.ts`, `solutions/${plan.name}`, `exercises/${plan.name}`]) {
+      if (!existsSync(path.join(staging, rel))) continue;
+      const target = path.join(root, rel);
+      // a folder made here (grading/judges/ in a kata without judges yet) goes too on failure
+      const made = mkdirSync(path.dirname(target), { recursive: true });
+      if (made) moved.push(made);
       // Checked again just before the move: renaming onto an empty folder would succeed on POSIX.
-      if (existsSync(target)) throw new UsageError(`${tree}/${plan.name} appeared while it was being written`);
-      rename(path.join(staging, tree, plan.name), target);
+      if (existsSync(target)) throw new UsageError(`${rel} appeared while it was being written`);
+      rename(path.join(staging, rel), target);
       moved.push(target);
     }
     return [...plan.files.keys()];
@@ -268,8 +275,10 @@ export function nextSteps(root: string, plan: ExercisePlan): string[] {
   const steps = [
     `Write the exercise: exercises/${name}/README.md (concept, worked example, "## Steps", notes, seed section), README.ko.md (the same in Korean) and HINTS.md (2+ tiers per step). Replace every "TODO for the author" comment: git grep -n --untracked "TODO for the author" -- exercises/${name} solutions/${name}`,
     `Replace the example step: one describe('step k: …') per README step in ${slug}.spec.ts, the API in ${slug}.ts (every body throws TODO(${name})), the reference in solutions/${name}/${slug}.ts.`,
+    `Replace the example judge case: one or more per README step in grading/judges/${name}.ts (INSTRUCTORS.md, "The judge").`,
     `Check it: npx vitest run --project solutions exercises/${name}   (the reference passes)`,
     `          npx vitest run --project exercises exercises/${name}   (every spec fails with TODO(${name}))`,
+    `          npx vitest run --project repo tests/grade/judges.test.ts -t ${name}   (the judge agrees with the reference, not with the stub)`,
   ];
   if (previous) steps.push(`Point the "Next:" line of ${previous}/README.md and README.ko.md to ${name}.`);
   if (existsSync(path.join(root, 'grading', 'manifest.json'))) {

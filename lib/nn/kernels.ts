@@ -5,7 +5,12 @@
  * inputs (most MNIST pixels, half of the relu outputs) are skipped, since they add nothing.
  *
  * Compare with the naive triple loop of exercise 03: same result, several times faster.
+ *
+ * Special values as in TF.js' matMul: a zero is skipped only against a finite row of the
+ * other factor (0·Infinity and 0·NaN are NaN, so a NaN weight still reaches every output), and
+ * the bias is added to the finished product, so a result is −0 only where TF.js' is.
  */
+import { finiteRows } from '../ops/matmul.ts';
 
 /**
  * out[m×n] = a[m×k] · b[k×n] (+ bias[n] on every row when given).
@@ -130,9 +135,9 @@ function matmulBlocked(
   // The edges that do not fill a 4×4 tile: plain dot products.
   for (let i = 0; i < m; i++) {
     for (let j = i < m4 ? n4 : 0; j < n; j++) {
-      let s = bias ? (bias[j] as number) : 0;
+      let s = 0;
       for (let p = 0; p < k; p++) s += (a[i * k + p] as number) * (bt[j * k + p] as number);
-      out[i * n + j] = s;
+      out[i * n + j] = s + (bias ? (bias[j] as number) : 0);
     }
   }
 }
@@ -188,7 +193,7 @@ function accumulateRows(
 
 /**
  * Sparse path: for each row of `a`, list its nonzeros (about 150 of 784 for an MNIST image)
- * and add up only those rows of `b`, four at a time.
+ * and add up only those rows of `b`, four at a time (and the rows of `b` that are not finite).
  */
 function matmulSparseA(
   a: Float32Array,
@@ -200,20 +205,21 @@ function matmulSparseA(
   bias?: Float32Array,
 ): void {
   const [index, value] = nonzeroBuffers(k);
+  const finite = finiteRows(b, k, n);
   for (let i = 0; i < m; i++) {
     let count = 0;
     const ai = i * k;
     for (let p = 0; p < k; p++) {
       const v = a[ai + p] as number;
-      if (v !== 0) {
+      if (v !== 0 || finite[p] === 0) {
         index[count] = p * n;
         value[count++] = v;
       }
     }
     const o = i * n;
-    if (bias) out.set(bias, o);
-    else out.fill(0, o, o + n);
+    out.fill(0, o, o + n);
     accumulateRows(b, index, value, count, out, o, n);
+    if (bias) for (let j = 0; j < n; j++) out[o + j] += bias[j] as number;
   }
 }
 
@@ -231,11 +237,12 @@ export function matmulTransAInto(
   n: number,
 ): void {
   const [index, value] = nonzeroBuffers(m);
+  const finite = finiteRows(g, m, n);
   for (let p = 0; p < k; p++) {
     let count = 0;
     for (let i = 0; i < m; i++) {
       const v = a[i * k + p] as number;
-      if (v !== 0) {
+      if (v !== 0 || finite[i] === 0) {
         index[count] = i * n;
         value[count++] = v;
       }

@@ -190,7 +190,8 @@ function activate(z: Float32Array, rows: number, cols: number, activation: Activ
   const n = rows * cols;
   switch (activation) {
     case 'relu':
-      for (let i = 0; i < n; i++) if ((z[i] as number) < 0) z[i] = 0;
+      // NOTE: `<= 0` and not `< 0`: relu(−0) is +0 in TF.js; NaN fails both tests and stays NaN.
+      for (let i = 0; i < n; i++) if ((z[i] as number) <= 0) z[i] = 0;
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
@@ -222,8 +223,9 @@ function activationBackward(dA: Float32Array, a: Float32Array, activation: Activ
   const n = dA.length;
   switch (activation) {
     case 'relu':
-      // NOTE: relu′(0) = 0, as TensorFlow defines it; a = 0 exactly where z ≤ 0.
-      for (let i = 0; i < n; i++) if ((a[i] as number) <= 0) dA[i] = 0;
+      // NOTE: relu′(0) = 0, as TensorFlow defines it; a = 0 exactly where z ≤ 0. Multiplied, as
+      // TF.js' dy·step(z), not assigned 0: a NaN or an infinity in dA stays NaN where a = 0.
+      for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * ((a[i] as number) > 0 ? 1 : 0);
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * (a[i] as number) * (1 - (a[i] as number));

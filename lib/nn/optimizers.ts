@@ -9,6 +9,15 @@
  *
  * NOTE: TensorFlow.js and Keras 3 put RMSProp's ε inside the square root (g / √(s + ε));
  * exercise 08 teaches both. With ε = 1e-7 the two train alike.
+ *
+ * A NaN or infinite gradient makes its parameter NaN or ±Infinity as in TF.js (Infinity/Infinity
+ * is NaN in RMSprop and Adam); a −0 or subnormal gradient leaves it where TF.js does.
+ * NOTE: the state is stored in float32 but each update is computed in float64 from it, where
+ * TF.js rounds every intermediate to float32. Where a gradient's square overflows float32
+ * (|g| > 1.8e19) TF.js' state is Infinity at once and w stays put; here the first RMSprop or
+ * Adam step still moves w (by about lr·√(1/(1 − ρ)) or lr), and from the next step on the stored
+ * state is Infinity here too. Likewise TF.js' Nesterov step lr·(g + μ·a) is ∓Infinity where
+ * g + μ·a overflows (|g| near the largest float32), and finite here.
  */
 import { ArgumentError } from '../errors.ts';
 

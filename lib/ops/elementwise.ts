@@ -1,4 +1,14 @@
-/** Element-wise ops with broadcasting. Results are float64 unless both inputs are float32. */
+/**
+ * Element-wise ops with broadcasting. Results are float64 unless both inputs are float32.
+ *
+ * Special values follow IEEE 754 through JavaScript's own arithmetic and Math functions, as
+ * TensorFlow.js' cpu backend does (its kernels make the same calls): NaN in gives NaN out,
+ * and ±Infinity and −0 come out where the float rules put them (neg(0) = −0, log(0) = −Infinity,
+ * sqrt(−0) = −0, 0·Infinity = NaN). Subnormal float32 inputs and results are kept, not flushed.
+ * NOTE: each result is computed in float64 and rounded once to the output's dtype. On float32
+ * arrays that is TF.js' range (exp(89) = Infinity, square(2^-149) = 0); on float64 arrays the
+ * range is float64's, so the same inputs give exp(89) ≈ 4.5e38 and square(2^-149) = 2^-298.
+ */
 import { type DType, NDArray } from '../ndarray.ts';
 import { sizeOf } from '../shape.ts';
 import { broadcastShapes, broadcastStrides } from './broadcast.ts';
@@ -80,16 +90,31 @@ export const add = (a: Operand, b: Operand): NDArray => zipWith('add', a, b, (x,
 export const sub = (a: Operand, b: Operand): NDArray => zipWith('sub', a, b, (x, y) => x - y);
 export const mul = (a: Operand, b: Operand): NDArray => zipWith('mul', a, b, (x, y) => x * y);
 export const div = (a: Operand, b: Operand): NDArray => zipWith('div', a, b, (x, y) => x / y);
-export const maximum = (a: Operand, b: Operand): NDArray => zipWith('maximum', a, b, (x, y) => (x > y ? x : y));
-export const minimum = (a: Operand, b: Operand): NDArray => zipWith('minimum', a, b, (x, y) => (x < y ? x : y));
+/**
+ * The larger of a and b, element by element: NaN where either is NaN, and max(−0, 0) = 0 —
+ * Math.max, as TensorFlow.js' cpu backend and NumPy's np.maximum. NOTE: TF.js' wasm backend
+ * (C++ std::max(a, b), which is `a < b ? b : a`) returns a where b is NaN (maximum(1, NaN) = 1,
+ * maximum(NaN, 1) = NaN) and where both are zeros (maximum(−0, 0) = −0); lib never drops a NaN.
+ */
+export const maximum = (a: Operand, b: Operand): NDArray => zipWith('maximum', a, b, Math.max);
+/** The smaller of a and b (Math.min): NaN where either is NaN. NOTE: wasm returns a where b is NaN or both are zeros. */
+export const minimum = (a: Operand, b: Operand): NDArray => zipWith('minimum', a, b, Math.min);
 
 export const neg = (x: NDArray): NDArray => map(x, (v) => -v);
 export const exp = (x: NDArray): NDArray => map(x, Math.exp);
 export const log = (x: NDArray): NDArray => map(x, Math.log);
 export const sqrt = (x: NDArray): NDArray => map(x, Math.sqrt);
 export const square = (x: NDArray): NDArray => map(x, (v) => v * v);
-export const relu = (x: NDArray): NDArray => map(x, (v) => (v > 0 ? v : 0));
+/**
+ * max(x, 0): NaN stays NaN and relu(−0) = +0, as tf.relu on the cpu and wasm backends.
+ * NOTE: `v > 0 ? v : 0` would turn NaN into 0, and `v < 0 ? 0 : v` would keep −0.
+ */
+export const relu = (x: NDArray): NDArray => map(x, (v) => Math.max(v, 0));
 export const tanh = (x: NDArray): NDArray => map(x, Math.tanh);
-/** 1 / (1 + e^−x), written so that large |x| never overflows. */
+/**
+ * 1 / (1 + e^−x), written so that large |x| never overflows.
+ * NOTE: TF.js' wasm backend returns 0 where the result is subnormal (x below about −87.3:
+ * sigmoid(−100) = 0 there); lib, like the cpu backend, keeps it (≈ 3.8e−44 in float32).
+ */
 export const sigmoid = (x: NDArray): NDArray =>
   map(x, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));

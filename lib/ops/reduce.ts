@@ -1,4 +1,12 @@
-/** Reductions along axes: sum, mean, max, argmax; and the gradient helper sumToShape. */
+/**
+ * Reductions along axes: sum, mean, max, argmax; and the gradient helper sumToShape.
+ *
+ * Special values as in TF.js: a NaN makes its sum, mean and max NaN; Infinity − Infinity is
+ * NaN; max keeps the sign of zero of the first of equal zeros (max([−0, 0]) = −0); the sum of
+ * zeros is +0. NOTE: sums are kept in float64 and rounded once to the dtype, as TF.js' cpu
+ * backend does; its wasm backend sums in float32, so a partial sum beyond ±3.4e38 that later
+ * cancels is Infinity there and finite here (sum([3e38, 3e38, −3e38]) = 3e38).
+ */
 import { ShapeError } from '../errors.ts';
 import { NDArray } from '../ndarray.ts';
 import { formatShape, sizeOf } from '../shape.ts';
@@ -16,7 +24,10 @@ function normaliseAxes(op: string, x: NDArray, axis?: number | readonly number[]
   });
 }
 
-/** Folds `x` along `axes` with `step`, starting each output element from `init`. */
+/**
+ * Folds `x` along `axes` with `step`, starting each output element from `init`, and rounds
+ * `finish(total)` once to x's dtype.
+ */
 function reduce(
   op: string,
   x: NDArray,
@@ -24,6 +35,7 @@ function reduce(
   keepDims: boolean,
   init: number,
   step: (acc: number, v: number) => number,
+  finish?: (total: number) => number,
 ): NDArray {
   const axes = new Set(normaliseAxes(op, x, axis));
   const keptShape = x.shape.map((d, i) => (axes.has(i) ? 1 : d));
@@ -47,6 +59,7 @@ function reduce(
       index[ax] = 0;
     }
   }
+  if (finish) for (let o = 0; o < out.length; o++) out[o] = finish(out[o] as number);
   const shape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.has(i));
   return new NDArray(x.dtype === 'float32' ? Float32Array.from(out) : out, shape);
 }
@@ -55,20 +68,36 @@ export function sum(x: NDArray, axis?: number | readonly number[], keepDims = fa
   return reduce('sum', x, axis, keepDims, 0, (acc, v) => acc + v);
 }
 
+/**
+ * The float64 sum divided by the count, rounded once: mean([3e38, 3e38]) = 3e38 in float32.
+ * NOTE: TF.js' cpu backend divides every element by the count before summing, so a mean of
+ * subnormals can be 0 there (mean([2^-149, 2^-149]) = 0; here and on wasm 2^-149); its wasm
+ * backend overflows where the float32 sum does (mean([3e38, 3e38]) = Infinity there).
+ */
 export function mean(x: NDArray, axis?: number | readonly number[], keepDims = false): NDArray {
   const axes = normaliseAxes('mean', x, axis);
   const count = axes.reduce((n, a) => n * (x.shape[a] as number), 1);
-  const total = sum(x, axes, keepDims);
-  const out = total.clone();
-  for (let i = 0; i < out.size; i++) out.data[i] = (out.data[i] as number) / count;
-  return out;
+  return reduce(
+    'mean',
+    x,
+    axes,
+    keepDims,
+    0,
+    (acc, v) => acc + v,
+    (total) => total / count,
+  );
 }
 
 export function max(x: NDArray, axis?: number | readonly number[], keepDims = false): NDArray {
   return reduce('max', x, axis, keepDims, Number.NEGATIVE_INFINITY, (acc, v) => (v > acc || Number.isNaN(v) ? v : acc));
 }
 
-/** Index of the largest value along the last axis (ties: the first), as np.argmax(x, -1). */
+/**
+ * Index of the largest value along the last axis (ties: the first), as np.argmax(x, -1).
+ * NOTE: NaN as TF.js' argMax treats it (cpu and wasm alike), not as NumPy: a NaN in the first
+ * place wins, a NaN elsewhere is passed over (argmax([1, NaN, 3]) = 2, argmax([NaN, 1, 3]) = 0);
+ * np.argmax returns the first NaN. Equal zeros of either sign tie: the first one wins.
+ */
 export function argmax(x: NDArray): number[] {
   if (x.rank === 0) throw new ShapeError('argmax', 'needs at least one axis, got a scalar');
   const n = x.shape[x.rank - 1] as number;

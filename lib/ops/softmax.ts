@@ -1,4 +1,11 @@
-/** Softmax along the last axis, shifted by the row maximum so exp never overflows. */
+/**
+ * Softmax along the last axis, shifted by the row maximum so exp never overflows.
+ *
+ * Special values as in TF.js: a row holding NaN or +Infinity, or only −Infinity, is all NaN
+ * (x − max is NaN there); −Infinity elsewhere in a row gets probability 0 (log-probability
+ * −Infinity). NOTE: TF.js' wasm backend returns 0 for probabilities that are subnormal in
+ * float32 (softmax([0, −90]) = [1, 0] there); lib, like the cpu backend, keeps them (≈ 8.2e−40).
+ */
 import { ShapeError } from '../errors.ts';
 import { NDArray } from '../ndarray.ts';
 

@@ -5,7 +5,7 @@
  * the grader's reporter; the judge's findings compared with the reference solution here; points
  * per test, given only where the judge agrees; and a report that is complete whatever the run did.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findExercise, listExercises } from '../../lib/exercises.ts';
 import { copiedFromReference } from './copies.ts';
@@ -61,6 +61,26 @@ export interface GradeOptions {
 }
 
 export const DEFAULT_EXERCISE_TIMEOUT_S = 120;
+
+/** The judge's own run (after the specs' run stopped early): its inputs are small, its budget too. */
+const judgeTimeoutMs = (exerciseMs: number) => Math.max(20_000, exerciseMs / 4);
+
+/**
+ * The learners of a batch folder: every folder in it, by name. A link where a folder should
+ * be is a learner refused, never followed; files and dot-entries are not learners.
+ */
+export function listBatch(dir: string): Submission[] {
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.'))
+    .sort()
+    .flatMap((learner): Submission[] => {
+      const st = lstatSync(path.join(dir, learner));
+      if (st.isDirectory()) return [{ learner, root: path.join(dir, learner) }];
+      if (st.isSymbolicLink())
+        return [{ learner, root: path.join(dir, learner), refused: 'a symbolic link, not followed' }];
+      return [];
+    });
+}
 
 type SpecTests = { file: string; tests: string[] };
 
@@ -311,6 +331,14 @@ async function gradeStaged(
   log: (line: string) => void,
 ): Promise<GradeReport[]> {
   const warnings: string[] = [];
+  // a learner's template has no solutions/: it is graded by its specs, without the judge
+  const noReference = stage.missing.length > 0 && stage.missing.every((f) => f.startsWith('solutions/'));
+  if (noReference) {
+    warnings.push(
+      'no reference solutions here (a learner template?): the judge did not run, so these points rest on the specs alone; grade with the full kata (INSTRUCTORS.md)',
+    );
+    stage.missing = [];
+  }
   if (stage.fromGit.length) {
     warnings.push(`protected files changed in this checkout were graded as git has them: ${stage.fromGit.join(', ')}`);
   }
@@ -371,9 +399,16 @@ async function gradeStaged(
         treeWarnings = tree.warnings;
         verifyStage(stage, manifest);
         const include = job.hidden ? ex.hidden.map((s) => s.file) : ex.specs.map((s) => s.file);
-        const judge = job.hidden ? null : await prepareJudge(stage.root, ex.name, stage.hidden);
+        const judge = job.hidden || noReference ? null : await prepareJudge(stage.root, ex.name, stage.hidden);
         const run = await runOnce(opts, manifest, iso, tree, include, ex.timeoutMs, judge);
-        result = { run, judge, verdicts: judge ? judgeVerdicts(judge, run) : [] };
+        let verdicts = judge ? judgeVerdicts(judge, run) : [];
+        // the specs' run stopped before the judge was done (a loop, a crash): the judge gets a run of its own
+        if (judge && run.status !== 'completed' && verdicts.some((v) => v.status === 'no-answer')) {
+          verifyStage(stage, manifest);
+          const again = await runOnce(opts, manifest, iso, tree, [], judgeTimeoutMs(ex.timeoutMs), judge);
+          verdicts = judgeVerdicts(judge, again);
+        }
+        result = { run, judge, verdicts };
       }
     } finally {
       const left = (remaining.get(job.learner) ?? 1) - 1;
@@ -419,7 +454,7 @@ function learnerReport(
 ): GradeReport {
   const integrity = sub.refused
     ? { modified: [], deleted: [], refused: [`the submission (${sub.refused})`] }
-    : compareWithManifest(manifest, sub.root);
+    : compareWithManifest(manifest, sub.root, { solutions: false });
   const subWarnings = [...warnings];
   if (!sub.refused && path.resolve(sub.root) !== path.resolve(opts.graderRoot)) {
     const theirs = compareWithManifest(

@@ -248,10 +248,15 @@ export interface Tamper {
   refused: string[];
 }
 
-/** The protected files of the tree at `root` that differ from the manifest, are missing, or were refused. */
-export function compareWithManifest(manifest: Manifest, root: string): Tamper {
+/**
+ * The protected files of the tree at `root` that differ from the manifest, are missing, or were
+ * refused. The reference solutions are protected for the grader's sake (the judge compares
+ * with them) but a submission may leave them out or change them: it never runs them.
+ */
+export function compareWithManifest(manifest: Manifest, root: string, { solutions = true } = {}): Tamper {
   const out: Tamper = { modified: [], deleted: [], refused: [] };
   for (const [rel, entry] of Object.entries(manifest.files)) {
+    if (!solutions && rel.startsWith('solutions/')) continue;
     const actual = hashOf(root, rel);
     if (actual === 'missing') out.deleted.push(rel);
     else if (actual.startsWith('refused: ')) out.refused.push(`${rel} (${actual.slice('refused: '.length)})`);

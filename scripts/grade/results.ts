@@ -78,7 +78,7 @@ export function testsOf(
       } else if (moduleError && collected.length === 0) {
         status = 'error';
         message = `the spec could not load the exercise: ${moduleError}`;
-      } else if (id && id === run.running) {
+      } else if (id && run.running.includes(id)) {
         status = run.status === 'timeout' ? 'timeout' : 'error';
         message =
           run.status === 'timeout'

@@ -17,6 +17,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -39,6 +40,8 @@ import { graderTemp } from './stage.ts';
 import { PROBE_IN_TREE } from './tree.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The judge's runner, as a test file of the tree: Vitest runs it after the specs. */
+export const JUDGE_RUNNER = 'grading/judge/runner.ts';
 const GRADER_FILES = ['reporter.ts', 'sandbox-pool.mjs'];
 
 export interface RunOptions {
@@ -56,7 +59,7 @@ export interface RunOptions {
   nodeModules: string;
   /** the sandbox, or how the run goes without one */
   isolation: Isolation & { bwrap: string | null };
-  /** the judge's plan (JSON), run as one more test file when given */
+  /** the judge's plan (JSON), run as one more test file when given, after the specs */
   judgePlan?: string | null;
   /** 'list' only collects the tests (the manifest uses it) */
   mode?: 'run' | 'list';
@@ -87,8 +90,8 @@ export interface RunResult {
   /** errors of a spec file that failed to load, per file */
   moduleErrors: Map<string, string[]>;
   unhandled: string[];
-  /** the id of the test the worker was running when the run stopped early */
-  running: string | null;
+  /** the tests that started and never finished (the run stopped, or their worker died, during them) */
+  running: string[];
   provided: Record<string, unknown> | null;
   /** the last lines of the run's stderr, for diagnosis only (never printed for hidden runs) */
   stderr: string;
@@ -178,9 +181,15 @@ function writeConfig(opts: RunOptions, dirs: RunDirs, include: string[]): void {
   const text = [
     "import { sandboxPool } from './sandbox-pool.mjs';",
     '',
+    '// the specs first, the judge last: a judge that hangs must not cost the specs their time',
+    'class JudgeLast {',
+    '  async shard(files) { return files; }',
+    `  async sort(files) { return [...files].sort((a, b) => Number(a.moduleId.endsWith(${JSON.stringify(JUDGE_RUNNER)})) - Number(b.moduleId.endsWith(${JSON.stringify(JUDGE_RUNNER)}))); }`,
+    '}',
+    '',
     `const test = ${JSON.stringify(test, null, 2)};`,
     '',
-    `export default { cacheDir: ${JSON.stringify(`${at.tmp}/vite`)}, test: { ...test, pool: ${pool} } };`,
+    `export default { cacheDir: ${JSON.stringify(`${at.tmp}/vite`)}, test: { ...test, sequence: { ...test.sequence, sequencer: JudgeLast }, pool: ${pool} } };`,
     '',
   ].join('\n');
   writeFileSync(path.join(dirs.grader, 'vitest.config.mjs'), text, { mode: 0o644 });
@@ -265,7 +274,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
     const include = [...opts.include];
     if (opts.judgePlan) {
       writeFileSync(path.join(dirs.run, 'judge-plan.json'), opts.judgePlan, { mode: 0o644 });
-      include.push('grading/judge/runner.ts');
+      include.push(JUDGE_RUNNER);
     }
     writeConfig(opts, dirs, include);
     const nonce = randomBytes(16).toString('hex');
@@ -289,7 +298,8 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
       command = bw.command;
       const mounts = outerArgs({
         tree: opts.tree,
-        nodeModules: opts.nodeModules,
+        // bubblewrap resolves it as the sandbox's user (nobody, when the grader is root)
+        nodeModules: realpathSync(opts.nodeModules),
         grader: dirs.grader,
         run: dirs.run,
         mnistDir: process.env.KATA_MNIST_DIR ?? null,
@@ -418,7 +428,7 @@ export function parseChannel(file: string, nonce: string, end: Ending): RunResul
   const { events, unreadable } = readLines(file);
   let foreign = unreadable;
   let ended = false;
-  let lastStarted: string | null = null;
+  const started: string[] = [];
   const conflicts: string[] = [];
   for (const e of events) {
     if (e.nonce !== nonce) {
@@ -426,7 +436,7 @@ export function parseChannel(file: string, nonce: string, end: Ending): RunResul
       continue;
     }
     if (e.type === 'start' && typeof e.id === 'string') {
-      lastStarted = e.id;
+      started.push(e.id);
     } else if (e.type === 'collected' && Array.isArray(e.tests)) {
       if (e.provided && typeof e.provided === 'object') result.provided = e.provided as Record<string, unknown>;
       result.collected.set(
@@ -467,13 +477,14 @@ export function parseChannel(file: string, nonce: string, end: Ending): RunResul
     }
     ended = end.code === 0;
   }
-  if (lastStarted && !result.results.has(lastStarted)) result.running = lastStarted;
+  result.running = started.filter((id) => !result.results.has(id));
   const collectedIds = new Set([...result.collected.values()].flatMap((ts) => ts.map((t) => t.id)));
   const uncollected = [...result.results.values()].filter((r) => !collectedIds.has(r.id)).map((r) => r.name);
 
   const oom = OOM.test(result.stderr) || result.unhandled.some((u) => OOM.test(u));
   const exit = end.signal ? `signal ${end.signal}` : `exit code ${end.code}`;
-  const anyTests = [...result.collected.values()].some((t) => t.length > 0);
+  // whether any spec loaded: the judge's runner loads whatever the learner's code does
+  const anyTests = [...result.collected].some(([f, t]) => f !== JUDGE_RUNNER && t.length > 0);
   const firstModuleError = [...result.moduleErrors.values()][0]?.[0] ?? null;
   const lastError = lastErrorLine(result.stderr);
   const crash = (message: string) => {
@@ -517,7 +528,7 @@ export function emptyResult(status: RunStatus, message: string | null, more: Par
     results: new Map(),
     moduleErrors: new Map(),
     unhandled: [],
-    running: null,
+    running: [],
     provided: null,
     stderr: '',
     roots: [],

@@ -82,6 +82,23 @@ export function systemBinds(): string[] {
   return args;
 }
 
+let help: string | null = null;
+/** Whether this bubblewrap knows an option (--size came in 0.7, --disable-userns in 0.8). */
+function knows(option: string): boolean {
+  if (help === null) {
+    const bwrap = which('bwrap');
+    help = bwrap ? (spawnSync(bwrap, ['--help'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '') : '';
+  }
+  return help.includes(option);
+}
+
+/** A tmpfs at `dir`, capped at `mb` where bubblewrap can cap it. */
+const tmpfs = (dir: string, mb: number) => [
+  ...(knows('--size') ? ['--size', String(mb * 1024 * 1024)] : []),
+  '--tmpfs',
+  dir,
+];
+
 /** Namespaces and the private parts every sandbox has. */
 function common(): string[] {
   return [
@@ -93,14 +110,8 @@ function common(): string[] {
     '/proc',
     '--dev',
     '/dev',
-    '--size',
-    String(512 * 1024 * 1024),
-    '--tmpfs',
-    '/tmp',
-    '--size',
-    String(64 * 1024 * 1024),
-    '--tmpfs',
-    SANDBOX.home,
+    ...tmpfs('/tmp', 512),
+    ...tmpfs(SANDBOX.home, 64),
     '--setenv',
     'HOME',
     SANDBOX.home,
@@ -145,7 +156,7 @@ export function outerArgs(m: OuterMounts): string[] {
 export function innerArgs(mnist: boolean): string[] {
   return [
     ...common(),
-    '--disable-userns',
+    ...(knows('--disable-userns') ? ['--disable-userns'] : []),
     ...systemBinds(),
     '--ro-bind',
     SANDBOX.tree,

@@ -53,10 +53,9 @@ export function trimMessage(text: string, { roots = [] as string[], maxLines = 1
   let s = stripAnsi(text).replace(/\r\n/g, '\n');
   for (const root of roots) {
     for (const variant of new Set([root, root.replaceAll('\\', '/')])) {
-      s = s
-        .replaceAll(variant + path.sep, '')
-        .replaceAll(`${variant}/`, '')
-        .replaceAll(variant, '.');
+      // the root as a whole path only: '/kata' in '/tmp/kata-x' stays
+      const at = new RegExp(`(?<![\\w.-])${variant.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])([\\\\/])?`, 'g');
+      s = s.replace(at, (_m, sep?: string) => (sep ? '' : '.'));
     }
   }
   // frames inside the runner, fast-check or TensorFlow.js say nothing about the learner's code

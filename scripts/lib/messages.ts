@@ -76,6 +76,10 @@ const en = {
   solutionHeader: (name: string) => `How the reference solution of ${name} differs from your code:`,
   solutionIdentical: 'Your code is the same as the reference solution.',
   solutionMissing: (file: string) => `No reference solution at ${file}.`,
+  solutionsPublished: (url: string | null) =>
+    url
+      ? `This copy of the kata comes without the reference solutions: your course publishes them at ${url}`
+      : 'This copy of the kata comes without the reference solutions: your instructor publishes them.',
   // list
   listDone: 'done',
   listCurrent: 'current',
@@ -158,6 +162,10 @@ const ko: Messages = {
   solutionHeader: (name) => `${name}의 참고 풀이와 내 코드의 차이:`,
   solutionIdentical: '내 코드가 참고 풀이와 같습니다.',
   solutionMissing: (file) => `참고 풀이가 없습니다: ${file}`,
+  solutionsPublished: (url) =>
+    url
+      ? `이 카타 사본에는 참고 풀이가 들어 있지 않습니다. 과정에서 다음 주소에 공개합니다: ${url}`
+      : '이 카타 사본에는 참고 풀이가 들어 있지 않습니다. 강사가 따로 공개합니다.',
   listDone: '완료',
   listCurrent: '진행 중',
   listPending: '대기',

@@ -3,6 +3,7 @@
  * with --force, which is recorded in the state file as "revealed early".
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Exercise } from '../../lib/exercises.ts';
 import { unifiedDiff } from './diff.ts';
 import { rel } from './fsutil.ts';
@@ -21,9 +22,27 @@ export function solutionCommand(ex: Exercise, force = false): string {
   return `npm run solution -- ${ex.id}${force ? ' --force' : ''}`;
 }
 
+/**
+ * A learner's template of the kata (`npm run template`) has no solutions/; its package.json
+ * says so, and where they are published.
+ */
+export function templateInfo(root: string): { template: boolean; solutionsUrl: string | null } {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      kata?: { template?: boolean; solutionsUrl?: string };
+    };
+    return { template: pkg.kata?.template === true, solutionsUrl: pkg.kata?.solutionsUrl ?? null };
+  } catch {
+    return { template: false, solutionsUrl: null };
+  }
+}
+
 /** The reference solution as a unified diff against the learner's stub, with a title. */
 export function solutionDiff(root: string, ex: Exercise, m: Messages, style: Style): string {
-  if (!existsSync(ex.solution)) return m.solutionMissing(rel(root, ex.solution));
+  if (!existsSync(ex.solution)) {
+    const t = templateInfo(root);
+    return t.template ? m.solutionsPublished(t.solutionsUrl) : m.solutionMissing(rel(root, ex.solution));
+  }
   const mine = existsSync(ex.stub) ? readFileSync(ex.stub, 'utf8') : '';
   const reference = readFileSync(ex.solution, 'utf8');
   const diff = unifiedDiff(mine, reference, {

@@ -4,10 +4,11 @@
  * Every panel is computed with the learner's functions (scripts/plot.ts falls back to the
  * reference solution for those that throw, and the panel says so).
  */
+
+import type * as Geometry from '../../exercises/04-geometry/geometry.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { formatShape } from '../../lib/shape.ts';
 import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
-import type * as Geometry from '../../solutions/04-geometry/geometry.ts';
 import type { PlotContext } from '../plot.ts';
 
 /** An F, as x, y pairs around its outline; the stem's foot at the origin. No symmetry, so any turn or mirror shows. */

@@ -6,9 +6,10 @@
  * (scripts/plot.ts falls back to the reference solution for those that throw, and the legend
  * says so).
  */
+
+import type * as Optimizers from '../../exercises/08-optimizers/optimizers.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { figure, type Mark, type Point, palette } from '../../lib/svg.ts';
-import type * as Optimizers from '../../solutions/08-optimizers/optimizers.ts';
 import type { PlotContext } from '../plot.ts';
 
 type Opt = typeof Optimizers;

@@ -7,11 +7,11 @@
  * (scripts/plot.ts falls back to the reference solution for those that throw, and the panel says so).
  */
 import { pathToFileURL } from 'node:url';
+import type * as Generalisation from '../../exercises/11-generalisation/generalisation.ts';
 import { loadMnist, type MnistSplit, subset } from '../../lib/mnist.ts';
 import { MLP, makeOptimizer } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
 import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
-import type * as Generalisation from '../../solutions/11-generalisation/generalisation.ts';
 import type { PlotContext } from '../plot.ts';
 
 type Code = typeof Generalisation;

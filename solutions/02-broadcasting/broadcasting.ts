@@ -185,7 +185,11 @@ export function add(a: NDArray | number, b: NDArray | number): NDArray {
   return broadcastBinary('add', a, b, (x, y) => x + y);
 }
 
-/** max(a, b), element-wise, broadcasting the shapes. maximum(x, 0) is relu(x). */
+/**
+ * max(a, b), element-wise, broadcasting the shapes. maximum(x, 0) is relu(x).
+ * NOTE: Math.max is NaN when either is, as tf.maximum on TF.js' cpu backend; its wasm backend
+ * returns a where b is NaN. `x > y ? x : y` would drop a NaN in x.
+ */
 export function maximum(a: NDArray | number, b: NDArray | number): NDArray {
   return broadcastBinary('maximum', a, b, Math.max);
 }

@@ -53,7 +53,11 @@ export function matrixVectorDot(a: NDArray, b: NDArray): NDArray {
 
 // ---- Step 3: matrix · matrix ----------------------------------------------------------
 
-/** The book's naive_matrix_dot: (m, k)·(k, n) → (m, n), entry [i, j] = row i of a · column j of b. */
+/**
+ * The book's naive_matrix_dot: (m, k)·(k, n) → (m, n), entry [i, j] = row i of a · column j of b.
+ * NOTE: the sums are float64: a partial sum beyond float32's ±3.4e38 that later cancels stays
+ * finite here and on TF.js' cpu backend, where its wasm backend (float32 sums) says Infinity.
+ */
 export function matmul(a: NDArray, b: NDArray): NDArray {
   requireRank('matmul', 'a', a, 2, operands(a, b));
   requireRank('matmul', 'b', b, 2, operands(a, b));

@@ -301,7 +301,11 @@ export class Sequential {
 
 // ---- Step 7: from probabilities to classes ------------------------------------------------------
 
-/** The index of the largest value of every row (last axis), the first one on ties: np.argmax(x, -1). */
+/**
+ * The index of the largest value of every row (last axis), the first one on ties: np.argmax(x, -1).
+ * NOTE: `>` passes over a NaN, so a NaN wins only in the first place, as in tf.argMax (np.argmax
+ * returns the first NaN).
+ */
 export function argmax(x: NDArray): number[] {
   if (x.rank === 0) throw new ShapeError('argmax', 'needs at least one axis, got a scalar (shape [])');
   const n = x.shape[x.rank - 1] as number;

@@ -11,7 +11,11 @@ import { formatShape, shapesEqual } from '../../lib/shape.ts';
 
 // ---- Step 1: losses -------------------------------------------------------------------
 
-/** Keras' (and TensorFlow.js') fuzz factor: predictions are clipped to [EPSILON, 1 − EPSILON]. */
+/**
+ * Keras' (and TensorFlow.js') fuzz factor: predictions are clipped to [EPSILON, 1 − EPSILON].
+ * NOTE: in TF.js' float32, 1 − 1e-7 rounds to 1 − 2^-23 (≈ 1 − 1.19e-7): a prediction of 1 for
+ * a label of 0 costs −log(2^-23) ≈ 15.94 in its binary cross-entropy, −log(1e-7) ≈ 16.12 here.
+ */
 export const EPSILON = 1e-7;
 
 function checkPair(op: string, yTrue: NDArray, yPred: NDArray): void {
@@ -24,6 +28,10 @@ function checkPair(op: string, yTrue: NDArray, yPred: NDArray): void {
   if (yPred.size === 0) throw new ArgumentError(op, `no predictions (yPred ${formatShape(yPred.shape)})`);
 }
 
+/**
+ * NOTE: Math.min and Math.max keep NaN, so a NaN prediction gives a NaN loss, as on TF.js' cpu
+ * backend; its wasm backend's clipByValue turns NaN into ε, and the loss into a finite number.
+ */
 const clip = (p: number): number => Math.min(1 - EPSILON, Math.max(EPSILON, p));
 
 /** mean((yPred − yTrue)²) over every element: Keras' per-sample mean, then the batch mean. */
@@ -93,9 +101,12 @@ export function sparseCategoricalCrossentropy(labels: readonly number[], yPred: 
 
 // ---- Step 2: derivatives of the activations ----------------------------------------------
 
-/** relu′(z): 1 where z > 0, else 0. NOTE: relu has no derivative at 0; TensorFlow uses 0. */
+/**
+ * relu′(z): 1 where z > 0, else 0. NOTE: relu has no derivative at 0; TensorFlow uses 0.
+ * NOTE: NaN is neither > 0 nor ≤ 0: its slope is NaN, as TF.js' gradient of relu gives.
+ */
 export function reluPrime(z: NDArray): NDArray {
-  return map(z, (v) => (v > 0 ? 1 : 0));
+  return map(z, (v) => (v > 0 ? 1 : v <= 0 ? 0 : Number.NaN));
 }
 
 /** sigmoid′(z) = s·(1 − s) with s = sigmoid(z). */

@@ -71,7 +71,12 @@ function checkStep(op: string, params: readonly NDArray[], grads: readonly NDArr
   });
 }
 
-/** One float64 slot per parameter, of its shape, filled with `value`: what TF.js keeps in variables. */
+/**
+ * One float64 slot per parameter, of its shape, filled with `value`: what TF.js keeps in variables.
+ * NOTE: float64, where TF.js' variables are float32: a gradient whose square overflows float32
+ * (|g| > 1.8e19) makes TF.js' s or v Infinity, and its step 0, where these stay finite and step.
+ * NaN and ±Infinity gradients give the same NaN and ±Infinity parameters as TF.js.
+ */
 function slotsLike(params: readonly NDArray[], value = 0): NDArray[] {
   return params.map((w) => NDArray.full(w.shape, value));
 }

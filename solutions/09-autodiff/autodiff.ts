@@ -197,7 +197,8 @@ export function div(a: Input, b: Input): Variable {
   const [x, y] = [lift(a), lift(b)];
   return new Variable(ops.div(x.value, y.value), [x, y], 'div', (dy) => [
     ops.sumToShape(ops.div(dy, y.value), x.shape),
-    // ∂(a/b)/∂b = −a/b²
+    // ∂(a/b)/∂b = −a/b². NOTE: b² in float64; in TF.js' float32 it is 0 for |b| < 1.1e-19 and
+    // Infinity for |b| > 1.8e19, so there this gradient is ±Infinity, NaN or ±0, here finite.
     ops.sumToShape(ops.neg(ops.div(ops.mul(dy, x.value), ops.square(y.value))), y.shape),
   ]);
 }
@@ -205,11 +206,11 @@ export function div(a: Input, b: Input): Variable {
 /** max(x, 0). */
 export function relu(a: Input): Variable {
   const x = lift(a);
-  // NOTE: the derivative at exactly 0 is taken as 0, as in TensorFlow.
+  // NOTE: the derivative at exactly 0 is taken as 0, as in TensorFlow; at NaN it is NaN.
   return new Variable(ops.relu(x.value), [x], 'relu', (dy) => [
     ops.mul(
       dy,
-      ops.map(x.value, (v) => (v > 0 ? 1 : 0)),
+      ops.map(x.value, (v) => (v > 0 ? 1 : v <= 0 ? 0 : Number.NaN)),
     ),
   ]);
 }

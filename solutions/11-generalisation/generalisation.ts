@@ -194,6 +194,8 @@ export function dropout(x: NDArray, rate: number, options: DropoutOptions = {}):
   const out = NDArray.zeros(x.shape, x.dtype);
   for (let i = 0; i < x.size; i++) {
     // One draw per element, in order; drop when u < rate, as tf.dropout does (floor(u + keep) = 0).
+    // NOTE: a dropped element is 0, as README step 4 asks; tf.dropout multiplies by the 0 of its
+    // mask instead, so a dropped NaN or ±Infinity stays NaN there, and a dropped negative is −0.
     if (rng.next() >= rate) out.data[i] = (x.data[i] as number) * scale;
   }
   return out;
@@ -214,7 +216,11 @@ export function l2Penalty(weights: NDArray | readonly NDArray[], l2 = 0.01): num
   return l2 * sum;
 }
 
-/** ∂(l2 · Σ w²)/∂w = 2 · l2 · w, an array of w's shape. */
+/**
+ * ∂(l2 · Σ w²)/∂w = 2 · l2 · w, an array of w's shape.
+ * NOTE: 2·l2 first; TF.js' gradient computes 2·w first (the rule of square), which is ±Infinity
+ * in float32 for |w| > 1.7e38, where this is finite.
+ */
 export function l2Gradient(w: NDArray, l2 = 0.01): NDArray {
   checkL2('l2Gradient', l2);
   const out = NDArray.zeros(w.shape, w.dtype);

@@ -1,27 +1,47 @@
 /**
- * `npm run grade` on fixture submissions, each built here in a temp folder:
+ * `npm run grade` on fixture submissions, each built here in a temp folder, each trying to
+ * break one property of the grader (INSTRUCTORS.md, "Threat model"):
  *   - the mini kata (tests/grade/mini-kata.ts, no TensorFlow.js): stubs, solutions, an infinite
- *     loop, a never-settling promise, process.exit at import, a throw at import, memory
- *     exhaustion, a killed worker, a weakened spec and a deleted one, code that writes outside
- *     its folder; then hidden specs and an instructor's points.json
- *   - the real kata's exercise 01 (TensorFlow.js oracle), through the CLI in batch mode: stubs,
- *     solutions, a spec edited to expect(true).toBe(true), hard-coded answers of the fixed examples
+ *     loop, a never-settling promise, process.exit and a throw at import, memory exhaustion, a
+ *     killed worker, a weakened and a deleted spec;
+ *   - in the sandbox: code that looks for the grader's environment, files, results channel,
+ *     report folder and other learners; code that writes into node_modules, the kata and /tmp
+ *     for the next learner; a daemon that outlives its run to change the reports; code that
+ *     kills every process it can see; code that patches `expect`, weakens fast-check, or dodges
+ *     the judge; links, FIFOs and hostile names in a batch;
+ *   - the grader's own files: a changed protected file stops it; a learner repository grading
+ *     itself takes the kata's copies from git, or grades nothing when git has none;
+ *   - hidden specs and hidden judge cases with an instructor's points.json;
+ *   - the real kata's exercise 01 (TensorFlow.js oracle) through the CLI: stubs, solutions, a
+ *     weakened spec with hard-coded answers.
  * Each learner gets the points it should and a complete report, in bounded time.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
-import { type GradeReport, grade, type TestReport } from '../../scripts/grade/grade.ts';
-import { hashOf, readManifest } from '../../scripts/grade/manifest.ts';
+import { type GradeReport, grade, listBatch, type TestReport } from '../../scripts/grade/grade.ts';
+import { readManifest } from '../../scripts/grade/manifest.ts';
 import { writeReports } from '../../scripts/grade/reports.ts';
+import { detectSandbox } from '../../scripts/grade/sandbox.ts';
 import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-grade-test-'));
 const kata = path.join(tmp, 'mini');
+const iso = detectSandbox();
 beforeAll(async () => {
   makeMiniKata(kata);
   await buildManifest(kata);
@@ -32,6 +52,14 @@ const statuses = (r: GradeReport, exercise: string) =>
   r.exercises.find((e) => e.name === exercise)?.tests.map((t) => t.status) ?? [];
 const ex = (r: GradeReport, exercise: string) =>
   r.exercises.find((e) => e.name === exercise) as GradeReport['exercises'][0];
+const submissions = (dir: string, names: string[]) =>
+  [...names].sort().map((learner) => ({ learner, root: path.join(dir, learner) }));
+
+it('learner code is sandboxed wherever CI runs the grader on Linux', () => {
+  // .ci/run and the workflows install bubblewrap; elsewhere the reports say "not isolated"
+  if (process.platform === 'linux' && process.env.CI) expect(iso.reason).toBeNull();
+  expect(iso.isolated || iso.reason !== null).toBe(true);
+});
 
 describe('grading the mini kata', () => {
   const subs = path.join(tmp, 'mini-subs');
@@ -44,10 +72,6 @@ describe('grading the mini kata', () => {
     stubs: {},
     solutions: { 'exercises/01-sum/sum.ts': SOLUTION.sum, ...solved02 },
     loops: { 'exercises/01-sum/sum.ts': sumWithMean('while (true) {}'), ...solved02 },
-    'never-settles': {
-      'exercises/01-sum/sum.ts': sumWithMean('return new Promise(() => {}) as unknown as number;'),
-      ...solved02,
-    },
     'exits-at-import': { 'exercises/01-sum/sum.ts': `process.exit(0);\n${SOLUTION.sum}`, ...solved02 },
     'throws-at-import': {
       'exercises/01-sum/sum.ts': `throw new Error('broken at import');\n${SOLUTION.sum}`,
@@ -55,12 +79,8 @@ describe('grading the mini kata', () => {
     },
     'out-of-memory': {
       'exercises/01-sum/sum.ts': sumWithMean(
-        'const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(1e6).fill(xs.length));',
+        'const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(2e7).fill(xs.length));',
       ),
-      ...solved02,
-    },
-    'kills-its-worker': {
-      'exercises/01-sum/sum.ts': sumWithMean("process.kill(process.pid, 'SIGKILL');\n  return 0;"),
       ...solved02,
     },
     // weakens 01's spec (same test names, every body passes) and deletes 02's
@@ -79,75 +99,161 @@ describe('step 2: mean', () => {
       'exercises/02-scale/scale.spec.ts': null,
       ...solved02,
     },
-    // solves the exercise only if it can find the grader's results channel (it must not)
-    snoops: {
-      'exercises/01-sum/sum.ts': `import { existsSync, readFileSync } from 'node:fs';
-const places = [process.env.KATA_GRADE_CHANNEL];
-try {
-  places.push(/KATA_GRADE_CHANNEL=([^\\0]*)/.exec(readFileSync(\`/proc/\${process.ppid}/environ\`, 'latin1'))?.[1]);
-} catch {}
-const found = places.some((p) => p && existsSync(p));
-export function sum(xs: readonly number[]): number {
-  if (!found) throw new Error('TODO(01-sum): implement sum');
-  return xs.reduce((a, b) => a + b, 0);
-}
-export function mean(xs: readonly number[]): number {
-  if (!found) throw new Error('TODO(01-sum): implement mean');
-  return sum(xs) / xs.length;
-}
-`,
-    },
-    // at import, overwrites the reference the spec uses and its own exercise 02 (outside its folder)
-    vandal: {
-      'exercises/01-sum/sum.ts': `import { writeFileSync } from 'node:fs';
-writeFileSync(new URL('../../lib/reference.ts', import.meta.url), 'export const referenceSum = () => 0;\\n');
-writeFileSync(new URL('../02-scale/scale.ts', import.meta.url), 'export const scale = () => [];\\n');
-${SOLUTION.sum}`,
-      ...solved02,
-    },
   };
 
   /** graded on exercise 01 only, to keep this file fast: what they do happens in 01 */
-  const only01 = ['never-settles', 'kills-its-worker', 'snoops', 'vandal'];
+  const only01: Record<string, Record<string, string | null>> = {
+    'never-settles': {
+      'exercises/01-sum/sum.ts': sumWithMean('return new Promise(() => {}) as unknown as number;'),
+    },
+    'kills-its-worker': {
+      'exercises/01-sum/sum.ts': sumWithMean("process.kill(process.pid, 'SIGKILL');\n  return 0;"),
+    },
+    // mean is wrong; at import it makes every assertion pass: the specs say 10, the judge says no
+    'patches-expect': {
+      'exercises/01-sum/sum.ts': sumWithMean(
+        'return 0;',
+        `import { expect } from 'vitest';
+const pass = () => ({ pass: true, message: () => '' });
+expect.extend({ toBe: pass, toBeCloseTo: pass, toEqual: pass });`,
+      ),
+    },
+    // mean is right only for the fixed example; at import it turns fast-check's properties off
+    'weakens-checks': {
+      'exercises/01-sum/sum.ts': sumWithMean(
+        'return xs.length === 2 ? ((xs[0] as number) + (xs[1] as number)) / 2 : 0;',
+        `import fc from 'fast-check';
+fc.configureGlobal({ numRuns: 0 });
+Math.random = () => 0;
+process.env.KATA_SEED = '1';`,
+      ),
+    },
+    // subverts the specs as patches-expect does, and leaves when it sees the judge
+    'dodges-judge': {
+      'exercises/01-sum/sum.ts': sumWithMean(
+        'return 0;',
+        `import { expect } from 'vitest';
+const pass = () => ({ pass: true, message: () => '' });
+expect.extend({ toBe: pass, toBeCloseTo: pass, toEqual: pass });
+// the judge's runner is the only place the module is imported from a test, not a spec
+if (!new Error().stack?.includes('.spec.ts')) process.exit(0);`,
+      ),
+    },
+  };
+
+  /** only where learner code is sandboxed: unsandboxed, these would reach the grader itself */
+  const marker = path.join(tmp, 'VANDALISED');
+  const late = path.join(out, 'late.txt');
+  const sandboxOnly: Record<string, Record<string, string | null>> = iso.isolated
+    ? {
+        // solves the exercise only if it finds anything of the grader's
+        snoops: {
+          'exercises/01-sum/sum.ts': `import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+const found: string[] = [];
+const look = (what: string, test: () => unknown) => { try { if (test()) found.push(what); } catch {} };
+const environ = (pid: string) => readFileSync(\`/proc/\${pid}/environ\`, 'latin1');
+look('a secret in the environment', () => JSON.stringify(process.env).includes('hunter2'));
+look('the results channel', () => process.env.KATA_GRADE_CHANNEL && existsSync(process.env.KATA_GRADE_CHANNEL));
+look('another process environment', () =>
+  readdirSync('/proc').some((p) => /^\\d+$/.test(p) && /hunter2|KATA_GRADE_CHANNEL/.test(environ(p))));
+look('the parent', () => process.ppid > 1 && existsSync(\`/proc/\${process.ppid}/fd\`));
+look("the grader's solutions", () => existsSync(${JSON.stringify(path.join(kata, 'solutions'))}));
+look("the grader's checkout", () => existsSync(${JSON.stringify(path.join(kata, 'grading'))}));
+look('the report folder', () => existsSync(${JSON.stringify(tmp)}));
+look("the runner's folder", () => readdirSync('/grader').length > 0);
+look('a network', () => Object.keys(networkInterfaces()).some((name) => name !== 'lo'));
+export function sum(xs: readonly number[]): number {
+  if (!found.length) throw new Error('TODO(01-sum): implement sum');
+  return xs.reduce((a, b) => a + b, 0);
+}
+export function mean(xs: readonly number[]): number {
+  if (!found.length) throw new Error('TODO(01-sum): implement mean');
+  return sum(xs) / xs.length;
+}
+`,
+        },
+        // writes into the grader's node_modules, the kata, its own tree and /tmp, for later runs
+        vandal: {
+          'exercises/01-sum/sum.ts': `import { writeFileSync } from 'node:fs';
+const tryWrite = (f: string, text: string) => { try { writeFileSync(f, text); } catch {} };
+tryWrite(new URL('../../node_modules/.kata-vandal', import.meta.url).pathname, 'x');
+tryWrite(new URL('../../lib/reference.ts', import.meta.url).pathname, 'export const referenceSum = () => 0;\\n');
+tryWrite(new URL('../02-scale/scale.ts', import.meta.url).pathname, 'export const scale = () => [];\\n');
+tryWrite(${JSON.stringify(marker)}, 'x');
+tryWrite('/tmp/kata-vandal-was-here', 'x');
+${SOLUTION.sum}`,
+          ...solved02,
+        },
+        // a daemon that outlives its run and rewrites the reports after the grader is done
+        daemon: {
+          'exercises/01-sum/sum.ts': `import { spawn } from 'node:child_process';
+spawn(process.execPath, ['-e', ${JSON.stringify(`setTimeout(() => require('fs').writeFileSync(${JSON.stringify(late)}, 'x'), 1500)`)}], {
+  detached: true,
+  stdio: 'ignore',
+}).unref();
+${SOLUTION.sum}`,
+        },
+        // kills every process it can see, its own run's included
+        'kills-everything': {
+          'exercises/01-sum/sum.ts': `for (let pid = 1; pid < 32768; pid++) { if (pid !== process.pid) { try { process.kill(pid, 'SIGKILL'); } catch {} } }
+${SOLUTION.sum}`,
+        },
+      }
+    : {};
 
   beforeAll(async () => {
-    for (const [name, code] of Object.entries(learners)) makeSubmission(kata, path.join(subs, name), code);
-    const submissions = (names: string[]) =>
-      names.sort().map((learner) => ({ learner, root: path.join(subs, learner) }));
+    process.env.KATA_GRADE_TEST_SECRET = 'hunter2';
+    const all = { ...learners, ...only01, ...sandboxOnly };
+    for (const [name, code] of Object.entries(all)) makeSubmission(kata, path.join(subs, name), code);
+    if (iso.isolated) makeSubmission(kata, path.join(subs, 'victim'), {});
     const started = Date.now();
-    const options = { graderRoot: kata, maxMemoryMb: 384, seed: 42 };
-    const [both, one] = await Promise.all([
+    const options = { graderRoot: kata, maxMemoryMb: 384, seed: 42, isolation: iso };
+    const unsandboxed = { isolated: false, how: 'none', reason: 'bubblewrap is not installed (a test)', bwrap: null };
+    makeSubmission(kata, path.join(subs, 'unsandboxed'), { 'exercises/01-sum/sum.ts': SOLUTION.sum });
+    const [both, one, after, plain] = await Promise.all([
+      grade({ ...options, submissions: submissions(subs, Object.keys(learners)), jobs: 2 }),
       grade({
         ...options,
-        submissions: submissions(Object.keys(learners).filter((l) => !only01.includes(l))),
+        submissions: submissions(
+          subs,
+          [...Object.keys(only01), ...Object.keys(sandboxOnly)].filter((l) => l !== 'vandal'),
+        ),
         jobs: 2,
+        only: ['01'],
       }),
-      grade({ ...options, submissions: submissions([...only01]), jobs: 1, only: ['01'] }),
+      // the vandal, then a stub graded after it: its writes must change nothing for it
+      iso.isolated
+        ? grade({ ...options, submissions: submissions(subs, ['vandal', 'victim']), jobs: 1 })
+        : Promise.resolve([]),
+      grade({
+        ...options,
+        isolation: unsandboxed,
+        submissions: submissions(subs, ['unsandboxed']),
+        jobs: 1,
+        only: ['01'],
+      }),
     ]);
     seconds = (Date.now() - started) / 1000;
+    delete process.env.KATA_GRADE_TEST_SECRET;
     writeReports(out, both, true, {});
-    for (const r of [...both, ...one]) reports.set(r.learner, r);
-  }, 240_000);
+    for (const r of [...both, ...one, ...after, ...plain]) reports.set(r.learner, r);
+  }, 300_000);
 
   it('lists every exercise and every test for every learner, whatever happened', () => {
-    const slowest = Math.max(
-      ...[...reports.values()].flatMap((r) =>
-        r.exercises.filter((e) => e.run.status === 'completed').map((e) => e.run.durationMs),
-      ),
-    );
     console.log(
-      `mini kata: ${reports.size} learners graded in ${seconds.toFixed(1)} s (slowest normal run ${(slowest / 1000).toFixed(1)} s)`,
+      `mini kata: ${reports.size} learners graded in ${seconds.toFixed(1)} s (${iso.isolated ? `sandboxed: ${iso.how}` : `not isolated: ${iso.reason}`})`,
     );
-    expect([...reports.keys()].sort()).toEqual(Object.keys(learners).sort());
     for (const r of reports.values()) {
-      const all = !only01.includes(r.learner);
+      const all = r.learner in learners || r.learner === 'vandal' || r.learner === 'victim';
       expect(r.exercises.map((e) => [e.name, e.tests.length, e.possible])).toEqual([
         ['01-sum', 5, 10],
         ...(all ? [['02-scale', 2, 5]] : []),
       ]);
       expect(r.score.possible).toBe(all ? 15 : 10);
-      expect(r.oracle.backend).toBe('reference');
+      if (r.learner !== 'unsandboxed') expect(r.isolation.isolated).toBe(iso.isolated);
     }
+    expect(reports.get('solutions')?.oracle.backend).toBe('reference');
   });
 
   it('stubs score 0 and solutions full points (weights from meta.json: 01 is 10 by default, 02 is 5)', () => {
@@ -155,13 +261,16 @@ ${SOLUTION.sum}`,
     expect(stubs.score).toMatchObject({ points: 0, possible: 15, percent: 0 });
     expect(new Set([...statuses(stubs, '01-sum'), ...statuses(stubs, '02-scale')])).toEqual(new Set(['failed']));
     expect(ex(stubs, '01-sum').tests[0]?.message).toMatch(/TODO\(01-sum\): implement sum/);
-    expect(reports.get('solutions')?.score).toMatchObject({ points: 15, possible: 15, percent: 100 });
-    expect(ex(reports.get('solutions') as GradeReport, '02-scale').tests.map((t) => t.points)).toEqual([2.5, 2.5]);
+    const solutions = reports.get('solutions') as GradeReport;
+    expect(solutions.score).toMatchObject({ points: 15, possible: 15, percent: 100 });
+    expect(ex(solutions, '02-scale').tests.map((t) => t.points)).toEqual([2.5, 2.5]);
+    expect(ex(solutions, '01-sum').judge).toMatchObject({ cases: 2, agreed: 2, verdict: 'agrees' });
+    expect(ex(stubs, '01-sum').judge).toMatchObject({ agreed: 0, verdict: 'partial' });
   });
 
   it('an infinite loop costs its exercise the tests from the loop on; earlier results and other exercises keep their points', () => {
     const r = reports.get('loops') as GradeReport;
-    expect(ex(r, '01-sum').run).toMatchObject({ status: 'timeout', message: 'stopped after its time limit of 15 s' });
+    expect(ex(r, '01-sum').run).toMatchObject({ status: 'timeout', message: 'stopped after its time limit of 30 s' });
     expect(statuses(r, '01-sum')).toEqual(['passed', 'passed', 'passed', 'timeout', 'not-run']);
     expect(ex(r, '01-sum').tests[3]?.message).toMatch(/still running when the exercise stopped after its time limit/);
     expect(ex(r, '02-scale').run.status).toBe('completed');
@@ -205,12 +314,13 @@ ${SOLUTION.sum}`,
     expect(killed.score.points).toBe(6);
   });
 
-  it('a weakened or deleted spec is reported by name, and the pristine spec is graded', () => {
+  it("a weakened or deleted spec is reported by name, and the kata's spec is graded", () => {
     const r = reports.get('tampers') as GradeReport;
     expect(r.integrity).toEqual({
       ok: false,
       modified: ['exercises/01-sum/sum.spec.ts'],
       deleted: ['exercises/02-scale/scale.spec.ts'],
+      refused: [],
     });
     expect(statuses(r, '01-sum')).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
     expect(r.score.points).toBe(5);
@@ -218,35 +328,48 @@ ${SOLUTION.sum}`,
     expect(csv).toMatch(
       /^tampers,,5,15,0,5,modified: exercises\/01-sum\/sum\.spec\.ts; deleted: exercises\/02-scale\/scale\.spec\.ts,/m,
     );
-    expect(readFileSync(path.join(out, 'tampers', 'junit.xml'), 'utf8')).toMatch(
+    expect(readFileSync(path.join(out, 'learners', 'tampers', 'junit.xml'), 'utf8')).toMatch(
       /<testcase classname="integrity" name="exercises\/01-sum\/sum\.spec\.ts".*was modified/,
     );
-    expect(readFileSync(path.join(out, 'tampers', 'summary.md'), 'utf8')).toMatch(
-      /modified: `exercises\/01-sum\/sum\.spec\.ts`/,
+    expect(readFileSync(path.join(out, 'learners', 'tampers', 'summary.md'), 'utf8')).toMatch(
+      /modified: exercises\/01-sum\/sum\.spec\.ts/,
     );
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(
-      /\| \[tampers\]\(tampers\/summary\.md\) .*modified: exercises\/01-sum\/sum\.spec\.ts/,
+      /\| \[tampers\]\(learners\/tampers\/summary\.md\) .*modified: exercises\/01-sum\/sum\.spec\.ts/,
     );
   });
 
-  it('learner code cannot find where the grader reads results from (environment, /proc)', () => {
-    const r = reports.get('snoops') as GradeReport;
-    expect(ex(r, '01-sum').run.status).toBe('completed');
+  it('code that patches expect to pass its wrong mean is caught by the judge: the exercise scores 0', () => {
+    const r = reports.get('patches-expect') as GradeReport;
+    const e = ex(r, '01-sum');
+    expect(statuses(r, '01-sum')).toEqual(['passed', 'passed', 'passed', 'unconfirmed', 'unconfirmed']);
+    expect(e.judge).toMatchObject({ verdict: 'contradiction', agreed: 1, cases: 2 });
+    expect(e.judge?.steps[1]).toMatchObject({ step: 2, status: 'disagrees' });
+    expect(e.judge?.steps[1]?.detail).toMatch(
+      /mean of random integers: on input 1 \(.*\): the result: expected -?[\d.]+, got 0/,
+    );
+    expect(e.points).toBe(0);
+    expect(e.warnings[0]).toMatch(/the specs of step 2 passed, but the judge disagrees .* scores 0/);
+    expect(e.warnings.some((w) => /imports the test runner/.test(w))).toBe(true);
+  });
+
+  it("code that turns fast-check's properties off at import is checked with the kata's settings anyway", () => {
+    const r = reports.get('weakens-checks') as GradeReport;
+    expect(statuses(r, '01-sum')).toEqual(['passed', 'passed', 'passed', 'unconfirmed', 'failed']);
+    expect(ex(r, '01-sum').judge?.verdict).toBe('partial');
+    expect(r.score.points).toBe(6);
+  });
+
+  it('code that leaves when it sees the judge gets no confirmation: the exercise scores 0', () => {
+    const r = reports.get('dodges-judge') as GradeReport;
+    expect(ex(r, '01-sum').judge?.verdict).toBe('contradiction');
+    expect(ex(r, '01-sum').judge?.steps.every((s) => s.status !== 'agrees')).toBe(true);
     expect(r.score.points).toBe(0);
   });
 
-  it('code that writes outside its folder changes only its own throwaway copy', () => {
-    const r = reports.get('vandal') as GradeReport;
-    expect(r.score.points).toBe(10);
-    const manifest = readManifest(kata);
-    expect(hashOf(path.join(kata, manifest.pristine), 'lib/reference.ts')).toBe(manifest.files['lib/reference.ts']);
-    expect(readFileSync(path.join(subs, 'vandal', 'exercises', '02-scale', 'scale.ts'), 'utf8')).toBe(SOLUTION.scale);
-    expect(readFileSync(path.join(subs, 'vandal', 'lib', 'reference.ts'), 'utf8')).toMatch(/for \(const x of xs\)/);
-  });
-
-  it('writes one CSV row per learner with stable columns, and every report file', () => {
+  it('writes one CSV row per learner with stable columns, and every report file under learners/', () => {
     const rows = readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split('\r\n');
-    expect(rows[0]).toBe('learner,commit,total,max,01-sum,02-scale,integrity,notes');
+    expect(rows[0]).toBe('learner,commit,total,max,01-sum,02-scale,integrity,isolation,notes');
     expect(rows.slice(1).map((row) => row.split(',').slice(0, 6).join(','))).toEqual([
       'exits-at-import,,5,15,0,5',
       'loops,,11,15,6,5',
@@ -256,14 +379,202 @@ ${SOLUTION.sum}`,
       'tampers,,5,15,0,5',
       'throws-at-import,,5,15,0,5',
     ]);
-    for (const learner of [...reports.keys()].filter((l) => !only01.includes(l))) {
-      for (const f of ['grade.json', 'junit.xml', 'summary.md'])
-        expect(existsSync(path.join(out, learner, f))).toBe(true);
+    for (const learner of Object.keys(learners)) {
+      for (const f of ['grade.json', 'junit.xml', 'summary.md']) {
+        expect(existsSync(path.join(out, 'learners', learner, f))).toBe(true);
+      }
     }
+  });
+
+  it("in the sandbox, code finds nothing of the grader's, changes nothing for later runs, and nothing of it outlives its run", async () => {
+    if (!iso.isolated) {
+      // no sandbox here (see the first test): these learners would reach the grader itself, so
+      // they were not graded; what the reports must say instead is tested below
+      expect(Object.keys(sandboxOnly)).toEqual([]);
+      return;
+    }
+    // looking for the environment, the channel, the grader's files, the reports, the network
+    const snoops = reports.get('snoops') as GradeReport;
+    expect(ex(snoops, '01-sum').run.status).toBe('completed');
+    expect(statuses(snoops, '01-sum')).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(snoops.score.points).toBe(0);
+    // writing into node_modules, the kata, its own tree and /tmp for the learner after it
+    const vandal = reports.get('vandal') as GradeReport;
+    expect(vandal.score.points, JSON.stringify(vandal.exercises)).toBe(15);
+    const victim = reports.get('victim') as GradeReport;
+    expect(victim.score.points).toBe(0);
+    expect(statuses(victim, '01-sum')).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(existsSync(path.join(ROOT, 'node_modules', '.kata-vandal'))).toBe(false);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync('/tmp/kata-vandal-was-here')).toBe(false);
+    expect(readFileSync(path.join(subs, 'vandal', 'lib', 'reference.ts'), 'utf8')).toMatch(/for \(const x of xs\)/);
+    // a daemon that would rewrite the reports after the grader is done
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(existsSync(late)).toBe(false);
+    const daemon = reports.get('daemon') as GradeReport;
+    expect(daemon.score.points, JSON.stringify(ex(daemon, '01-sum'))).toBe(10);
+    // killing every process it can see ends its own run only
+    const killer = reports.get('kills-everything') as GradeReport;
+    expect(['crashed', 'import-error']).toContain(ex(killer, '01-sum').run.status);
+    expect(killer.score.points).toBe(0);
+  });
+
+  it('without a sandbox, every report format and the class summary say "not isolated", with the reason', () => {
+    const r = reports.get('unsandboxed') as GradeReport;
+    expect(r.isolation).toEqual({ isolated: false, how: 'none', reason: 'bubblewrap is not installed (a test)' });
+    expect(r.score.points).toBe(10);
+    const dir = path.join(tmp, 'unsandboxed-reports');
+    writeReports(dir, [r], false, {});
+    expect(readFileSync(path.join(dir, 'grades.csv'), 'utf8')).toMatch(/,not isolated,/);
+    expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toMatch(
+      /<skipped message="not isolated: .*bubblewrap is not installed \(a test\)\)"/,
+    );
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toMatch(
+      /\*\*Not isolated\*\*.*bubblewrap is not installed/,
+    );
+    expect(JSON.parse(readFileSync(path.join(dir, 'grade.json'), 'utf8')).isolation.isolated).toBe(false);
   });
 });
 
-describe('hidden specs and an instructor points.json', () => {
+describe('what a learner controls in a batch is hostile input', () => {
+  const batch = path.join(tmp, 'hostile-batch');
+  const out = path.join(tmp, 'hostile-reports');
+  const names = ['summary.md', 'learners', '=HYPERLINK("x")', 'Alice', 'alice', 'has-links', 'has-fifos'];
+
+  beforeAll(async () => {
+    for (const n of names) makeSubmission(kata, path.join(batch, n), { 'exercises/01-sum/sum.ts': SOLUTION.sum });
+    symlinkSync(path.join(batch, 'Alice'), path.join(batch, 'linked'));
+    // the learner's code is a link to the grader's solution; a whole exercise folder is a link
+    rmSync(path.join(batch, 'has-links', 'exercises', '01-sum', 'sum.ts'));
+    symlinkSync(
+      path.join(kata, 'solutions', '01-sum', 'sum.ts'),
+      path.join(batch, 'has-links', 'exercises', '01-sum', 'sum.ts'),
+    );
+    rmSync(path.join(batch, 'has-links', 'exercises', '02-scale'), { recursive: true });
+    symlinkSync(path.join(kata, 'solutions', '02-scale'), path.join(batch, 'has-links', 'exercises', '02-scale'));
+    // FIFOs where the grader reads: a protected file, git's HEAD, the submission's manifest
+    const fifos = path.join(batch, 'has-fifos');
+    rmSync(path.join(fifos, 'exercises', '02-scale', 'scale.spec.ts'));
+    mkdirSync(path.join(fifos, '.git'), { recursive: true });
+    for (const f of ['exercises/02-scale/scale.spec.ts', '.git/HEAD', 'grading/manifest.json']) {
+      rmSync(path.join(fifos, f), { force: true });
+      execFileSync('mkfifo', [path.join(fifos, f)]);
+    }
+    const reports = await grade({
+      graderRoot: kata,
+      submissions: listBatch(batch),
+      jobs: 2,
+      maxMemoryMb: 384,
+      seed: 42,
+      isolation: iso,
+      only: ['01'],
+    });
+    writeReports(out, reports, true, {});
+  }, 300_000);
+
+  it('grades every learner, never following a link or waiting on a FIFO; names become folders under learners/, never colliding with the class reports or each other', () => {
+    expect(readdirSync(out).sort()).toEqual(['grades.csv', 'learners', 'summary.md']);
+    expect(readdirSync(path.join(out, 'learners')).sort()).toEqual([
+      'Alice',
+      'HYPERLINK_x_',
+      'alice-2',
+      'has-fifos',
+      'has-links',
+      'learners',
+      'linked',
+      'summary.md',
+    ]);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/^# mini-kata: 8 learners/);
+    const csv = readFileSync(path.join(out, 'grades.csv'), 'utf8');
+    expect(csv).toContain(`"'=HYPERLINK(""x"")",`);
+  });
+
+  it('a link is refused and named: a learner folder, a file, an exercise folder', () => {
+    const read = (n: string) =>
+      JSON.parse(readFileSync(path.join(out, 'learners', n, 'grade.json'), 'utf8')) as GradeReport;
+    const linked = read('linked');
+    expect(linked.score.points).toBe(0);
+    expect(linked.integrity.refused).toEqual(['the submission (a symbolic link, not followed)']);
+    expect(linked.exercises[0]?.run.status).toBe('not-graded');
+    const links = read('has-links');
+    expect(links.score.points).toBe(0);
+    expect(links.exercises[0]?.run.status).toBe('import-error');
+    expect(links.exercises[0]?.warnings).toContain('exercises/01-sum/sum.ts: a symbolic link, refused');
+  });
+
+  it('FIFOs are refused, not waited on: the learner is graded and the report says so', () => {
+    const r = JSON.parse(readFileSync(path.join(out, 'learners', 'has-fifos', 'grade.json'), 'utf8')) as GradeReport;
+    expect(r.score.points).toBe(10);
+    expect(r.commit).toBeNull();
+    expect(r.integrity.refused).toEqual(['exercises/02-scale/scale.spec.ts (a FIFO, not read)']);
+  });
+});
+
+describe("the grader's own files", () => {
+  it('a changed protected file in the grader stops the grading before any run, naming it', async () => {
+    const grader = path.join(tmp, 'changed-grader');
+    makeMiniKata(grader);
+    await buildManifest(grader);
+    writeFileSync(path.join(grader, 'lib', 'reference.ts'), 'export const referenceSum = () => 0;\n');
+    makeSubmission(kata, path.join(tmp, 'cg', 'x'), {});
+    await expect(
+      grade({
+        graderRoot: grader,
+        submissions: [{ learner: 'x', root: path.join(tmp, 'cg', 'x') }],
+        jobs: 1,
+        maxMemoryMb: 384,
+        seed: 42,
+        isolation: iso,
+      }),
+    ).rejects.toThrow(
+      /the grader's own protected files differ from its grading\/manifest.json: lib\/reference.ts \(modified\)/,
+    );
+  }, 60_000);
+
+  it("a repository grading itself is graded with git's copies of the files it changed, or not at all without them", async () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=k', '-c', 'user.email=k@k', ...args], { cwd, stdio: 'pipe' });
+    const repo = path.join(tmp, 'self');
+    makeMiniKata(repo);
+    await buildManifest(repo);
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'the kata');
+    // the learner weakens a spec and commits it, and solves nothing
+    const spec = path.join(repo, 'exercises', '01-sum', 'sum.spec.ts');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(/expect\(sum\(\[1, 2, 3\]\)\)\.toBe\(6\)/, 'expect(1).toBe(1)'),
+    );
+    git(repo, 'commit', '-qam', 'easier');
+    const options = {
+      graderRoot: repo,
+      submissions: [{ learner: 'self', root: repo }],
+      jobs: 1,
+      maxMemoryMb: 384,
+      seed: 42,
+      isolation: iso,
+      only: ['01'],
+    };
+    const [r] = await grade(options);
+    expect(r?.integrity.modified).toEqual(['exercises/01-sum/sum.spec.ts']);
+    expect(r?.warnings.join()).toMatch(/graded as git has them: exercises\/01-sum\/sum.spec.ts/);
+    expect(statuses(r as GradeReport, '01-sum')[0]).toBe('failed');
+    // history squashed: git has no copy of the kata's spec any more
+    rmSync(path.join(repo, '.git'), { recursive: true, force: true });
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'squashed');
+    const [s] = await grade(options);
+    expect(s?.exercises[0]?.run).toMatchObject({ status: 'not-graded' });
+    expect(s?.exercises[0]?.run.message).toMatch(
+      /exercises\/01-sum\/sum.spec.ts are neither in this checkout nor in its git history/,
+    );
+    expect(s?.score.points).toBe(0);
+  }, 120_000);
+});
+
+describe('hidden specs, hidden judge cases and an instructor points.json', () => {
   const hidden = path.join(tmp, 'hidden');
   let reports: GradeReport[] = [];
   const HIDDEN_SOURCE = `import { expect, it } from 'vitest';
@@ -277,9 +588,26 @@ it('SECRET mean of negatives', () => {
 });
 `;
 
+  const HIDDEN_JUDGE = `import { defineJudge } from '../../grading/judge/api.ts';
+import type * as Api from '../../exercises/01-sum/sum.ts';
+
+export default defineJudge<typeof Api>({
+  module: 'sum.ts',
+  cases: (c) => [
+    c({
+      name: 'SECRET mean of large numbers',
+      step: 2,
+      input: (r) => Array.from({ length: r.int(1, 5) }, () => r.int(1e6, 2e6)),
+      run: (api, xs) => api.mean(xs),
+    }),
+  ],
+});
+`;
+
   beforeAll(async () => {
     mkdirSync(path.join(hidden, '01-sum'), { recursive: true });
     writeFileSync(path.join(hidden, '01-sum', 'extra.spec.ts'), HIDDEN_SOURCE);
+    writeFileSync(path.join(hidden, '01-sum', 'secret.judge.ts'), HIDDEN_JUDGE);
     const points = path.join(tmp, 'points.json');
     writeFileSync(
       points,
@@ -303,26 +631,27 @@ it('SECRET mean of negatives', () => {
       jobs: 2,
       maxMemoryMb: 512,
       seed: 42,
+      isolation: iso,
     });
     writeReports(path.join(tmp, 'h-reports'), reports, true, {});
   }, 120_000);
 
-  it('counts hidden tests with the public ones and prices them by points.json', () => {
+  it('counts hidden specs and hidden judge cases with the public tests and prices them by points.json', () => {
     const [solved, half] = reports as [GradeReport, GradeReport];
     const tests = ex(solved, '01-sum').tests;
-    expect(tests.map((t) => [t.hidden, t.possible])).toEqual([
-      [false, 8],
-      [false, 2],
-      [false, 2],
-      [false, 2],
-      [false, 2],
-      [true, 2],
-      [true, 2],
+    // 8 for the priced test, the other 12 shared by 4 public, 2 hidden specs and 1 hidden judge case
+    const share = Math.round((12 / 7) * 10_000) / 10_000;
+    expect(tests.map((t) => [t.hidden, t.file, t.possible])).toEqual([
+      [false, 'exercises/01-sum/sum.spec.ts', 8],
+      ...Array.from({ length: 4 }, () => [false, 'exercises/01-sum/sum.spec.ts', share]),
+      [true, 'hidden', share],
+      [true, 'hidden', share],
+      [true, 'judge', share],
     ]);
     expect(solved.score).toMatchObject({ points: 20, possible: 20 });
     expect(solved.exercises.map((e) => e.name)).toEqual(['01-sum']);
-    // sum right (8 + 2 + 2, hidden sum 2), mean wrong
-    expect(half.score.points).toBe(14);
+    // sum right (8 + 2 shares, hidden sum 1 share), mean wrong (public, hidden spec, hidden judge case)
+    expect(half.score.points).toBe(Math.round((8 + (3 * 12) / 7) * 100) / 100);
     expect(
       ex(half, '01-sum')
         .tests.filter((t: TestReport) => t.hidden)
@@ -330,19 +659,20 @@ it('SECRET mean of negatives', () => {
     ).toEqual([
       ['hidden test 1', 'passed'],
       ['hidden test 2', 'failed'],
+      ['hidden test 3', 'failed'],
     ]);
   });
 
   it('never shows a hidden test’s name, source or failure in any report', () => {
     for (const learner of ['solved', 'half']) {
       for (const f of ['grade.json', 'junit.xml', 'summary.md']) {
-        const text = readFileSync(path.join(tmp, 'h-reports', learner, f), 'utf8');
-        expect(text, `${learner}/${f}`).not.toMatch(/SECRET|negatives|499500|extra\.spec/);
+        const text = readFileSync(path.join(tmp, 'h-reports', 'learners', learner, f), 'utf8');
+        expect(text, `${learner}/${f}`).not.toMatch(/SECRET|negatives|large numbers|499500|extra\.spec|secret\.judge/);
       }
       const hiddenTests = ex(reports.find((r) => r.learner === learner) as GradeReport, '01-sum').tests.filter(
         (t) => t.hidden,
       );
-      expect(hiddenTests.every((t) => t.message === null && t.file === 'hidden')).toBe(true);
+      expect(hiddenTests.every((t) => t.message === null && ['hidden', 'judge'].includes(t.file))).toBe(true);
     }
   });
 });
@@ -359,7 +689,7 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
     const dir = path.join(subs, name);
     for (const f of Object.keys(manifest.files).filter((f) => f !== 'package.json')) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      cpSync(path.join(ROOT, manifest.pristine, f), path.join(dir, f));
+      cpSync(path.join(ROOT, f), path.join(dir, f));
     }
     cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
     for (const e of manifest.exercises) cpSync(path.join(ROOT, e.stub), path.join(dir, e.stub));
@@ -411,7 +741,7 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
     );
     seconds = (Date.now() - started) / 1000;
     for (const name of ['stubs', 'solutions', 'cheats']) {
-      const file = path.join(out, name, 'grade.json');
+      const file = path.join(out, 'learners', name, 'grade.json');
       if (existsSync(file)) reports.set(name, JSON.parse(readFileSync(file, 'utf8')) as GradeReport);
     }
   }, 300_000);
@@ -423,37 +753,57 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
     console.log(`real kata: 3 learners × exercise 01 graded through the CLI in ${seconds.toFixed(1)} s`);
   });
 
-  it('stubs score 0, solutions 10, and the oracle is named', () => {
+  it('stubs score 0, solutions 10 (flagged as a copy of the reference), the oracle is named, all sandboxed', () => {
     const stubs = reports.get('stubs') as GradeReport;
     const tests = ex(stubs, '01-tensors').tests;
     expect(tests.length).toBe(manifest.exercises[0]?.specs[0]?.tests.length);
     expect(tests.every((t) => t.status === 'failed')).toBe(true);
     expect(stubs.score.points).toBe(0);
-    expect(reports.get('solutions')?.score).toMatchObject({ points: 10, possible: 10 });
+    const solutions = reports.get('solutions') as GradeReport;
+    expect(solutions.score).toMatchObject({ points: 10, possible: 10 });
+    expect(ex(solutions, '01-tensors').judge).toMatchObject({ verdict: 'agrees' });
+    expect(ex(solutions, '01-tensors').copied).toBe(1);
+    expect(ex(stubs, '01-tensors').copied).toBeNull();
     expect(stubs.oracle.backend).toMatch(/^(node|wasm|cpu)$/);
+    expect(stubs.isolation.isolated).toBe(iso.isolated);
     expect(stubs.kata.version).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 
-  it('a spec weakened to expect(true).toBe(true) is reported, and the pristine spec is graded instead', () => {
+  it("a spec weakened to expect(true).toBe(true) is reported, and the kata's spec is graded instead", () => {
     const r = reports.get('cheats') as GradeReport;
     expect(r.integrity.modified).toEqual(['exercises/01-tensors/tensors.spec.ts']);
     expect(readFileSync(path.join(subs, 'cheats', 'exercises/01-tensors/tensors.spec.ts'), 'utf8')).toMatch(
       /expect\(true\)\.toBe\(true\); return;/,
     );
     for (const f of ['summary.md', 'junit.xml']) {
-      expect(readFileSync(path.join(out, 'cheats', f), 'utf8')).toContain('exercises/01-tensors/tensors.spec.ts');
+      expect(readFileSync(path.join(out, 'learners', 'cheats', f), 'utf8')).toContain(
+        'exercises/01-tensors/tensors.spec.ts',
+      );
     }
     expect(readFileSync(path.join(out, 'grades.csv'), 'utf8')).toMatch(
       /^cheats,.*,modified: exercises\/01-tensors\/tensors\.spec\.ts,/m,
     );
   });
 
-  it('hard-coded answers of the fixed examples fail the randomized checks against TensorFlow.js', () => {
+  it('--require-sandbox stops before grading anyone when there is no sandbox, saying why', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', './scripts/register.mjs', 'scripts/grade.ts', '--require-sandbox', '--out', path.join(tmp, 'never')],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, KATA_GRADE_SANDBOX: '0' } },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--require-sandbox: learner code cannot be sandboxed here: KATA_GRADE_SANDBOX=0/);
+    expect(existsSync(path.join(tmp, 'never'))).toBe(false);
+  }, 120_000);
+
+  it('hard-coded answers of the fixed examples fail the randomized checks, and the judge takes the rest', () => {
     const tests = ex(reports.get('cheats') as GradeReport, '01-tensors').tests;
     const rank = tests.filter((t) => t.name.startsWith('step 1: rank'));
-    expect(rank.map((t) => t.status)).toEqual(['passed', 'passed', 'failed']);
+    // the fixed examples pass, the random check against TensorFlow.js fails, and the judge,
+    // on inputs from a secret seed, finds rank wrong: the two passes earn nothing
+    expect(rank.map((t) => t.status)).toEqual(['unconfirmed', 'unconfirmed', 'failed']);
     expect(rank[2]?.name).toMatch(/random/);
-    expect(tests.filter((t) => t.status === 'passed').length).toBe(2);
-    expect(reports.get('cheats')?.score.points).toBe(Math.round((2 * 1000) / tests.length) / 100);
+    expect(ex(reports.get('cheats') as GradeReport, '01-tensors').judge?.verdict).toBe('partial');
+    expect(reports.get('cheats')?.score.points).toBe(0);
   });
 });

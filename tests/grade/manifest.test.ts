@@ -1,25 +1,50 @@
 /**
- * grading/manifest.json must describe the kata as it is: every protected file (specs, lib/,
- * data/, configs, what the specs import) with its current hash, a pristine copy of each, and
- * every exercise. When this fails, run `npm run manifest` and commit grading/.
+ * grading/manifest.json must describe the kata as it is: every protected file (what the specs,
+ * their setup, the judges and the solutions load) with its current hash and git blob id, and
+ * every exercise. When this fails, run `npm run manifest` and commit grading/manifest.json.
  */
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
 import { runnerConfig } from '../../scripts/grade/build.ts';
-import { protectedFiles, staleness } from '../../scripts/grade/manifest.ts';
+import { protectedFiles, readManifest, staleness } from '../../scripts/grade/manifest.ts';
 
 describe('the grading manifest', () => {
   it('is up to date with the protected files (else: run npm run manifest)', () => {
     expect(staleness(ROOT), 'grading/manifest.json is stale: run npm run manifest').toEqual([]);
   });
 
-  it('protects every spec, lib/ and the configs, and no exercise code or solution', () => {
-    const files = protectedFiles(ROOT);
-    expect(files).toContain('vitest.config.ts');
-    expect(files).toContain('lib/setup.ts');
-    expect(files.filter((f) => f.endsWith('.spec.ts')).length).toBeGreaterThan(0);
-    expect(files.filter((f) => f.startsWith('solutions/'))).toEqual([]);
+  it('protects what the specs, their setup, the judges and the solutions load, and no exercise code', async () => {
+    const files = protectedFiles(ROOT, await runnerConfig(ROOT));
+    for (const f of [
+      'vitest.config.ts',
+      'lib/setup.ts',
+      'lib/global-setup.ts',
+      'grading/judge/api.ts',
+      'grading/judge/runner.ts',
+    ]) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.endsWith('.spec.ts')).length).toBe(11);
+    expect(files.filter((f) => f.startsWith('grading/judges/')).length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.startsWith('solutions/')).length).toBe(11);
     expect(files.filter((f) => f.startsWith('exercises/') && !/\.spec\.ts$|\/meta\.json$/.test(f))).toEqual([]);
+    expect(files).toContain('data/backprop-2-2-2.json');
+  });
+
+  it('leaves out what no spec, judge or solution loads, so changing it needs no refresh', async () => {
+    const files = protectedFiles(ROOT, await runnerConfig(ROOT));
+    for (const f of ['lib/svg.ts', 'lib/terminal.ts', 'scripts/plot.ts', 'scripts/start.ts', 'data/README.md']) {
+      expect(files).not.toContain(f);
+    }
+  });
+
+  it('names every protected file by its sha256 and its git blob id, and keeps no copies', () => {
+    const m = readManifest(ROOT);
+    for (const [f, entry] of Object.entries(m.files)) {
+      expect(entry.sha256, f).toMatch(/^[0-9a-f]{64}$/);
+      if (f !== 'package.json') expect(entry.git, f).toMatch(/^[0-9a-f]{40}$/);
+    }
+    expect(m).not.toHaveProperty('pristine');
   });
 
   it("passes the config's plain options on to grading runs, but not the on-disk module cache", async () => {

@@ -1,14 +1,40 @@
-/** The grader's pure parts: points, report formats, hashing, messages, the commit of a checkout. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * The grader's pure parts: points, report formats, hashing, messages, the commit of a checkout
+ * read as untrusted data, hostile file reads, safe report folders, the results channel's
+ * rules, and the measure of copies.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
+import { listExercises, ROOT } from '../../lib/exercises.ts';
+import { similarity } from '../../scripts/grade/copies.ts';
 import type { GradeReport } from '../../scripts/grade/grade.ts';
+import { gitBlobId } from '../../scripts/grade/manifest.ts';
 import { allocatePoints, parsePointsFile, readExerciseMeta } from '../../scripts/grade/meta.ts';
-import { classroomPayload, headline, toCsv, toJunit, toMarkdown } from '../../scripts/grade/reports.ts';
+import {
+  classroomPayload,
+  headline,
+  md,
+  toClassMarkdown,
+  toCsv,
+  toJunit,
+  toMarkdown,
+} from '../../scripts/grade/reports.ts';
 import { reviewFlags } from '../../scripts/grade/results.ts';
-import { canonicalJson, headCommit, normalised, sha256, trimMessage } from '../../scripts/grade/util.ts';
+import { parseChannel } from '../../scripts/grade/run.ts';
+import { Refused, readRegular, walkRegular } from '../../scripts/grade/safe-fs.ts';
+import { explainFailure } from '../../scripts/grade/sandbox.ts';
+import {
+  canonicalJson,
+  headCommit,
+  normalised,
+  safeName,
+  safeNames,
+  sha256,
+  trimMessage,
+} from '../../scripts/grade/util.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-grade-units-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,6 +96,12 @@ describe('hashing and messages', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: [3] } })).toBe('{"a":{"c":[3],"d":2},"b":1}');
   });
 
+  it("names a blob as git does (git hash-object), so a checkout's history can give back the kata's copy", () => {
+    const file = path.join(tmp, 'blob.txt');
+    writeFileSync(file, 'some spec\n');
+    expect(gitBlobId(readFileSync(file))).toBe(execFileSync('git', ['hash-object', file], { encoding: 'utf8' }).trim());
+  });
+
   it('trims failure messages: no ANSI, no temp paths, no runner stack frames, bounded', () => {
     const root = path.join(tmp, 'tree');
     const raw = `\u001b[31mAssertionError\u001b[39m: expected 1 to be 2\n    at ${root}${path.sep}exercises/01-x/x.ts:3:9\n    at /work/node_modules/vitest/dist/x.js:1:1\n${'line\n'.repeat(30)}`;
@@ -97,14 +129,189 @@ describe('review flags', () => {
     writeFileSync(path.join(dir, 'z.ts'), 'export const plain = 1;\n');
     writeFileSync(path.join(dir, 'x.spec.ts'), "import { it } from 'vitest';\n");
     expect(reviewFlags(path.join(tmp, 'sub'), '01-x')).toEqual([
-      'exercises/01-x/x.ts imports the test runner: review it',
+      'exercises/01-x/x.ts imports the test runner or the property checker: review it',
       "exercises/01-x/x.ts reaches into the test runner's internals: review it",
       'exercises/01-x/y.ts starts processes or threads: review it',
     ]);
   });
+
+  it('sees imports built at run time, require and createRequire, not only literal names', () => {
+    const dir = path.join(tmp, 'sub2', 'exercises', '01-x');
+    mkdirSync(dir, { recursive: true });
+    const load = 'loads modules at run time (import() of a computed name, require, createRequire): review it';
+    const cases: [string, string | null][] = [
+      ["const m = await import('vi' + 'test');", load],
+      ['const name = "vitest"; await import(name);', load],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the learner code under test
+      ['await import(`${"vi"}test`);', load],
+      ["import { createRequire } from 'node:module'; createRequire(import.meta.url)('x');", load],
+      ["const r = require('fs');", load],
+      ["const f = new Function('return this')();", 'runs code built from strings'],
+      ["await import('./helper.ts');", null],
+    ];
+    for (const [code, flag] of cases) {
+      writeFileSync(path.join(dir, 'x.ts'), `${code}\n`);
+      const flags = reviewFlags(path.join(tmp, 'sub2'), '01-x');
+      if (flag === null) expect(flags, code).toEqual([]);
+      else
+        expect(
+          flags.some((f) => f.includes(flag)),
+          `${code}: ${flags.join('; ')}`,
+        ).toBe(true);
+    }
+  });
+
+  it('raises no flag on any reference solution or stub of the kata', () => {
+    const asLearner = path.join(tmp, 'solutions-as-learner');
+    cpSync(path.join(ROOT, 'solutions'), path.join(asLearner, 'exercises'), { recursive: true });
+    for (const ex of listExercises(ROOT)) {
+      expect(reviewFlags(ROOT, ex.name), `exercises/${ex.name}`).toEqual([]);
+      expect(reviewFlags(asLearner, ex.name), `solutions/${ex.name}`).toEqual([]);
+    }
+  });
+});
+
+describe('hostile files', () => {
+  it('reads regular files only: a link, a FIFO or an oversized file is refused, never followed or waited on', () => {
+    const dir = path.join(tmp, 'hostile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'ok.txt'), 'fine');
+    symlinkSync('/etc/hostname', path.join(dir, 'link.txt'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.txt')]);
+    writeFileSync(path.join(dir, 'big.txt'), Buffer.alloc(2048));
+    expect(readRegular(path.join(dir, 'ok.txt'), 100)?.toString()).toBe('fine');
+    expect(readRegular(path.join(dir, 'missing.txt'), 100)).toBeNull();
+    expect(() => readRegular(path.join(dir, 'link.txt'), 100)).toThrow(Refused);
+    expect(() => readRegular(path.join(dir, 'link.txt'), 100)).toThrow(/symbolic link/);
+    expect(() => readRegular(path.join(dir, 'fifo.txt'), 100)).toThrow(/FIFO/);
+    expect(() => readRegular(path.join(dir, 'big.txt'), 1024)).toThrow(/too large/);
+    const walk = walkRegular(dir);
+    expect(walk.files.map((f) => f.rel)).toEqual(['big.txt', 'ok.txt']);
+    expect(walk.refused.map((r) => r.rel)).toEqual(['fifo.txt', 'link.txt']);
+  });
+
+  it('learner names become report folders that stay inside learners/ and never collide', () => {
+    expect(safeName('../../etc')).toBe('etc');
+    expect(safeName('summary.md')).toBe('summary.md');
+    expect(safeName('.git')).toBe('git');
+    expect(safeName('a/b\\c d')).toBe('a_b_c_d');
+    expect(safeName('...')).toBe('learner');
+    expect(safeName('x'.repeat(300))).toHaveLength(64);
+    expect(safeNames(['Alice', 'alice', 'ALICE', 'bob'])).toEqual(['Alice', 'alice-2', 'ALICE-3', 'bob']);
+  });
+});
+
+describe('the results channel', () => {
+  const nonce = 'n'.repeat(32);
+  const end = {
+    code: 0,
+    signal: null,
+    timedOut: false,
+    durationMs: 5,
+    stderr: '',
+    timeoutMs: 1000,
+    memoryMb: 64,
+    treeSeen: '/kata',
+    leftovers: 0,
+    listFile: null,
+  };
+  const channel = (lines: object[]) => {
+    const file = path.join(tmp, `channel-${Math.random()}.jsonl`);
+    writeFileSync(file, lines.map((l) => `${JSON.stringify({ nonce, ...l })}\n`).join(''));
+    return file;
+  };
+  const collected = { type: 'collected', file: '/kata/exercises/01-x/x.spec.ts', tests: [{ id: 't1', name: 'a' }] };
+  const result = (id: string, state: string) => ({
+    type: 'result',
+    file: '/kata/exercises/01-x/x.spec.ts',
+    id,
+    name: id,
+    state,
+    errors: [],
+  });
+
+  it('a clean run is completed, with its results', () => {
+    const r = parseChannel(channel([collected, result('t1', 'passed'), { type: 'end', unhandled: [] }]), nonce, end);
+    expect(r.status).toBe('completed');
+    expect(r.collected.get('exercises/01-x/x.spec.ts')).toEqual([{ id: 't1', name: 'a' }]);
+    expect(r.results.get('t1')?.state).toBe('passed');
+  });
+
+  it('is crashed, never completed, on a signal, foreign lines, a test reported twice differently, or uncollected tests', () => {
+    const ok = [collected, result('t1', 'passed'), { type: 'end', unhandled: [] }];
+    expect(parseChannel(channel(ok), nonce, { ...end, code: null, signal: 'SIGTERM' })).toMatchObject({
+      status: 'crashed',
+      message: expect.stringMatching(/ended by SIGTERM/),
+    });
+    const foreign = path.join(tmp, 'foreign.jsonl');
+    writeFileSync(foreign, `${readFileSync(channel(ok), 'utf8')}${JSON.stringify({ nonce: 'x', type: 'end' })}\n`);
+    expect(parseChannel(foreign, nonce, end)).toMatchObject({
+      status: 'crashed',
+      message: expect.stringMatching(/the grader's reporter did not write/),
+    });
+    expect(parseChannel(channel([collected, result('t1', 'failed'), ...ok.slice(1)]), nonce, end)).toMatchObject({
+      status: 'crashed',
+      message: expect.stringMatching(/reported twice with different results: t1/),
+    });
+    expect(parseChannel(channel([...ok, result('t9', 'passed')]), nonce, end)).toMatchObject({
+      status: 'crashed',
+      message: expect.stringMatching(/never collected: t9/),
+    });
+  });
+});
+
+describe('the sandbox', () => {
+  it("explains Ubuntu's AppArmor restriction with its fix", () => {
+    expect(explainFailure('bwrap: setting up uid map: Permission denied')).toMatch(
+      /AppArmor.*sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0/,
+    );
+    expect(
+      explainFailure(
+        'bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces',
+      ),
+    ).toMatch(/AppArmor/);
+    expect(explainFailure("bwrap: Can't mount proc on /newroot/proc: Operation not permitted")).toMatch(
+      /nested sandbox/,
+    );
+  });
+});
+
+describe('copies of the reference', () => {
+  const reference = readFileSync(path.join(ROOT, 'solutions/03-matmul/matmul.ts'), 'utf8');
+
+  it('a copy with names changed, comments gone and functions reordered still measures near 1', () => {
+    const renamed = reference
+      .replace(/\/\/.*$/gm, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\b(a|b|out|shape|i|j|k|m|n)\b/g, (v) => `${v}_renamed`);
+    expect(similarity(renamed, reference)).toBeGreaterThan(0.95);
+  });
+
+  it('the stub, and the reference of another exercise, measure far below the threshold', () => {
+    const stub = readFileSync(path.join(ROOT, 'exercises/03-matmul/matmul.ts'), 'utf8');
+    expect(similarity(stub, reference)).toBeLessThan(0.1);
+    const other = readFileSync(path.join(ROOT, 'solutions/04-geometry/geometry.ts'), 'utf8');
+    expect(similarity(other, reference)).toBeLessThan(0.5);
+  });
 });
 
 describe('the commit of a checkout', () => {
+  it('reads .git as untrusted data: a ref that escapes, a FIFO, a link or a non-hex id gives null, never a hang', () => {
+    const repo = path.join(tmp, 'hostile-repo');
+    mkdirSync(path.join(repo, '.git', 'refs', 'heads'), { recursive: true });
+    writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/../../../../etc/hostname\n');
+    expect(headCommit(repo)).toBeNull();
+    writeFileSync(path.join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(path.join(repo, '.git', 'refs', 'heads', 'main'), 'not-a-commit; rm -rf /\n');
+    expect(headCommit(repo)).toBeNull();
+    rmSync(path.join(repo, '.git', 'refs', 'heads', 'main'));
+    execFileSync('mkfifo', [path.join(repo, '.git', 'refs', 'heads', 'main')]);
+    expect(headCommit(repo)).toBeNull();
+    rmSync(path.join(repo, '.git', 'HEAD'));
+    symlinkSync('/etc/hostname', path.join(repo, '.git', 'HEAD'));
+    expect(headCommit(repo)).toBeNull();
+  });
+
   it('reads HEAD through a branch, a packed ref, or a detached HEAD; null outside git', () => {
     const repo = path.join(tmp, 'repo');
     const sha = 'a'.repeat(40);
@@ -123,12 +330,13 @@ describe('the commit of a checkout', () => {
 
 describe('report formats', () => {
   const report = {
-    schema: 'gradient-katas/grade@1',
+    schema: 'gradient-katas/grade@2',
     learner: '=cmd|evil',
     commit: null,
     kata: { name: 'gradient-katas', version: '0.1.0' },
     manifest: { version: '0.1.0', sha256: 'f'.repeat(64) },
     oracle: { backend: 'wasm', tfjs: '4.22.0' },
+    isolation: { isolated: false, how: 'none', reason: 'bubblewrap is not installed' },
     settings: {
       seed: 42,
       testTimeoutS: 20,
@@ -138,7 +346,7 @@ describe('report formats', () => {
       exercises: ['01-x'],
       threshold: null,
     },
-    integrity: { ok: false, modified: ['exercises/01-x/x.spec.ts'], deleted: [] },
+    integrity: { ok: false, modified: ['exercises/01-x/x.spec.ts'], deleted: [], refused: [] },
     score: { points: 1.5, possible: 3, percent: 50, passed: null },
     exercises: [
       {
@@ -152,6 +360,8 @@ describe('report formats', () => {
         durationMs: 1234,
         run: { status: 'completed', message: null, exitCode: 1, signal: null, durationMs: 1234 },
         hiddenRun: { status: 'timeout', message: 'timeout', exitCode: null, signal: 'SIGKILL', durationMs: 1 },
+        judge: null,
+        copied: null,
         tests: [
           {
             name: 'a > "b" & c',
@@ -181,15 +391,30 @@ describe('report formats', () => {
     gradedAt: '2025-01-01T00:00:00.000Z',
   } as GradeReport;
 
-  it('CSV: stable columns, RFC 4180 quoting, no formulas', () => {
+  it('CSV: stable columns, RFC 4180 quoting, no formulas, the isolation', () => {
     expect(toCsv([report], ['01-x', '02-y'])).toBe(
-      'learner,commit,total,max,01-x,02-y,integrity,notes\r\n' +
-        "'=cmd|evil,,1.5,3,1.5,,modified: exercises/01-x/x.spec.ts,01-x hidden specs timeout\r\n",
+      'learner,commit,total,max,01-x,02-y,integrity,isolation,notes\r\n' +
+        "'=cmd|evil,,1.5,3,1.5,,modified: exercises/01-x/x.spec.ts,not isolated,01-x hidden specs timeout\r\n",
     );
+    expect(toCsv([{ ...report, learner: ' @SUM(A1)' }], [])).toMatch(/^' @SUM\(A1\),/m);
   });
 
-  it('JUnit: escaped, an integrity failure naming the file, hidden tests without details', () => {
+  it('Markdown: a learner name or message cannot make links, images, HTML or break the table', () => {
+    expect(md('[x](javascript:alert(1)) <img src=x onerror=alert(1)> | `code` **b**')).toBe(
+      '\\[x\\]\\(javascript:alert\\(1\\)\\) &lt;img src=x onerror=alert\\(1\\)&gt; \\| \\`code\\` \\*\\*b\\*\\*',
+    );
+    const evil = { ...report, learner: '](http://evil)<script>' };
+    const page = toClassMarkdown([evil, report], ['01-x']);
+    expect(page).toContain('[\\]\\(http://evil\\)&lt;script&gt;](learners/http_evil_script_/summary.md)');
+    expect(page).toContain('(learners/cmd_evil/summary.md)');
+    expect(toMarkdown(evil)).not.toMatch(/<script>|\]\(http/);
+  });
+
+  it('JUnit: escaped, an integrity failure naming the file, hidden tests without details, not isolated said', () => {
     const xml = toJunit(report);
+    expect(xml).toMatch(
+      /<testcase classname="isolation" name="not isolated" time="0"><skipped message="not isolated: learner code ran/,
+    );
     expect(xml).toContain('name="a &gt; &quot;b&quot; &amp; c"');
     expect(xml).toMatch(
       /<testcase classname="integrity" name="exercises\/01-x\/x.spec.ts" time="0"><failure type="tamper"/,
@@ -197,9 +422,9 @@ describe('report formats', () => {
     expect(xml).toMatch(/name="hidden test 1"[\s\S]*?<error type="timeout" message="hidden test timeout">/);
   });
 
-  it('Markdown and the Classroom payload carry the score and the tamper', () => {
+  it('Markdown and the Classroom payload carry the score, the tamper and the isolation', () => {
     expect(toMarkdown(report)).toMatch(
-      /\*\*1\.5 \/ 3 points\*\* \(50 %\)[\s\S]*modified: `exercises\/01-x\/x.spec.ts`/,
+      /\*\*1\.5 \/ 3 points\*\* \(50 %\)[\s\S]*\*\*Not isolated\*\*[\s\S]*modified: exercises\/01-x\/x\.spec\.ts/,
     );
     const payload = classroomPayload(report);
     expect(payload).toMatchObject({ version: 1, status: 'fail', max_score: 3 });

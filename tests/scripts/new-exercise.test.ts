@@ -21,8 +21,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Exercise, findExercise, listExercises, parseHints, parseSteps, ROOT } from '../../lib/exercises.ts';
+import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
 import { fillTemplate, main, planExercise, writeExercise } from '../../scripts/new-exercise.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-new-exercise-'));
@@ -34,6 +36,7 @@ const kata = path.join(tmp, 'kata');
 const bare = path.join(tmp, 'bare');
 
 const TEST_SLUGS = ['loss-fn', 'batch-norm', 'half', 'new-one', 'next-one', 'far'];
+const judgeOf = (ex: Exercise) => path.join(ex.dir, '..', '..', 'grading', 'judges', `${ex.name}.ts`);
 
 interface Outcome {
   code: number;
@@ -73,7 +76,7 @@ beforeAll(() => {
     cpSync(path.join(ROOT, item), path.join(kata, item), { recursive: true });
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(kata, 'node_modules'), 'junction');
-  mkdirSync(path.join(kata, 'grading'));
+  cpSync(path.join(ROOT, 'grading', 'judge'), path.join(kata, 'grading', 'judge'), { recursive: true });
   writeFileSync(path.join(kata, 'grading', 'manifest.json'), '{}\n');
   for (const dir of ['exercises/01-a', 'solutions/01-a', 'solutions/03-wip'])
     mkdirSync(path.join(bare, dir), { recursive: true });
@@ -86,12 +89,12 @@ describe('scaffolding an exercise', () => {
   let ex: Exercise;
   const read = (file: string) => readFileSync(file, 'utf8');
 
-  it('creates the six files of exercise 02 after 01-tensors and says what to do next', () => {
+  it('creates the seven files of exercise 02 after 01-tensors, the judge among them, and says what to do next', () => {
     expect(created.err).toBe('');
     expect(created.code).toBe(0);
     expect(listExercises(kata).map((e) => e.name)).toEqual(['01-tensors', '02-loss-fn', '03-batch-norm']);
     ex = findExercise('loss-fn', kata);
-    for (const file of [ex.readme, ex.readmeKo, ex.hints, ex.stub, ex.spec, ex.solution]) {
+    for (const file of [ex.readme, ex.readmeKo, ex.hints, ex.stub, ex.spec, ex.solution, judgeOf(ex)]) {
       expect(existsSync(file), file).toBe(true);
       expect(created.out).toContain(path.relative(kata, file).split(path.sep).join('/'));
     }
@@ -100,6 +103,18 @@ describe('scaffolding an exercise', () => {
     expect(created.out).toContain('exercises/01-tensors/README.md'); // whose "Next:" line to update
     expect(created.out).toContain('npm run manifest'); // this kata has grading/manifest.json
     expect(snapshot(kata).filter((e) => e.startsWith('.'))).toEqual([]); // no staging folder left
+  });
+
+  it('writes a judge that calls the stub, agrees with the solution and disagrees with the stub', async () => {
+    const judgeFile = readFileSync(judgeOf(ex), 'utf8');
+    expect(judgeFile).toContain("import type * as Api from '../../exercises/02-loss-fn/loss-fn.ts';");
+    expect(judgeFile).not.toMatch(/@template-(only|target)|__[A-Z]+__/);
+    const judge = await prepareJudge(kata, ex.name, [], 5);
+    if (!judge) throw new Error('no judge was written');
+    const solution = await import(pathToFileURL(ex.solution).href);
+    const stub = await import(pathToFileURL(ex.stub).href);
+    expect((await judgeInProcess(judge, kata, solution)).map((v) => v.status)).toEqual(['agrees']);
+    expect((await judgeInProcess(judge, kata, stub)).map((v) => v.status)).toEqual(['disagrees']);
   });
 
   it('follows the anatomy: heading, seed section, one step in both READMEs, tiered hints', () => {
@@ -283,10 +298,11 @@ describe('never half an exercise', () => {
     expect(created.out).not.toContain('Note:');
   });
 
-  it('left nothing in the real exercises/ and solutions/', () => {
-    for (const tree of ['exercises', 'solutions']) {
+  it('left nothing in the real exercises/, solutions/ and grading/judges/', () => {
+    for (const tree of ['exercises', 'solutions', 'grading/judges']) {
       const dirs = readdirSync(path.join(ROOT, tree));
-      for (const slug of TEST_SLUGS) expect(dirs.filter((d) => d.endsWith(`-${slug}`))).toEqual([]);
+      for (const slug of TEST_SLUGS)
+        expect(dirs.filter((d) => d.replace(/\.ts$/, '').endsWith(`-${slug}`))).toEqual([]);
     }
   });
 });
