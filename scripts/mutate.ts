@@ -17,7 +17,8 @@
  * The score leaves the equivalent mutants out: (killed + timed out) / (killed + timed out +
  * survived + no coverage). Exits 1 when an exercise scores under the threshold or StrykerJS fails.
  * Writes reports/mutation/NN-slug/: index.html and mutation.json (StrykerJS' reports),
- * survivors.json (what is left to kill), stryker.config.json; and reports/mutation/summary.json.
+ * survivors.json (what is left to kill, and the mutants that timed out), stryker.config.json;
+ * and reports/mutation/summary.json.
  * StrykerJS 10 needs Node ≥ 22: on an older Node it runs with KATA_MUTATE_NODE, or else with
  * node@22 from npm (npx, downloaded once).
  */
@@ -105,7 +106,7 @@ async function main(options: MutateOptions): Promise<number> {
     date: new Date().toISOString(),
     node: node === process.execPath ? process.version : (note ?? ''),
     threshold: options.threshold,
-    exercises: scores.map(({ survivors: _s, staleEntries: _e, ...counts }) => counts),
+    exercises: scores.map(({ survivors: _s, timedOut: _t, staleEntries: _e, ...counts }) => counts),
     failed,
   };
   writeFileAtomic(path.join(REPORTS, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

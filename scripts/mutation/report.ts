@@ -65,6 +65,8 @@ export interface ExerciseScore {
   score: number | null;
   /** the survivors and uncovered mutants left to kill, in file and line order */
   survivors: Mutant[];
+  /** the mutants that timed out (counted as killed): worth a look when one is not a loop */
+  timedOut: Mutant[];
   /** entries of the list for this exercise that no longer name an undetected mutant */
   staleEntries: string[];
 }
@@ -153,6 +155,7 @@ export function scoreExercise(
     invalid: mutants.length - valid - claimed.size,
     score: valid === 0 ? null : (100 * (killed + timeout)) / valid,
     survivors: mutants.filter((m) => UNDETECTED.has(m.status) && !claimed.has(m.id)),
+    timedOut: mutants.filter((m) => m.status === 'Timeout'),
     staleEntries: stale,
   };
 }

@@ -92,6 +92,8 @@ describe('the StrykerJS config of an exercise', () => {
     expect(c.testRunner).toBe('vitest');
     expect(c.vitest).toEqual({ configFile: 'scripts/mutation/vitest.config.ts', related: false });
     expect(c.coverageAnalysis).toBe('perTest');
+    // a busy machine must not turn slow specs into timeouts, which count as killed
+    expect(c.timeoutFactor).toBeGreaterThanOrEqual(3);
     expect(c).not.toHaveProperty('concurrency');
     expect(strykerEnv(ex).KATA_MUTATE_SPEC).toBe('exercises/01-alpha/alpha.spec.ts');
   });
@@ -183,6 +185,7 @@ describe('reading a report', () => {
     // 2 detected of 6 valid mutants (the compile error is not one)
     expect(s.score).toBeCloseTo((100 * 2) / 6, 10);
     expect(s.survivors.map((m) => m.id)).toEqual(['6', '3', '2', '4']);
+    expect(s.timedOut.map((m) => m.id)).toEqual(['5']);
     expect(s.survivors[0]).toMatchObject({ file: FILE, line: 2, column: 7, original: 'a < 0', replacement: 'false' });
     expect(s.survivors[0]?.coveredBy).toEqual(['step 1: add adds 2 and 3']);
   });
