@@ -42,7 +42,10 @@ export function strykerConfig(ex: Exercise, run: StrykerRun): Record<string, unk
     timeoutFactor: 3,
     timeoutMS: 10_000,
     ...(run.concurrency === undefined ? {} : { concurrency: run.concurrency }),
-    incremental: run.incremental,
+    // Every run writes the incremental file (force: test every mutant all the same), so that
+    // --incremental after a plain run reuses that run's results.
+    incremental: true,
+    force: !run.incremental,
     incrementalFile: `${dir}/incremental.json`,
     reporters: ['html', 'json', 'progress'],
     htmlReporter: { fileName: `${dir}/index.html` },
@@ -52,7 +55,9 @@ export function strykerConfig(ex: Exercise, run: StrykerRun): Record<string, unk
     // One sandbox folder per exercise: StrykerJS deletes the whole folder after a run, and two
     // runs on different exercises must not delete each other's sandboxes.
     tempDirName: `${dir}/sandbox`,
-    ignorePatterns: ['/grading', '/.kata', '/plots', '/coverage'],
+    // StrykerJS 10 no longer leaves out /reports by itself: without it, a run copied the
+    // sandboxes of the other exercises' runs into its own, and failed when they went away.
+    ignorePatterns: ['/reports', '/grading', '/.kata', '/plots', '/coverage'],
   };
 }
 

@@ -95,13 +95,17 @@ describe('the StrykerJS config of an exercise', () => {
     // a busy machine must not turn slow specs into timeouts, which count as killed
     expect(c.timeoutFactor).toBeGreaterThanOrEqual(3);
     expect(c).not.toHaveProperty('concurrency');
+    // a plain run tests every mutant and still writes the file a later --incremental reads
+    expect([c.incremental, c.force]).toEqual([true, true]);
+    // StrykerJS copies the repository into its sandbox: never the reports, where other runs' sandboxes are
+    expect(c.ignorePatterns).toContain('/reports');
     expect(strykerEnv(ex).KATA_MUTATE_SPEC).toBe('exercises/01-alpha/alpha.spec.ts');
   });
 
   it('writes its reports, incremental file and sandbox under reports/mutation/NN-slug/', () => {
     const c = strykerConfig(ex, { concurrency: 2, incremental: true, threshold: 80 });
     expect(c.concurrency).toBe(2);
-    expect(c.incremental).toBe(true);
+    expect([c.incremental, c.force]).toEqual([true, false]);
     expect(c.incrementalFile).toBe('reports/mutation/01-alpha/incremental.json');
     expect(c.jsonReporter).toEqual({ fileName: 'reports/mutation/01-alpha/mutation.json' });
     expect(c.htmlReporter).toEqual({ fileName: 'reports/mutation/01-alpha/index.html' });
