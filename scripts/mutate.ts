@@ -66,7 +66,7 @@ function printScore(s: Scored, threshold: number, survivorsFile: string): void {
 
 async function main(options: MutateOptions): Promise<number> {
   const entries = loadEquivalents();
-  const { node, note } = strykerNode();
+  const { node, version, note } = strykerNode();
   if (note) console.log(note);
   console.log(`specs with seed ${runSeed()}, ${baseRuns()} cases per property (KATA_SEED, KATA_RUNS)`);
   const scores: Scored[] = [];
@@ -104,7 +104,7 @@ async function main(options: MutateOptions): Promise<number> {
   }
   const summary = {
     date: new Date().toISOString(),
-    node: node === process.execPath ? process.version : (note ?? ''),
+    node: version,
     threshold: options.threshold,
     exercises: scores.map(({ survivors: _s, timedOut: _t, staleEntries: _e, ...counts }) => counts),
     failed,

@@ -95,10 +95,11 @@ function versionOf(node: string): string | null {
 /**
  * The Node to run StrykerJS with: this one when it is new enough, else KATA_MUTATE_NODE, else
  * node@22 from the npm registry through npx (downloaded once into npm's cache). `note` says
- * which was chosen when it is not this one. Throws when none can be had.
+ * which was chosen when it is not this one; `version`, its version. Throws when none can be had.
  */
-export function strykerNode(env = process.env): { node: string; note?: string } {
-  if (nodeMajor(process.versions.node) >= STRYKER_NODE) return { node: process.execPath };
+export function strykerNode(env = process.env): { node: string; version: string; note?: string } {
+  if (nodeMajor(process.versions.node) >= STRYKER_NODE)
+    return { node: process.execPath, version: process.versions.node };
   const why = `StrykerJS 10 needs Node ≥ ${STRYKER_NODE}; this is ${process.version}`;
   const named = env.KATA_MUTATE_NODE;
   if (named) {
@@ -108,7 +109,7 @@ export function strykerNode(env = process.env): { node: string; note?: string } 
         `${why}, and KATA_MUTATE_NODE=${named} is ${version ? `Node ${version}` : 'not a Node that runs'}`,
       );
     }
-    return { node: named, note: `${why}: running it with KATA_MUTATE_NODE (Node ${version})` };
+    return { node: named, version, note: `${why}: running it with KATA_MUTATE_NODE (Node ${version})` };
   }
   const npx = npxCli(env);
   const r = npx
@@ -129,5 +130,5 @@ export function strykerNode(env = process.env): { node: string; note?: string } 
         `Run it with Node ${STRYKER_NODE} or later, or set KATA_MUTATE_NODE to such a node.`,
     );
   }
-  return { node, note: `${why}: running it with Node ${version} from npm (npx node@${STRYKER_NODE})` };
+  return { node, version, note: `${why}: running it with Node ${version} from npm (npx node@${STRYKER_NODE})` };
 }
