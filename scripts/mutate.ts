@@ -8,7 +8,8 @@
  *   npm run mutate                      every exercise
  *   npm run mutate -- 03 05             some exercises
  *   npm run mutate -- --concurrency 2   test runner processes (default: StrykerJS', the cores less one)
- *   npm run mutate -- --incremental     reuse the last run's results where the code and specs did not change
+ *   npm run mutate -- --incremental     reuse the last run's results where the solution and spec did not
+ *                                       change (changes to lib/ are not seen: run without it after those)
  *   npm run mutate -- --threshold 85    the lowest passing score, in percent (default 90)
  *   npm run mutate -- --list [03 …]     only print the exercises' names as JSON (the workflow's matrix)
  *

@@ -33,7 +33,7 @@ export function strykerConfig(ex: Exercise, run: StrykerRun): Record<string, unk
     // the related specs would have to see through the plugin's redirect.
     vitest: { configFile: 'scripts/mutation/vitest.config.ts', related: false },
     mutate: [`solutions/${ex.name}/**/*.ts`],
-    // Each mutant runs only the tests that execute its code: several times faster than all of them.
+    // Each mutant runs only the tests that execute its code: on average 4 of 01's 29 tests, 6 of 10's 32.
     coverageAnalysis: 'perTest',
     // A mutant times out after timeoutFactor × its tests' time in the first run + timeoutMS, and
     // counts as killed. StrykerJS' defaults (1.5×, 5 s) timed out 53 of 341 mutants of 10-mnist
@@ -43,7 +43,8 @@ export function strykerConfig(ex: Exercise, run: StrykerRun): Record<string, unk
     timeoutMS: 10_000,
     ...(run.concurrency === undefined ? {} : { concurrency: run.concurrency }),
     // Every run writes the incremental file (force: test every mutant all the same), so that
-    // --incremental after a plain run reuses that run's results.
+    // --incremental after a plain run reuses that run's results. NOTE: StrykerJS compares the
+    // solution and the spec only; after a change to lib/, run without --incremental.
     incremental: true,
     force: !run.incremental,
     incrementalFile: `${dir}/incremental.json`,
