@@ -22,6 +22,7 @@ import { loadOracle, type Tf } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
 import { BIN } from './lib/proc.ts';
 import type { ExerciseResult } from './lib/results.ts';
+import { formatTable } from './lib/table.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -89,11 +90,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 const targets: { name: string; met: boolean; detail: string }[] = [];
 
 function table(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`);
-  for (const r of rows) console.log(line(r));
+  console.log(`\n${title}\n${formatTable(header, rows)}`);
 }
 
 /** The TensorFlow.js backends that load here, each with its own tf instance state. */

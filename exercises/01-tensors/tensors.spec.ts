@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nestedArray, randomArray } from '../../lib/arbitraries.ts';
+import { ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import {
@@ -92,13 +93,13 @@ describe('step 2: shape', () => {
   });
 
   it('throws a ShapeError naming where a ragged array goes wrong', () => {
-    // row [1] has 2 numbers where row [0] has 3
+    // row [1] has 2 numbers where row [0] has 3: the message names both rows, as README step 2 says
     expect(() =>
       shape([
         [1, 2, 3],
         [4, 5],
       ]),
-    ).toThrow(/ragged.*length 2 at index \[1\]/);
+    ).toThrowKind(ShapeError, /ragged.*length 2 at index \[1\], but 3 at index \[0\]/);
     // a number where a row was expected
     expect(() => shape([[1, 2], 3] as Nested)).toThrow(/ragged.*index \[1\]/);
     // a row where a number was expected, one level down

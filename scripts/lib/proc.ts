@@ -8,12 +8,18 @@ export const BIN = {
   tsc: path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
   vitest: path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
   biome: path.join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
+  stryker: path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
 } as const;
 
-/** Runs `node <script> ...args`, streaming output; resolves to the exit code. */
-export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+/** Runs `node <script> ...args` (this `node` unless another is named), streaming output; resolves to the exit code. */
+export function runNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  node = process.execPath,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(node, [script, ...args], {
       cwd: ROOT,
       stdio: 'inherit',
       env: { ...process.env, ...env },
