@@ -44,7 +44,7 @@ import {
   scoreTable,
   survivorLine,
 } from './mutation/report.ts';
-import { REPORTS, reportDir, strykerConfig, strykerEnv, strykerNode } from './mutation/stryker.ts';
+import { ensureStryker, REPORTS, reportDir, strykerConfig, strykerEnv, strykerNode } from './mutation/stryker.ts';
 
 type Scored = ExerciseScore & { seconds: number };
 
@@ -67,6 +67,8 @@ function printScore(s: Scored, threshold: number, survivorsFile: string): void {
 
 async function main(options: MutateOptions): Promise<number> {
   const entries = loadEquivalents();
+  const installed = ensureStryker();
+  if (installed) console.log(installed);
   const { node, version, note } = strykerNode();
   if (note) console.log(note);
   console.log(`specs with seed ${runSeed()}, ${baseRuns()} cases per property (KATA_SEED, KATA_RUNS)`);

@@ -8,7 +8,8 @@ export const BIN = {
   tsc: path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
   vitest: path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
   biome: path.join(ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
-  stryker: path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
+  // StrykerJS lives in its own folder (scripts/mutation/package.json), installed on first use
+  stryker: path.join(ROOT, 'scripts', 'mutation', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
 } as const;
 
 /** Runs `node <script> ...args` (this `node` unless another is named), streaming output; resolves to the exit code. */

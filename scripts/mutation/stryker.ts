@@ -1,15 +1,40 @@
 /**
  * StrykerJS for one exercise: its config (written beside its reports, so a run can be repeated
- * by hand with `node node_modules/@stryker-mutator/core/bin/stryker.js run <that file>` and the
- * same environment), the environment its Vitest needs, and a Node new enough to run it.
+ * by hand with `node scripts/mutation/node_modules/@stryker-mutator/core/bin/stryker.js run
+ * <that file>` and the same environment), the environment its Vitest needs, a Node new enough
+ * to run it, and StrykerJS itself: it lives in scripts/mutation/ with a lockfile of its own, out
+ * of the kata's dependencies (it needs Node 22, and a learner's install would carry 180
+ * packages and as many engine warnings for a maintainers' tool), installed on first use.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Exercise, ROOT } from '../../lib/exercises.ts';
 import { rel } from '../lib/fsutil.ts';
+import { BIN } from '../lib/proc.ts';
 
 export const REPORTS = path.join(ROOT, 'reports', 'mutation');
+export const TOOLS = path.join(ROOT, 'scripts', 'mutation');
+
+/**
+ * Installs StrykerJS into scripts/mutation/node_modules from its lockfile when it is not there
+ * (npm ci; --legacy-peer-deps, so that its Vitest runner finds the kata's own Vitest).
+ * Returns a line to print, or null when it was already installed. Throws when npm fails.
+ */
+export function ensureStryker(env = process.env): string | null {
+  if (existsSync(BIN.stryker)) return null;
+  const npm = npmCli(env);
+  if (!npm) throw new Error('StrykerJS is not installed in scripts/mutation/, and npm was not found to install it');
+  const r = spawnSync(
+    process.execPath,
+    [npm, 'ci', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', TOOLS],
+    { encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (r.status !== 0 || !existsSync(BIN.stryker)) {
+    throw new Error(`could not install StrykerJS into scripts/mutation/ (npm ci):\n${(r.stderr || r.stdout).trim()}`);
+  }
+  return 'StrykerJS installed into scripts/mutation/node_modules (its own lockfile, once)';
+}
 /** StrykerJS 10 refuses to start on an older Node (its Babel 8 needs 22.18). */
 export const STRYKER_NODE = 22;
 
@@ -58,7 +83,7 @@ export function strykerConfig(ex: Exercise, run: StrykerRun): Record<string, unk
     tempDirName: `${dir}/sandbox`,
     // StrykerJS 10 no longer leaves out /reports by itself: without it, a run copied the
     // sandboxes of the other exercises' runs into its own, and failed when they went away.
-    ignorePatterns: ['/reports', '/grading', '/.kata', '/plots', '/coverage'],
+    ignorePatterns: ['/reports', '/grading', '/.kata', '/plots', '/coverage', '/scripts/mutation/node_modules'],
   };
 }
 
@@ -77,16 +102,19 @@ export function nodeMajor(version: string): number {
   return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
-/** npm's npx, run with this node (no shell: `npx` is a .cmd file on Windows). */
-function npxCli(env: NodeJS.ProcessEnv): string | null {
+/** One of npm's own scripts (npx-cli.js, npm-cli.js), run with this node (no shell: they are .cmd files on Windows). */
+function npmScript(env: NodeJS.ProcessEnv, name: string): string | null {
   const bin = path.dirname(process.execPath);
   const candidates = [
-    env.npm_execpath ? path.join(path.dirname(env.npm_execpath), 'npx-cli.js') : '',
-    path.join(bin, 'node_modules', 'npm', 'bin', 'npx-cli.js'),
-    path.join(bin, '..', 'lib', 'node_modules', 'npm', 'bin', 'npx-cli.js'),
+    env.npm_execpath ? path.join(path.dirname(env.npm_execpath), name) : '',
+    path.join(bin, 'node_modules', 'npm', 'bin', name),
+    path.join(bin, '..', 'lib', 'node_modules', 'npm', 'bin', name),
   ];
   return candidates.find((c) => c !== '' && existsSync(c)) ?? null;
 }
+
+const npxCli = (env: NodeJS.ProcessEnv) => npmScript(env, 'npx-cli.js');
+const npmCli = (env: NodeJS.ProcessEnv) => npmScript(env, 'npm-cli.js');
 
 function versionOf(node: string): string | null {
   const r = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
