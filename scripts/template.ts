@@ -22,6 +22,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
 
@@ -32,21 +33,22 @@ export function templateFiles(tracked: readonly string[]): string[] {
   return tracked.filter((f) => !LEFT_OUT.some((p) => f === p || f.startsWith(p)));
 }
 
-function main(): number {
-  const cli = startCli(import.meta.url, process.argv.slice(2), { values: ['out', 'solutions-url'] });
+/** The command: its exit code (0 written, 1 failed, 2 refused: nothing written). */
+export function main(argv: readonly string[], error: (line: string) => void = console.error): number {
+  const cli = startCli(import.meta.url, argv, { values: ['out', 'solutions-url'] });
   const out = cli.args.values.get('out');
   const url = cli.args.values.get('solutions-url') ?? null;
   if (!out) {
-    console.error('template: --out DIR is required (the folder to write the learner template into)');
+    error('template: --out DIR is required (the folder to write the learner template into)');
     return 2;
   }
   if (url !== null && !/^https?:\/\/\S+$/.test(url)) {
-    console.error(`template: --solutions-url must be an http(s) address, got ${JSON.stringify(url)}`);
+    error(`template: --solutions-url must be an http(s) address, got ${JSON.stringify(url)}`);
     return 2;
   }
   const target = path.resolve(out);
   if (existsSync(target) && readdirSync(target).length > 0) {
-    console.error(`template: ${out} exists and is not empty; choose a new folder`);
+    error(`template: ${out} exists and is not empty; choose a new folder`);
     return 2;
   }
   let tracked: string[];
@@ -94,4 +96,7 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+// Run only as a script, not when a test imports this module.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = main(process.argv.slice(2));
+}

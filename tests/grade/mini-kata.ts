@@ -33,7 +33,7 @@ export function referenceSum(xs: readonly number[]): number {
 `,
   'data/README.md': '# fixtures\n',
   'exercises/01-sum/README.md': '# 01 · Sums and means\n',
-  'exercises/01-sum/meta.json': '{ "timeout": 30 }\n',
+  'exercises/01-sum/meta.json': '{ "timeout": 45 }\n',
   'exercises/01-sum/sum.spec.ts': `import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { referenceSum } from '../../lib/reference.ts';
@@ -65,7 +65,7 @@ describe('step 2: mean', () => {
 });
 `,
   'exercises/02-scale/README.md': '# 02 · Scaling\n',
-  'exercises/02-scale/meta.json': '{ "weight": 5, "timeout": 30 }\n',
+  'exercises/02-scale/meta.json': '{ "weight": 5, "timeout": 45 }\n',
   'exercises/02-scale/scale.spec.ts': `import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scale } from './scale.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
-import { LEFT_OUT, templateFiles } from '../../scripts/template.ts';
+import { LEFT_OUT, main, templateFiles } from '../../scripts/template.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-template-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -58,14 +58,17 @@ describe('npm run template', () => {
   });
 
   it('refuses a folder that is not empty, and a solutions address that is not one', () => {
-    const again = node(ROOT, 'scripts/template.ts', '--out', out);
-    expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/exists and is not empty/);
-    const bad = node(ROOT, 'scripts/template.ts', '--out', path.join(tmp, 'x'), '--solutions-url', 'javascript:x');
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--solutions-url must be an http\(s\) address/);
+    const errors: string[] = [];
+    expect(main(['--out', out], (l) => errors.push(l))).toBe(2);
+    expect(main(['--out', path.join(tmp, 'x'), '--solutions-url', 'javascript:x'], (l) => errors.push(l))).toBe(2);
+    expect(main([], (l) => errors.push(l))).toBe(2);
+    expect(errors).toEqual([
+      `template: ${out} exists and is not empty; choose a new folder`,
+      'template: --solutions-url must be an http(s) address, got "javascript:x"',
+      'template: --out DIR is required (the folder to write the learner template into)',
+    ]);
     expect(existsSync(path.join(tmp, 'x'))).toBe(false);
-  }, 120_000);
+  });
 
   it('in the template, npm run solution says where the solutions are published', () => {
     const shown = node(out, 'scripts/solution.ts', '01', '--force');
