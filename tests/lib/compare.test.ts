@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareArrays, kindOf, sideBySide, unravelIndex } from '../../lib/compare.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { EXACT, float32Tolerance } from '../../lib/tolerance.ts';
+import { EXACT, FLOAT32_MIN_NORMAL, float32Tolerance } from '../../lib/tolerance.ts';
 
 describe('compareArrays: failures that explain themselves', () => {
   it('passes arrays within tolerance (NumPy allclose rule)', () => {
@@ -145,6 +145,14 @@ describe('helpers', () => {
     expect(one.rtol).toBeCloseTo(16 * 2 ** -24, 20);
     expect(many.rtol).toBeCloseTo(one.rtol * 28, 15);
     expect(many.atol).toBeCloseTo(many.rtol * 10, 15);
+  });
+
+  it('float32Tolerance never lets atol fall below what flushing results under 2^-126 to zero costs', () => {
+    // vectorDot([1e-20, 0], [1e-20, 0]) is 1e-40 in float64 and 0 in TF.js' WASM backend.
+    const tiny = float32Tolerance(2, 1e-40);
+    expect(tiny.atol).toBe(4 * FLOAT32_MIN_NORMAL);
+    expect(compareArrays([1e-40], [0], tiny).pass).toBe(true);
+    expect(compareArrays([1e-3], [0], tiny).pass, 'an error of order 1e-3 is far above the floor').toBe(false);
   });
 });
 
