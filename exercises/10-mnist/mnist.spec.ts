@@ -190,14 +190,15 @@ describe('step 1: the Keras way — build and compile the book’s network', () 
         (wc[0] as NDArray).data.some((v, i) => v !== kernel1.data[i]),
         'buildModel(tf, seed) with another seed must start from other weights: pass the seed to the initializer',
       ).toBe(true);
-      // glorotUniform: U(−limit, limit) with limit = sqrt(6 / (fanIn + fanOut))
+      // glorotUniform: U(−limit, limit) with limit = sqrt(6 / (fanIn + fanOut)), stored as float32:
+      // a draw just inside ±limit may round to ±fround(limit), the float32 just outside it.
       for (const [name, kernel, limit] of [
         ['kernel 1', kernel1, Math.sqrt(6 / (784 + 512))],
         ['kernel 2', kernel2, Math.sqrt(6 / (512 + 10))],
       ] as const) {
         const [lo, hi] = [minOf(kernel), maxOf(kernel)];
         expect(
-          hi <= limit && lo >= -limit && hi > 0.95 * limit && lo < -0.95 * limit,
+          hi <= Math.fround(limit) && lo >= -Math.fround(limit) && hi > 0.95 * limit && lo < -0.95 * limit,
           `${name} must fill [−${limit.toFixed(4)}, ${limit.toFixed(4)}] (glorotUniform), but spans [${lo.toFixed(4)}, ${hi.toFixed(4)}]`,
         ).toBe(true);
       }
@@ -485,9 +486,12 @@ describe('step 4: NaiveDense and NaiveSequential', () => {
     expect(b.W).toBeAllClose(a.W, { rtol: 0, atol: 0, label: 'W of two layers drawn from createRng(seed)' });
     const glorot = new NaiveDense(784, 512, 'relu', { init: 'glorotUniform', rng: createRng(SEED) });
     const limit = Math.sqrt(6 / (784 + 512)); // 0.0680
+    // W is float32: a draw just inside ±limit may round to the float32 just outside it,
+    // ±fround(limit), 2.5e-9 further out (a wrong limit, sqrt(6 / 784) say, is 0.02 off).
+    const bound = Math.fround(limit);
     const [lo, hi, mean] = [minOf(glorot.W), maxOf(glorot.W), meanOf(glorot.W)];
     expect(
-      lo >= -limit && hi <= limit && lo < -0.99 * limit && hi > 0.99 * limit && Math.abs(mean) < 0.001,
+      lo >= -bound && hi <= bound && lo < -0.99 * limit && hi > 0.99 * limit && Math.abs(mean) < 0.001,
       `init "glorotUniform": W must be uniform in [−${limit.toFixed(4)}, ${limit.toFixed(4)}], got values in [${lo}, ${hi}] with mean ${mean}`,
     ).toBe(true);
     expect(() => new NaiveDense(3, 2, 'tanh' as ActivationName)).toThrow(/NaiveDense.*"tanh"/);
