@@ -38,8 +38,63 @@ export function asNDArray(x: unknown, what: string): NDArray {
   if (isNDArray(x)) return x;
   if (x instanceof Float32Array || x instanceof Float64Array) return new NDArray(x, [x.length]);
   if (typeof x === 'number' || Array.isArray(x)) return NDArray.fromNested(x as Nested);
-  const kind = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-  throw new TypeError(`${what} must be an NDArray, a number or nested arrays of numbers, got ${kind}`);
+  throw new TypeError(`${what} must be an NDArray, a number or nested arrays of numbers, got ${kindOf(x)}`);
+}
+
+/** The element type of nested arrays, with a [] per level: 'number[][]', 'NDArray[]', 'unknown[]'. */
+function arrayType(x: readonly unknown[]): string {
+  const first = x[0];
+  if (x.length === 0) return 'never[]';
+  if (Array.isArray(first)) return `${arrayType(first)}[]`;
+  const element = isNDArray(first) ? 'NDArray' : typeof first === 'number' ? 'number' : typeof first;
+  return `${element}[]`;
+}
+
+/**
+ * What kind of value `x` is, the way a failure names it: 'an NDArray', 'a number[]',
+ * 'a nested array (number[][])', 'a Float32Array', 'a number', 'undefined', 'an object (Map)'.
+ */
+export function kindOf(x: unknown): string {
+  if (isNDArray(x)) return 'an NDArray';
+  if (Array.isArray(x)) {
+    const type = arrayType(x);
+    if (type === 'number[]') return 'a number[]';
+    return type.endsWith('[][]') ? `a nested array (${type})` : `an array (${type})`;
+  }
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === 'object') {
+    const name = x.constructor?.name;
+    return name && name !== 'Object' ? `an object (${name})` : 'a plain object';
+  }
+  return `a ${typeof x}`;
+}
+
+/**
+ * Why `actual` is not the kind of value `expected` is, or null. An expected NDArray wants an
+ * NDArray (or a number, for a scalar); an expected Float32Array or Float64Array wants the same
+ * typed array. A plain number or nested-array literal says nothing of the kind: any array reads.
+ */
+export function kindMismatch(actual: unknown, expected: unknown): string | null {
+  let wanted: string | null = null;
+  if (isNDArray(expected)) {
+    if (isNDArray(actual) || (typeof actual === 'number' && expected.rank === 0)) return null;
+    wanted = 'an NDArray';
+  } else if (expected instanceof Float32Array || expected instanceof Float64Array) {
+    if (actual instanceof expected.constructor) return null;
+    wanted = kindOf(expected);
+  }
+  return wanted && `expected ${wanted}, received ${kindOf(actual)}`;
+}
+
+/** `x` as an NDArray, or why it cannot be read as one (a failure message, never a throw). */
+function readArray(x: unknown, what: 'received' | 'expected'): NDArray | string {
+  try {
+    return asNDArray(x, what);
+  } catch (e) {
+    if (!(e instanceof TypeError)) return `${what}: ${(e as Error).message}`;
+    return what === 'received' ? `expected an NDArray, received ${kindOf(x)}` : `the expected value is ${kindOf(x)}`;
+  }
 }
 
 export function unravelIndex(offset: number, shape: Shape): number[] {
@@ -85,9 +140,14 @@ export function compareArrays(
   tol: Tolerance = DEFAULT_TOLERANCE,
   label = 'array',
 ): Comparison {
-  const actual = asNDArray(actualIn, 'received');
-  const expected = asNDArray(expectedIn, 'expected');
   const seedLine = `(seed: KATA_SEED=${runSeed()})`;
+  const mismatch = kindMismatch(actualIn, expectedIn);
+  const actual = mismatch ?? readArray(actualIn, 'received');
+  const expected = readArray(expectedIn, 'expected');
+  if (typeof actual === 'string' || typeof expected === 'string') {
+    const why = typeof actual === 'string' ? actual : (expected as string);
+    return { pass: false, badCount: 0, total: 0, message: `${label}: ${why}\n${seedLine}` };
+  }
   if (!shapesEqual(actual.shape, expected.shape)) {
     const hints: string[] = [];
     if (actual.rank !== expected.rank) hints.push(`Ranks differ: ${expected.rank} expected, ${actual.rank} received.`);

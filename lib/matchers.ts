@@ -5,13 +5,16 @@
  *   expect(y).toBeAllClose([[1, 2, 3], [4, 5, 6]], { rtol: 1e-6 });
  *   expect(() => matmul(a, b)).toThrowKind(ShapeError, /inner dimensions 3 and 4/);
  *
- * toBeAllClose checks the shape first, then values with |a − e| ≤ atol + rtol·|e|.
+ * toHaveShape wants an NDArray (or a tensor: anything with a shape); toBeAllClose checks the
+ * kind of value first (an expected NDArray or typed array wants the same kind back), then the
+ * shape, then values with |a − e| ≤ atol + rtol·|e|. A wrong kind fails with both kinds named
+ * ("expected an NDArray, received a nested array (number[][])"), never a TypeError.
  * toThrowKind checks the message first, so that an unfinished function shows its TODO error,
  * then the error's class (a plain Error is told which of lib/errors.ts' classes to throw).
  */
 
 import { expect } from 'vitest';
-import { type ArrayInput, asNDArray, compareArrays } from './compare.ts';
+import { type ArrayInput, compareArrays, kindOf } from './compare.ts';
 import { runSeed } from './rng.ts';
 import { formatShape, shapesEqual } from './shape.ts';
 import { DEFAULT_TOLERANCE, type Tolerance } from './tolerance.ts';
@@ -30,7 +33,13 @@ function shapeOf(x: unknown): readonly number[] | null {
 
 export const arrayMatchers = {
   toHaveShape(received: unknown, shape: readonly number[]) {
-    const actual = shapeOf(received) ?? asNDArray(received, 'received').shape;
+    const actual = shapeOf(received);
+    if (!actual) {
+      return {
+        pass: false,
+        message: () => `expected an NDArray of shape ${formatShape(shape)}, received ${kindOf(received)}`,
+      };
+    }
     const pass = shapesEqual(actual, shape);
     return {
       pass,
@@ -90,7 +99,7 @@ const withArticle = (noun: string) => `${/^[AEIOU]/i.test(noun) ? 'an' : 'a'} ${
 type ErrorClass = abstract new (...args: any[]) => Error;
 
 interface ArrayMatchers<R = unknown> {
-  /** The array (NDArray, tf.Tensor, nested arrays) has exactly this shape. */
+  /** An NDArray (or tf.Tensor, anything with a shape) of exactly this shape. */
   toHaveShape(shape: readonly number[]): R;
   /** Same shape, and every element within atol + rtol·|expected|. */
   toBeAllClose(expected: unknown, options?: AllCloseOptions): R;

@@ -311,6 +311,7 @@ describe('step 3: the broadcasting rule', () => {
           new RegExp(message.replace(/[[\]]/g, '\\$&')),
           `broadcastShape(${formatShape(a)}, ${formatShape(b)})`,
         );
+        // readme-errors: not the learner's message
         expect(() => tfBroadcastShape(a, b)).toThrow(/could not be broadcast/);
       }),
     );

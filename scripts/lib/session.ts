@@ -44,6 +44,13 @@ export interface SessionOptions {
   warm?: boolean;
   /** how long without a spec or hook starting or finishing makes a run stalled (default: the longer timeout + 5 s) */
   stallMs?: number;
+  /** worker threads running spec files at once (default: Vitest's, one less than the cores) */
+  maxWorkers?: number;
+  /**
+   * false: one thread runs several spec files, loading TensorFlow.js once (the seed sweep:
+   * about a third less CPU per run). Default: Vitest's, a fresh thread per file.
+   */
+  isolate?: boolean;
   /** a watch-triggered rerun of the focused exercise starts */
   onRerunStart?: (exercise: Exercise) => void;
   /** its result; latencyMs is the time from the file event to the result */
@@ -55,6 +62,8 @@ export interface SessionOptions {
 export interface RunOptions {
   /** a quick check: fewer cases per property (a pass must then be checked again in full) */
   quick?: boolean;
+  /** the seed of this run, in place of KATA_SEED (the seed sweep) */
+  seed?: number;
 }
 
 /** What the runner needs from a session (tests drive the runner with a fake one). */
@@ -213,6 +222,8 @@ export class SpecSession implements SpecRunner {
         reporters: [reporter],
         passWithNoTests: true,
         ...poolOption(pool),
+        ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
+        ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
       },
       options.poll ? { server: { watch: { usePolling: true, interval: 100 } } } : {},
       { stdout: sink, stderr: sink },
@@ -350,8 +361,9 @@ export class SpecSession implements SpecRunner {
   private async runNow(exercises: readonly Exercise[], options: RunOptions): Promise<Map<string, ExerciseResult>> {
     await this.vitest.waitForTestRunEnd();
     const quick = options.quick ? this.casesPerProperty.quick : undefined;
-    // undefined: lib/setup.ts takes KATA_RUNS or 100
+    // undefined: lib/setup.ts takes KATA_RUNS or 100, and KATA_SEED or 42
     this.vitest.provide('kataRuns', quick);
+    this.vitest.provide('kataSeed', options.seed);
     this.logs = [];
     this.lastModules = [];
     this.lastErrors = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareArrays, sideBySide, unravelIndex } from '../../lib/compare.ts';
+import { compareArrays, kindOf, sideBySide, unravelIndex } from '../../lib/compare.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { float32Tolerance } from '../../lib/tolerance.ts';
+import { EXACT, FLOAT32_MIN_NORMAL, float32Tolerance } from '../../lib/tolerance.ts';
 
 describe('compareArrays: failures that explain themselves', () => {
   it('passes arrays within tolerance (NumPy allclose rule)', () => {
@@ -75,10 +75,57 @@ describe('compareArrays: failures that explain themselves', () => {
     expect(compareArrays([Number.NEGATIVE_INFINITY], [Number.POSITIVE_INFINITY]).pass).toBe(false);
   });
 
-  it('explains what it cannot read', () => {
-    expect(() => compareArrays('abc' as never, [1])).toThrow(
-      'received must be an NDArray, a number or nested arrays of numbers, got string',
+  it('fails, naming both kinds, on a value of the wrong kind or one it cannot read (never throws)', () => {
+    const nested = [
+      [1, 2],
+      [3, 4],
+    ];
+    const wrong = (actual: unknown, expected: unknown) =>
+      compareArrays(actual as never, expected as never, EXACT, 'f(x)');
+    expect(wrong(nested, NDArray.fromNested(nested)).message).toMatch(
+      /^f\(x\): expected an NDArray, received a nested array \(number\[\]\[\]\)\n/,
     );
+    expect(wrong([1, 2], Float64Array.of(1, 2)).message).toMatch(/expected a Float64Array, received a number\[\]/);
+    expect(wrong(Float32Array.of(1, 2), Float64Array.of(1, 2)).message).toMatch(
+      /expected a Float64Array, received a Float32Array/,
+    );
+    expect(wrong(undefined, NDArray.zeros([2])).message).toMatch(/expected an NDArray, received undefined/);
+    expect(wrong('abc', [1]).message).toMatch(/f\(x\): expected an NDArray, received a string/);
+    expect(wrong(new Map(), [1]).message).toMatch(/received an object \(Map\)/);
+    expect(
+      wrong(
+        [[1, 2], [3]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ).message,
+    ).toMatch(/received: .*ragged nested array/);
+    for (const r of [wrong(nested, NDArray.fromNested(nested)), wrong('abc', [1])]) expect(r.pass).toBe(false);
+  });
+
+  it('reads any kind where the expected value is a literal, and a number for a scalar NDArray', () => {
+    expect(compareArrays(NDArray.fromNested([1, 2]), [1, 2]).pass).toBe(true);
+    expect(compareArrays([1, 2], [1, 2]).pass).toBe(true);
+    expect(compareArrays(32, NDArray.fromNested(32)).pass).toBe(true);
+    expect(compareArrays(Float32Array.of(1, 2), Float32Array.of(1, 2)).pass).toBe(true);
+  });
+
+  it('kindOf names values the way a learner reads them', () => {
+    expect(
+      [NDArray.zeros([1]), [1], [[1]], [[[1]]], [NDArray.zeros([1])], [], 3, null, {}, Float64Array.of(1)].map(kindOf),
+    ).toEqual([
+      'an NDArray',
+      'a number[]',
+      'a nested array (number[][])',
+      'a nested array (number[][][])',
+      'an array (NDArray[])',
+      'an array (never[])',
+      'a number',
+      'null',
+      'a plain object',
+      'a Float64Array',
+    ]);
   });
 });
 
@@ -99,13 +146,24 @@ describe('helpers', () => {
     expect(many.rtol).toBeCloseTo(one.rtol * 28, 15);
     expect(many.atol).toBeCloseTo(many.rtol * 10, 15);
   });
+
+  it('float32Tolerance never lets atol fall below what flushing results under 2^-126 to zero costs', () => {
+    // vectorDot([1e-20, 0], [1e-20, 0]) is 1e-40 in float64 and 0 in TF.js' WASM backend.
+    const tiny = float32Tolerance(2, 1e-40);
+    expect(tiny.atol).toBe(4 * FLOAT32_MIN_NORMAL);
+    expect(compareArrays([1e-40], [0], tiny).pass).toBe(true);
+    expect(compareArrays([1e-3], [0], tiny).pass, 'an error of order 1e-3 is far above the floor').toBe(false);
+  });
 });
 
 describe('the vitest matchers', () => {
-  it('toHaveShape reads NDArrays, tensors-like objects and nested arrays', () => {
+  it('toHaveShape reads NDArrays and tensor-like objects, and names the kind of anything else', () => {
     expect(NDArray.zeros([2, 3])).toHaveShape([2, 3]);
     expect({ shape: [4] }).toHaveShape([4]);
-    expect([[1, 2]]).toHaveShape([1, 2]);
+    expect(() => expect([[1, 2]]).toHaveShape([1, 2])).toThrow(
+      'expected an NDArray of shape [1,2], received a nested array (number[][])',
+    );
+    expect(() => expect(undefined).toHaveShape([2])).toThrow('expected an NDArray of shape [2], received undefined');
     expect(() => expect(NDArray.zeros([2, 3])).toHaveShape([3, 2])).toThrow(
       /shape mismatch: expected \[3,2\], received \[2,3\]/,
     );
@@ -118,6 +176,9 @@ describe('the vitest matchers', () => {
       /add\(x, y\) \[2\]: 1 of 2 elements differ/,
     );
     expect([1, 2]).not.toBeAllClose([1, 3]);
+    expect(() => expect([1, 2]).toBeAllClose(NDArray.fromNested([1, 2]), { label: 'relu(x)' })).toThrow(
+      'relu(x): expected an NDArray, received a number[]',
+    );
   });
 
   it('toThrowKind checks the message first (a TODO shows as it is), then the class', () => {
