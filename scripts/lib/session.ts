@@ -168,6 +168,8 @@ export class SpecSession implements SpecRunner {
   /** every Vitest run of this session, one after another */
   private queue: Promise<unknown> = Promise.resolve();
   private debounce: NodeJS.Timeout | undefined;
+  /** the exercise of the watch rerun queued and not started yet */
+  private rerunWaiting: Exercise | undefined;
   private active: ActiveRun | undefined;
   readonly casesPerProperty: { full: number; quick: number | undefined };
 
@@ -259,7 +261,10 @@ export class SpecSession implements SpecRunner {
     // The last event of a save counts: each one restarts the wait.
     this.changedAt = performance.now();
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.watchRun(ex), this.options.debounceMs ?? DEBOUNCE_MS);
+    this.debounce = setTimeout(() => {
+      // One rerun waiting is enough: it starts from the files as they are then.
+      if (this.rerunWaiting !== ex) void this.watchRun(ex);
+    }, this.options.debounceMs ?? DEBOUNCE_MS);
   }
 
   private isLoaded(id: string): boolean {
@@ -269,7 +274,9 @@ export class SpecSession implements SpecRunner {
   }
 
   private watchRun(ex: Exercise): Promise<void> {
+    this.rerunWaiting = ex;
     return this.enqueue(async () => {
+      this.rerunWaiting = undefined;
       if (this.focused !== ex) return;
       const changedAt = this.changedAt;
       this.changedAt = undefined;

@@ -112,9 +112,19 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
   };
 }
 
+/** What a run gets from a thread stopped before it started (the run was out of date). */
+export const STOPPED_BEFORE_START = new Error('Worker exited unexpectedly (kata-threads: stopped before it started)');
+
+function isStartedResponse(message: unknown): boolean {
+  const m = message as { __vitest_worker_response__?: unknown; type?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.__vitest_worker_response__ === true && m.type === 'started';
+}
+
 class WarmWorker implements PoolWorker {
   readonly name = 'kata-threads';
   private thread: Worker | undefined;
+  /** Vitest's message listeners (Node drops a thread's own when it exits) */
+  private readonly listeners = new Set<(arg: unknown) => void>();
   private readonly stdout: Writable;
   private readonly stderr: Writable;
 
@@ -133,10 +143,12 @@ class WarmWorker implements PoolWorker {
   }
 
   on(event: string, callback: (arg: unknown) => void): void {
+    if (event === 'message') this.listeners.add(callback);
     this.t.on(event, callback);
   }
 
   off(event: string, callback: (arg: unknown) => void): void {
+    if (event === 'message') this.listeners.delete(callback);
     // After an exit there is nothing to listen to.
     this.thread?.off(event, callback);
   }
@@ -156,8 +168,24 @@ class WarmWorker implements PoolWorker {
     thread.ref();
     thread.stdout.pipe(this.stdout);
     thread.stderr.pipe(this.stderr);
-    // Stopped by terminateRunning, Vitest calls no stop(): the pool must still hear of it.
-    thread.once('exit', () => this.finish(thread));
+    let started = false;
+    const onStarted = (message: unknown) => {
+      if (isStartedResponse(message)) {
+        started = true;
+        thread.off('message', onStarted);
+      }
+    };
+    thread.on('message', onStarted);
+    thread.once('exit', () => {
+      // Stopped (by a save) between Vitest's "start" request and the thread's answer: Vitest
+      // waits for the answer only, for 60 s — the runner froze on quick saves. Answer for it.
+      if (!started) {
+        const answer = { __vitest_worker_response__: true, type: 'started', error: STOPPED_BEFORE_START };
+        for (const listener of [...this.listeners]) listener(answer);
+      }
+      // Stopped by terminateRunning, Vitest calls no stop(): the pool must still hear of it.
+      this.finish(thread);
+    });
   }
 
   async stop(): Promise<void> {
