@@ -67,6 +67,7 @@ let quitting = false;
 async function quit(code = 0): Promise<never> {
   if (!quitting) {
     quitting = true;
+    runner?.close();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     write(`\n${m.bye}\n`);
     // Never hang on the way out: Vitest gets a moment to close its workers.

@@ -20,6 +20,8 @@ const en = {
   readAndEdit: (readme: string, stub: string) => `Read ${readme} · edit ${stub} · the specs rerun on every save`,
   running: (name: string) => `Running the specs of ${name}…`,
   checkingAll: (n: number) => `Checking ${n} exercise${n === 1 ? '' : 's'}…`,
+  /** how long the run on screen has been going */
+  elapsed: (seconds: number) => `(${seconds} s)`,
   specsPassing: (passed: number, total: number) => `${passed} of ${total} specs pass`,
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
@@ -110,6 +112,7 @@ const ko: Messages = {
   readAndEdit: (readme, stub) => `읽을 파일: ${readme} · 고칠 파일: ${stub} · 저장할 때마다 스펙을 다시 실행합니다`,
   running: (name) => `${name}의 스펙을 실행하는 중…`,
   checkingAll: (n) => `연습 ${n}개를 확인하는 중…`,
+  elapsed: (seconds) => `(${seconds}초)`,
   specsPassing: (passed, total) => `스펙 ${total}개 중 ${passed}개 통과`,
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,

@@ -64,6 +64,9 @@ export class Runner {
   private ranMs: number | undefined;
   private afterSaveMs: number | undefined;
   private allDone = false;
+  /** the run on screen: what it says, and since when (the time shown counts from there) */
+  private running: { label: string; since: number } | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   /** Results of the rebuild run, used once instead of running the same specs again. */
   private rebuilt: Map<string, ExerciseResult> | undefined;
@@ -189,9 +192,10 @@ export class Runner {
     this.justPassed = undefined;
   }
 
-  /** A watch-triggered rerun started (a save). */
+  /** A watch-triggered rerun started (a save): the result on screen is out of date. */
   rerunStarted(): void {
-    if (this.o.clearScreen && this.current) this.o.write(`\n${this.o.style.dim(this.o.m.running(this.current.name))}`);
+    // A log (a pipe) gets the result only: a screen per save would drown it.
+    if (this.o.clearScreen && this.current) this.draw({ running: this.o.m.running(this.current.name) });
   }
 
   /** A watch-triggered rerun's result. */
@@ -327,9 +331,32 @@ export class Runner {
   private draw(opts: { running?: string } = {}): void {
     // Run once (no keys): only the final screen is printed.
     if (this.o.keys === 'none' && opts.running) return;
-    const text = this.screen(opts.running);
+    let running = opts.running;
+    if (running === undefined) this.stopTicker();
+    else {
+      this.running = { label: running, since: this.running?.since ?? Date.now() };
+      const seconds = Math.floor((Date.now() - this.running.since) / 1000);
+      if (seconds >= 1) running += ` ${this.o.m.elapsed(seconds)}`;
+      // On a screen that is redrawn, the time counts up while the run goes on.
+      if (this.o.clearScreen && !this.ticker) {
+        this.ticker = setInterval(() => this.running && this.draw({ running: this.running.label }), 1000);
+        this.ticker.unref();
+      }
+    }
+    const text = this.screen(running);
     if (this.o.clearScreen) this.o.write(CLEAR_SCREEN + text);
     else if (this.o.keys !== 'none') this.o.write(`\n${'─'.repeat(60)}\n${text}\n`);
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.running = undefined;
+  }
+
+  /** Stops the clock of a run on screen (the runner is closing). */
+  close(): void {
+    this.stopTicker();
   }
 
   /** The final screen, for run-once mode. */

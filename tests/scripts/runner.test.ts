@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Exercise, listExercises } from '../../lib/exercises.ts';
 import { catalogues } from '../../scripts/lib/messages.ts';
 import type { ExerciseResult } from '../../scripts/lib/results.ts';
@@ -76,7 +76,9 @@ class FakeSpecs implements SpecRunner {
   async close(): Promise<void> {}
 }
 
-function setup(opts: { state?: string; solved?: string[]; target?: string } = {}) {
+function setup(
+  opts: { state?: string; solved?: string[]; target?: string; clearScreen?: boolean; lang?: 'en' | 'ko' } = {},
+) {
   const root = path.join(tmp, `kata-${count++}`);
   mkdirSync(root, { recursive: true });
   writeFakeExercises(root);
@@ -93,12 +95,12 @@ function setup(opts: { state?: string; solved?: string[]; target?: string } = {}
     {
       root,
       exercises,
-      lang: 'en',
-      m: catalogues.en,
+      lang: opts.lang ?? 'en',
+      m: catalogues[opts.lang ?? 'en'],
       style: makeStyle(false),
       keys: 'keys',
       write: (t) => output.push(t),
-      clearScreen: false,
+      clearScreen: opts.clearScreen ?? false,
       ...(target ? { target } : {}),
     },
     specs,
@@ -351,5 +353,54 @@ describe('keys', () => {
     expect(await k.runner.key('x')).toBe('ignored');
     expect(await k.runner.key('q')).toBe('quit');
     expect(await k.runner.key('\u0003')).toBe('quit');
+  });
+});
+
+describe('a run on screen', () => {
+  it('a save hides the out-of-date result at once; the time counts up until the new result', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      const k = setup({ clearScreen: true });
+      await k.runner.start();
+      const screen = () => k.output.at(-1) ?? '';
+      expect(screen()).toContain('0 of 2 specs pass');
+      k.runner.rerunStarted();
+      expect(screen()).toContain('Running the specs of 01-alpha…');
+      expect(screen()).not.toContain('specs pass');
+      vi.advanceTimersByTime(3000);
+      expect(screen()).toContain('Running the specs of 01-alpha… (3 s)');
+      expect(screen()).not.toContain('specs pass');
+      await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 3100);
+      expect(screen()).toContain('0 of 2 specs pass');
+      expect(screen()).not.toContain('Running');
+      // The clock stops with the run: no more redraws.
+      const drawn = k.output.length;
+      vi.advanceTimersByTime(5000);
+      expect(k.output.length).toBe(drawn);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('in Korean too', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      const k = setup({ clearScreen: true, lang: 'ko' });
+      await k.runner.start();
+      k.runner.rerunStarted();
+      vi.advanceTimersByTime(2000);
+      expect(k.output.at(-1)).toContain('01-alpha의 스펙을 실행하는 중… (2초)');
+      k.runner.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a log (not a terminal) gets no screen per save, only the result', async () => {
+    const k = setup();
+    await k.runner.start();
+    const drawn = k.output.length;
+    k.runner.rerunStarted();
+    expect(k.output.length).toBe(drawn);
   });
 });
