@@ -94,6 +94,6 @@ export function drawDigits(digits: readonly { pixels: ArrayLike<number>; caption
   const drawn = digits.map((d) => [...drawDigit(d.pixels), d.caption.padEnd(28).slice(0, 28)]);
   const rows = drawn[0]?.length ?? 0;
   const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(drawn.map((d) => `│${d[r]}`).join(' ') + '│');
+  for (let r = 0; r < rows; r++) out.push(`${drawn.map((d) => `│${d[r]}`).join(' ')}│`);
   return out.join('\n');
 }
