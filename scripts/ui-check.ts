@@ -121,12 +121,12 @@ export async function checkUi(options: { filters?: string[]; out: string; chromi
   const profile = mkdtempSync(path.join(tmpdir(), 'kata-ui-check-'));
   let context: BrowserContext | undefined;
   try {
-    // Vitest prints where the UI is ("UI started at http://localhost:N/__vitest__/").
+    // npm run ui prints the UI's address first, opened on an exercise ("Vitest UI: http://…/__vitest__/#/?file=…").
     const url = await waitFor('the Vitest UI to start', 180_000, async () => {
       if (child.exitCode !== null) throw Object.assign(new Error('exited'), { fatal: true });
-      const m = /(https?:\/\/[^\s]+\/__vitest__\/)/.exec(stripAnsi(output));
+      const m = /Vitest UI: (https?:\/\/\S+\/__vitest__\/\S*)/.exec(stripAnsi(output));
       if (!m) return undefined;
-      const response = await fetch(m[1] as string);
+      const response = await fetch((m[1] as string).replace(/#.*$/, ''));
       return response.ok ? (m[1] as string) : undefined;
     }).catch((e) => {
       throw new Error(`npm run ui did not serve the UI (${(e as Error).message}):\n${stripAnsi(output).slice(-3000)}`);
@@ -140,7 +140,10 @@ export async function checkUi(options: { filters?: string[]; out: string; chromi
     });
     const page = context.pages()[0] ?? (await context.newPage());
     try {
-      return await inspect(page, url, specs, options.out);
+      const result = await inspect(page, url.replace(/#.*$/, ''), specs, options.out);
+      await checkFocus(page, url, options.filters?.length ? specs.slice(0, 1) : specs);
+      checkTerminal(stripAnsi(output), exercises);
+      return result;
     } catch (e) {
       // What the page looked like when the check failed, next to where the screenshot goes.
       await page.screenshot({ path: options.out.replace(/\.png$/, '-failed.png') }).catch(() => {});
@@ -150,6 +153,46 @@ export async function checkUi(options: { filters?: string[]; out: string; chromi
     await context?.close().catch(() => {});
     await stop(child);
     rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The terminal of `npm run ui`: the address before any result, then one line per exercise
+ * per run — never Vitest's failure traces (the browser has them).
+ */
+function checkTerminal(output: string, exercises: readonly { name: string }[]): void {
+  const lines = output.split('\n');
+  const address = lines.findIndex((l) => l.includes('Vitest UI: '));
+  const firstResult = lines.findIndex((l) => /[✓✗] \d\d-/.test(l));
+  if (firstResult < 0) throw new Error(`npm run ui printed no result line:\n${output.slice(-2000)}`);
+  if (address < 0 || address > firstResult)
+    throw new Error(`npm run ui printed results before its address:\n${output.slice(0, 2000)}`);
+  for (const e of exercises) {
+    if (!lines.some((l) => new RegExp(`[✓✗] ${e.name} `).test(l)))
+      throw new Error(`npm run ui printed no line for ${e.name}`);
+  }
+  const trace = lines.find((l) => /TODO\(|AssertionError|⎯⎯|^\s+at /.test(l));
+  if (trace !== undefined) throw new Error(`npm run ui printed a failure trace in the terminal: ${trace}`);
+}
+
+/** The address npm run ui prints opens on one exercise's spec file: the one named first, else the first unsolved. */
+async function checkFocus(page: Page, url: string, candidates: readonly string[]): Promise<void> {
+  // A fresh page: the address differs from the dashboard's only after the '#'.
+  const fresh = await page.context().newPage();
+  try {
+    await fresh.goto(url);
+    await waitFor('the UI to show the focused spec file', 60_000, async () => {
+      if (!(await fresh.getByTestId('btn-report').isVisible())) return undefined;
+      // the file's panel: its name, then the Report / Module Graph / Code tabs
+      const panel = await fresh
+        .getByTestId('btn-report')
+        .evaluate((e) => e.closest('div')?.parentElement?.parentElement?.textContent ?? '');
+      return candidates.some((spec) => panel.includes(spec)) ? true : undefined;
+    });
+  } catch {
+    throw new Error(`${url} does not open on ${candidates.length === 1 ? candidates[0] : 'an exercise'}`);
+  } finally {
+    await fresh.close();
   }
 }
 

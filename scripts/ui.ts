@@ -1,49 +1,85 @@
 /**
  * `npm run ui`: the Vitest UI over the exercises, in the browser, rerunning on save.
  *
- *   npm run ui              all exercises
+ *   npm run ui              all exercises, the UI opened on the first unsolved one
  *   npm run ui -- 03        one exercise
  *   --port N                the port (default 51204; the next free one if it is taken)
  *   --no-open               do not open a browser (also when CI=true)
  *
- * Vitest runs in this process (its Node API), so stopping this command stops the UI.
+ * Vitest runs in this process (its Node API), so stopping this command stops the UI. The
+ * terminal shows the UI's address first, then one line per exercise after each run.
  */
 import path from 'node:path';
-import { startVitest } from 'vitest/node';
-import { findExercise, ROOT } from '../lib/exercises.ts';
+import { createVitest, generateFileHash, type Reporter, type TestModule } from 'vitest/node';
+import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
 import { kataWarmPool, poolOption } from './lib/session.ts';
+import { isDone, loadState } from './lib/state.ts';
+import { firstUnsolved } from './lib/status.ts';
 
-const { args } = startCli(import.meta.url, process.argv.slice(2), { flags: ['no-open', 'open'], values: ['port'] });
+const { args, m, style, exercises } = startCli(import.meta.url, process.argv.slice(2), {
+  flags: ['no-open', 'open'],
+  values: ['port'],
+});
 const port = args.values.get('port') ?? '51204';
 if (!/^\d+$/.test(port)) {
   console.error(`npm run ui: --port needs a number, got ${JSON.stringify(port)}`);
   process.exit(2);
 }
-let filters: string[] = [];
+let chosen: Exercise[] = [];
 try {
-  filters = args.positional.map((q) => path.relative(ROOT, findExercise(q).dir));
+  chosen = args.positional.map((q) => findExercise(q));
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
 const open = !args.flags.has('no-open') && process.env.CI !== 'true';
+// The UI opens on this exercise: the first one named, else the first unsolved (as npm start).
+const { state } = loadState(ROOT);
+const focus = chosen[0] ?? firstUnsolved(exercises, (n) => isDone(state, n)) ?? exercises[0];
+
+/** One line per spec file after each run, instead of Vitest's hundreds of failure traces. */
+const summary: Reporter = {
+  onTestRunEnd(modules: readonly TestModule[]) {
+    const time = new Date().toLocaleTimeString();
+    for (const module of modules) {
+      const name = path.basename(path.dirname(module.moduleId));
+      const tests = [...module.children.allTests()];
+      const passed = tests.filter((t) => t.result().state === 'passed').length;
+      const loaded = module.errors().length === 0 || tests.length > 0;
+      const line = loaded ? m.specsPassing(passed, tests.length) : m.notRun;
+      const ok = loaded && tests.length > 0 && passed === tests.length;
+      console.log(`${style.dim(time)}  ${ok ? style.green(`✓ ${name}`) : style.red(`✗ ${name}`)}  ${line}`);
+    }
+  },
+};
 
 process.env.KATA_QUIET = '1';
 // Worker threads with spares kept ready (TensorFlow.js loaded), as in `npm start`: a save's
 // rerun does not wait for a thread to load it.
 const pool = kataWarmPool(ROOT);
-// Without --watch, Vitest runs once and exits when there is no terminal (CI, a script),
-// taking the UI with it.
-const vitest = await startVitest('test', filters, {
+const vitest = await createVitest('test', {
   root: ROOT,
   project: ['exercises'],
   ui: true,
+  // Without watch, Vitest runs once and exits, taking the UI with it.
   watch: true,
-  open,
+  open: false,
   api: { port: Number(port) },
+  reporters: [summary],
   ...poolOption(pool),
 });
+const base = new URL('__vitest__/', vitest.vite.resolvedUrls?.local[0] ?? `http://localhost:${port}/`).href;
+// The UI selects a spec file by its id: a hash of its path and its project's name.
+const focused = focus
+  ? `${base}#/?file=${generateFileHash(path.relative(ROOT, focus.spec).split(path.sep).join('/'), 'exercises')}`
+  : base;
+// The address first: the results are in the browser, the terminal only sums them up.
+console.log(`\n${style.bold(m.uiAt(focused))}\n${style.dim(m.uiSummary)}\n`);
+if (open && focus) {
+  (vitest.vite.config.server as { open?: string | boolean }).open = focused.slice(focused.indexOf('/__vitest__/'));
+  vitest.vite.openBrowser();
+}
 process.exitCode = 0; // failing specs are the normal state of a kata
-const url = vitest.vite.resolvedUrls?.local[0] ?? `http://localhost:${port}/`;
-console.log(`\nVitest UI: ${new URL('__vitest__/', url).href} (Ctrl-C to stop)`);
+await vitest.start(chosen.map((e) => path.relative(ROOT, e.dir)));
+process.exitCode = 0;

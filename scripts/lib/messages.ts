@@ -92,6 +92,9 @@ const en = {
   listLoadError: 'does not load',
   listRevealedEarly: 'solution revealed early',
   listCachedNote: 'From .kata/state.json (`npm run list` without --cached runs the specs).',
+  // ui
+  uiAt: (url: string) => `Vitest UI: ${url}   (Ctrl-C to stop)`,
+  uiSummary: 'The results are in the browser and rerun on every save; here, one line per exercise after each run:',
   // reset
   resetDone: (stub: string, backup: string) => `Restored ${stub} from git (HEAD). Your version is saved in ${backup}.`,
   resetUnchanged: (stub: string) => `${stub} is already the committed stub: nothing to reset.`,
@@ -178,6 +181,8 @@ const ko: Messages = {
   listLoadError: '불러오기 실패',
   listRevealedEarly: '풀이를 미리 봄',
   listCachedNote: '.kata/state.json의 기록입니다 (--cached 없이 `npm run list`를 실행하면 스펙을 실행합니다).',
+  uiAt: (url) => `Vitest UI: ${url}   (Ctrl-C로 종료)`,
+  uiSummary: '결과는 브라우저에 있고 저장할 때마다 다시 실행됩니다. 여기에는 실행마다 연습별로 한 줄씩 나옵니다:',
   resetDone: (stub, backup) =>
     `${stub}을(를) git(HEAD)의 원래 상태로 되돌렸습니다. 내 버전은 ${backup}에 저장했습니다.`,
   resetUnchanged: (stub) => `${stub}은(는) 이미 커밋된 원래 상태입니다: 되돌릴 것이 없습니다.`,
