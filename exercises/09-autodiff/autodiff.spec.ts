@@ -6,6 +6,7 @@
  * computation written with tf ops. Finite differences (lib/gradcheck.ts) back the rules up.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareArrays } from '../../lib/compare.ts';
@@ -879,6 +880,9 @@ describe('step 5: topological order and accumulation — a value used twice gets
       order.filter((v) => v.inputs.length === 0).map((v) => v.op),
       'the leaves',
     ).toEqual(Array(6).fill('variable'));
+    // a node prints with its op and shape, in a template and in console.log alike
+    expect(`${y}`).toBe('Variable(mean, shape [])');
+    expect(inspect(x), 'console.log of the leaf x').toBe('Variable(variable, shape [2,2])');
   });
 
   it('walking the order forwards meets a node before the nodes that use it: inputGrads finds no dy yet and says so', () => {
