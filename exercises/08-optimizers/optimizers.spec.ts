@@ -347,21 +347,24 @@ describe('step 1: SGD', () => {
 });
 
 describe('step 2: momentum (Keras)', () => {
-  it('v ← μ·v − lr·g, w ← w + v: the velocity builds up over two steps', () => {
+  it('v ← μ·v − lr·g, w ← w + v: the velocity builds up over two steps (μ is 0.9 unless given)', () => {
     // lr 0.1, μ 0.9, w = [1, −2], g = [0.5, 1] both times
     // step 1: v = 0.9·0 − 0.1·[0.5, 1] = [−0.05, −0.1];        w = [0.95, −2.1]
     // step 2: v = 0.9·[−0.05, −0.1] − [0.05, 0.1] = [−0.095, −0.19];  w = [0.855, −2.29]
     // (SGD would be at [0.9, −2.2]: with a steady gradient the velocity grows towards −lr·g/(1 − μ))
-    expectSteps(
-      momentum({ learningRate: 0.1, momentum: 0.9 }),
-      [1, -2],
-      [0.5, 1],
-      [
-        [0.95, -2.1],
-        [0.855, -2.29],
-      ],
-      'momentum({ learningRate: 0.1, momentum: 0.9 })',
-    );
+    const options = [{ learningRate: 0.1, momentum: 0.9 }, { learningRate: 0.1 }];
+    for (const o of options) {
+      expectSteps(
+        momentum(o),
+        [1, -2],
+        [0.5, 1],
+        [
+          [0.95, -2.1],
+          [0.855, -2.29],
+        ],
+        `momentum(${JSON.stringify(o)})`,
+      );
+    }
   });
 
   it('keeps one velocity per parameter, which you can read after a step', () => {
@@ -388,22 +391,6 @@ describe('step 2: momentum (Keras)', () => {
     );
     expectShapeChecks(() => momentum({ learningRate: 0.1 }), 'momentum');
     expectSameParamsEveryStep(() => momentum({ learningRate: 0.1 }), 'momentum');
-  });
-
-  it('defaults to μ = 0.9 and Keras’ form: momentum({ learningRate: 0.1 }) takes the steps above', () => {
-    // the same steps as μ 0.9 explicitly: [0.95, −2.1], then [0.855, −2.29] (μ 0 would give SGD's [0.9, −2.2])
-    const opt = momentum({ learningRate: 0.1 });
-    expect(opt.name).toBe('momentum');
-    expectSteps(
-      opt,
-      [1, -2],
-      [0.5, 1],
-      [
-        [0.95, -2.1],
-        [0.855, -2.29],
-      ],
-      'momentum({ learningRate: 0.1 })',
-    );
   });
 
   it('updates the parameters in place and leaves the gradients alone', () => {
