@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeArb } from '../../lib/arbitraries.ts';
 import { compareArrays } from '../../lib/compare.ts';
+import { ArgumentError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -69,6 +70,9 @@ function expectShapeChecks(make: () => Optimizer, name: string): void {
   );
 }
 
+/** What every message about a step's params that differ from the first step's ends with. */
+const byPosition = '\\(the state is kept by position: pass the same parameters, in the same order, every step\\)';
+
 /** An optimizer with state must refuse parameters that are not the ones it made the state for. */
 function expectSameParamsEveryStep(make: () => Optimizer, name: string): void {
   const opt = make();
@@ -78,10 +82,84 @@ function expectSameParamsEveryStep(make: () => Optimizer, name: string): void {
   expect(
     () => opt.step([b, a], [NDArray.ones([3]), NDArray.ones([2, 3])]),
     `${name}: the params in another order must throw (the state is kept by position)`,
-  ).toThrow(new RegExp(`${name}\\.step: params\\[0\\] has shape \\[3\\], but \\[2,3\\] at the first step`));
-  expect(() => opt.step([a], [NDArray.ones([2, 3])]), `${name}: one param where there were two must throw`).toThrow(
-    new RegExp(`${name}\\.step: got 1 params, but 2 at the first step`),
+  ).toThrow(
+    new RegExp(`${name}\\.step: params\\[0\\] has shape \\[3\\], but \\[2,3\\] at the first step ${byPosition}$`),
   );
+  expect(() => opt.step([a], [NDArray.ones([2, 3])]), `${name}: one param where there were two must throw`).toThrow(
+    new RegExp(`${name}\\.step: got 1 params, but 2 at the first step ${byPosition}$`),
+  );
+}
+
+/**
+ * Every optimizer changes the parameters themselves (the same NDArrays, two steps running),
+ * leaves a parameter whose gradient is 0 where it is, never changes the gradients, and says
+ * its name.
+ */
+function expectInPlace(opt: Optimizer, name: string): void {
+  expect(opt.name, 'the name of the optimizer').toBe(name);
+  const W = nd([
+    [1, 2],
+    [3, 4],
+  ]);
+  const b = nd(0.5);
+  const dW = nd([
+    [0.5, -1],
+    [0, 2],
+  ]);
+  const db = nd(-3);
+  const params = [W, b];
+  stepsWith(opt, params, [dW, db], 2);
+  expect(params[0], `${name}: step must change params[0] itself, not put a new array in the list`).toBe(W);
+  expect(params[1], `${name}: step must change params[1] itself`).toBe(b);
+  expect(W).toHaveShape([2, 2]);
+  expect(b).toHaveShape([]);
+  // every optimizer here steps against g, and all of an element's state stays 0 while its g is 0
+  expect(W.data[0], `${name}: params[0][0, 0] after 2 steps of g = 0.5`).toBeLessThan(1);
+  expect(W.data[1], `${name}: params[0][0, 1] after 2 steps of g = −1`).toBeGreaterThan(2);
+  expect(W.data[2], `${name}: params[0][1, 0] after 2 steps of g = 0`).toBe(3);
+  expect(b.data[0], `${name}: params[1] after 2 steps of g = −3`).toBeGreaterThan(0.5);
+  expect(dW, `${name}: the gradient must not change`).toBeAllClose([
+    [0.5, -1],
+    [0, 2],
+  ]);
+  expect(db, `${name}: the gradient must not change`).toBeAllClose(-3);
+}
+
+/** A learning rate must be a positive number: 0 and below, NaN and ±Infinity are refused. */
+function expectLearningRateCheck(make: (learningRate: number) => Optimizer, name: string): void {
+  for (const lr of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    expect(() => make(lr), `${name} with learningRate ${lr} must throw`).toThrowKind(
+      ArgumentError,
+      new RegExp(`^${name}: learningRate must be a positive number, got ${lr}$`),
+    );
+  }
+  expect(make(1e-9).name, `${name} with learningRate 1e-9 (small, but positive)`).toBe(name);
+}
+
+/** A decay rate (μ, ρ, β) lies in [0, 1): 0 is allowed, 1 and anything outside is refused. */
+function expectDecayCheck(make: (x: number) => Optimizer, name: string, option: string): void {
+  for (const x of [-0.1, 1, 1.5, Number.NaN]) {
+    expect(() => make(x), `${name} with ${option} ${x} must throw`).toThrowKind(
+      ArgumentError,
+      new RegExp(`^${name}: ${option} must be in \\[0, 1\\), got ${x}$`),
+    );
+  }
+  for (const x of [0, 0.99]) expect(make(x).name, `${name} with ${option} ${x}`).toBe(name);
+}
+
+/** ε is a number ≥ 0: 0 is allowed (and steps), below 0, NaN and Infinity are refused. */
+function expectEpsilonCheck(make: (epsilon: number) => Optimizer, name: string): void {
+  for (const x of [-1e-7, Number.NaN, Number.POSITIVE_INFINITY]) {
+    expect(() => make(x), `${name} with epsilon ${x} must throw`).toThrowKind(
+      ArgumentError,
+      new RegExp(`^${name}: epsilon must be a number ≥ 0, got ${x}$`),
+    );
+  }
+  // ε = 0 with g ≠ 0 divides by a positive number: a finite step
+  const w = nd([1]);
+  make(0).step([w], [nd([0.5])]);
+  expect(w).toHaveShape([1]);
+  expect(w.data[0], `${name} with epsilon 0, after a step of g = 0.5`).toBeLessThan(1);
 }
 
 // ---- against TensorFlow.js ---------------------------------------------------------------------
@@ -252,11 +330,7 @@ describe('step 1: SGD', () => {
   });
 
   it('rejects a learning rate that is not a positive number', () => {
-    for (const lr of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => sgd({ learningRate: lr }), `sgd({ learningRate: ${lr} }) must throw`).toThrow(
-        new RegExp(`sgd: learningRate must be a positive number, got ${lr}`),
-      );
-    }
+    expectLearningRateCheck((learningRate) => sgd({ learningRate }), 'sgd');
   });
 
   it('rejects gradients that do not pair up with the parameters, naming both shapes', () => {
@@ -273,21 +347,24 @@ describe('step 1: SGD', () => {
 });
 
 describe('step 2: momentum (Keras)', () => {
-  it('v ← μ·v − lr·g, w ← w + v: the velocity builds up over two steps', () => {
+  it('v ← μ·v − lr·g, w ← w + v: the velocity builds up over two steps (μ is 0.9 unless given)', () => {
     // lr 0.1, μ 0.9, w = [1, −2], g = [0.5, 1] both times
     // step 1: v = 0.9·0 − 0.1·[0.5, 1] = [−0.05, −0.1];        w = [0.95, −2.1]
     // step 2: v = 0.9·[−0.05, −0.1] − [0.05, 0.1] = [−0.095, −0.19];  w = [0.855, −2.29]
     // (SGD would be at [0.9, −2.2]: with a steady gradient the velocity grows towards −lr·g/(1 − μ))
-    expectSteps(
-      momentum({ learningRate: 0.1, momentum: 0.9 }),
-      [1, -2],
-      [0.5, 1],
-      [
-        [0.95, -2.1],
-        [0.855, -2.29],
-      ],
-      'momentum({ learningRate: 0.1, momentum: 0.9 })',
-    );
+    const options = [{ learningRate: 0.1, momentum: 0.9 }, { learningRate: 0.1 }];
+    for (const o of options) {
+      expectSteps(
+        momentum(o),
+        [1, -2],
+        [0.5, 1],
+        [
+          [0.95, -2.1],
+          [0.855, -2.29],
+        ],
+        `momentum(${JSON.stringify(o)})`,
+      );
+    }
   });
 
   it('keeps one velocity per parameter, which you can read after a step', () => {
@@ -314,6 +391,15 @@ describe('step 2: momentum (Keras)', () => {
     );
     expectShapeChecks(() => momentum({ learningRate: 0.1 }), 'momentum');
     expectSameParamsEveryStep(() => momentum({ learningRate: 0.1 }), 'momentum');
+  });
+
+  it('updates the parameters in place and leaves the gradients alone', () => {
+    expectInPlace(momentum({ learningRate: 0.1 }), 'momentum');
+  });
+
+  it('rejects a learning rate that is not positive, and a momentum outside [0, 1) at either end', () => {
+    expectLearningRateCheck((learningRate) => momentum({ learningRate }), 'momentum');
+    expectDecayCheck((mu) => momentum({ learningRate: 0.1, momentum: mu }), 'momentum', 'momentum');
   });
 
   it('agrees with tf.train.momentum(0.05, 0.9) after every one of 20 steps', () => {
@@ -353,6 +439,12 @@ describe('step 3: Nesterov, the book’s formula', () => {
     stepsWith(ahead, [nd([1, -2])], [nd([0.5, 1])], 2);
     // Both: v = [−0.095, −0.19] after step 2 (the velocity does not depend on w here).
     expect(ahead.velocities[0]).toBeAllClose(plain.velocities[0] as NDArray, { label: 'nesterov velocities[0]' });
+  });
+
+  it('updates the parameters in place, leaves the gradients alone, and checks its arguments under its name', () => {
+    expectInPlace(momentum({ learningRate: 0.1, nesterov: true }), 'nesterov');
+    expectLearningRateCheck((learningRate) => momentum({ learningRate, nesterov: true }), 'nesterov');
+    expectDecayCheck((mu) => momentum({ learningRate: 0.1, momentum: mu, nesterov: true }), 'nesterov', 'momentum');
   });
 
   it('agrees with tf.train.momentum(0.05, 0.9, useNesterov = true) after every one of 20 steps', () => {
@@ -442,6 +534,19 @@ describe('step 4: TensorFlow.js’ momentum', () => {
     expectSameParamsEveryStep(() => tfjsMomentum({ learningRate: 0.1, momentum: 0.9 }), 'momentum');
   });
 
+  it('is named momentum, or nesterov with useNesterov; updates in place and leaves the gradients alone', () => {
+    expectInPlace(tfjsMomentum({ learningRate: 0.1, momentum: 0.9 }), 'momentum');
+    expectInPlace(tfjsMomentum({ learningRate: 0.1, momentum: 0.9, useNesterov: true }), 'nesterov');
+  });
+
+  it('rejects a learning rate that is not positive, and a momentum outside [0, 1) at either end, under its name', () => {
+    for (const useNesterov of [false, true]) {
+      const name = useNesterov ? 'nesterov' : 'momentum';
+      expectLearningRateCheck((learningRate) => tfjsMomentum({ learningRate, momentum: 0.9, useNesterov }), name);
+      expectDecayCheck((mu) => tfjsMomentum({ learningRate: 0.1, momentum: mu, useNesterov }), name, 'momentum');
+    }
+  });
+
   it('agrees with tf.train.momentum, with and without useNesterov, after every one of 20 steps', () => {
     for (const useNesterov of [false, true]) {
       agreesWithTf({
@@ -484,12 +589,37 @@ describe('step 5: Adagrad', () => {
   });
 
   it('rejects an initial accumulator value that is not positive, and mismatched shapes', () => {
-    expect(
-      () => adagrad({ learningRate: 0.1, initialAccumulatorValue: 0 }),
-      'initialAccumulatorValue 0 must throw (TF.js requires it to be positive)',
-    ).toThrow(/adagrad: initialAccumulatorValue must be positive, got 0/);
+    // TF.js requires it to be positive (and finite)
+    for (const x of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(
+        () => adagrad({ learningRate: 0.1, initialAccumulatorValue: x }),
+        `initialAccumulatorValue ${x}`,
+      ).toThrowKind(ArgumentError, new RegExp(`^adagrad: initialAccumulatorValue must be positive, got ${x}$`));
+    }
     expectShapeChecks(() => adagrad({ learningRate: 0.1 }), 'adagrad');
     expectSameParamsEveryStep(() => adagrad({ learningRate: 0.1 }), 'adagrad');
+  });
+
+  it('ε is 1e-7 unless given: it shows where s is tiny (s = 6e-8 + g² with g = 3e-4 → √(s + ε) = 5e-4)', () => {
+    // s = 6e-8 + 9e-8 = 1.5e-7;  √(1.5e-7 + 1e-7) = 5e-4;  step = 0.1·3e-4/5e-4 = 0.06
+    // (ε 0 would step 0.1·3e-4/√1.5e-7 = 0.0775)
+    expectSteps(
+      adagrad({ learningRate: 0.1, initialAccumulatorValue: 6e-8 }),
+      [1],
+      [3e-4],
+      [[0.94]],
+      'adagrad({ learningRate: 0.1, initialAccumulatorValue: 6e-8 })',
+      1e-6,
+    );
+  });
+
+  it('updates the parameters in place and leaves the gradients alone', () => {
+    expectInPlace(adagrad({ learningRate: 0.1 }), 'adagrad');
+  });
+
+  it('rejects a learning rate that is not positive, and an ε that is not a number ≥ 0', () => {
+    expectLearningRateCheck((learningRate) => adagrad({ learningRate }), 'adagrad');
+    expectEpsilonCheck((epsilon) => adagrad({ learningRate: 0.1, epsilon }), 'adagrad');
   });
 
   it('agrees with tf.train.adagrad(0.2) and tf.train.adagrad(0.2, 0.5) after every one of 20 steps', () => {
@@ -551,6 +681,44 @@ describe('step 6: RMSProp', () => {
     );
     expectShapeChecks(() => rmsprop({ learningRate: 0.01 }), 'rmsprop');
     expectSameParamsEveryStep(() => rmsprop({ learningRate: 0.01 }), 'rmsprop');
+  });
+
+  it('ε is 1e-7 unless given: g = ±0.003 → s = 9e-7, √(s + ε) = 0.001, a step of exactly 0.03', () => {
+    // s = 0.1·9e-6 = 9e-7;  step = 0.01·0.003/√(1e-6) = 0.03  (ε 0 would step lr·√10 = 0.031623)
+    expectSteps(
+      rmsprop({ learningRate: 0.01 }),
+      [1, 1],
+      [0.003, -0.003],
+      [[0.97, 1.03]],
+      'rmsprop({ learningRate: 0.01 })',
+      1e-6,
+    );
+  });
+
+  it('momentum is 0 unless given: the second step is that step’s lr·g/√(s + ε) alone', () => {
+    // lr 0.01, ρ 0.9, ε 0.001, g = 0.3 both times
+    // step 1: s = 0.009, √(s + ε) = 0.1, v = 0.03 → w = 0.97
+    // step 2: s = 0.9·0.009 + 0.1·0.09 = 0.0171, v = 0.003/√0.0181 ≈ 0.0222988 → w ≈ 0.9477012
+    // (μ 0.9 would add 0.9·0.03 = 0.027 to the second step)
+    expectSteps(
+      rmsprop({ learningRate: 0.01, epsilon: 0.001 }),
+      [1],
+      [0.3],
+      [[0.97], [0.97 - 0.003 / Math.sqrt(0.0181)]],
+      'rmsprop({ learningRate: 0.01, epsilon: 0.001 })',
+    );
+  });
+
+  it('updates the parameters in place and leaves the gradients alone', () => {
+    expectInPlace(rmsprop({ learningRate: 0.01 }), 'rmsprop');
+    expectInPlace(rmsprop({ learningRate: 0.01, momentum: 0.9, centered: true }), 'rmsprop');
+  });
+
+  it('rejects a learning rate that is not positive, a decay or momentum outside [0, 1), and an ε below 0', () => {
+    expectLearningRateCheck((learningRate) => rmsprop({ learningRate }), 'rmsprop');
+    expectDecayCheck((decay) => rmsprop({ learningRate: 0.01, decay }), 'rmsprop', 'decay');
+    expectDecayCheck((mu) => rmsprop({ learningRate: 0.01, momentum: mu }), 'rmsprop', 'momentum');
+    expectEpsilonCheck((epsilon) => rmsprop({ learningRate: 0.01, epsilon }), 'rmsprop');
   });
 
   it('agrees with tf.train.rmsprop(0.01, 0.9, 0, 0.001) after every one of 20 steps', () => {
@@ -626,6 +794,37 @@ describe('step 7: Adam', () => {
   it('uses TF.js’ defaults: learning rate 0.001, β1 0.9, β2 0.999, ε 1e-7', () => {
     // the first step is lr·g/(|g| + ε) = 0.001·2/(2 + 1e-7)
     expectSteps(adam(), [0], [2], [[-0.002 / (2 + 1e-7)]], 'adam()', 1e-5);
+  });
+
+  it('β1 0.9 and β2 0.999 by default show from the second step: g = 2, then g = 0', () => {
+    // step 1: m = 0.2, v = 0.004;  m̂ = 2, v̂ = 4  → w = −0.001·2/(2 + 1e-7)
+    // step 2 (g = 0): m = 0.9·0.2 = 0.18, v = 0.999·0.004 = 0.003996;
+    //         m̂ = 0.18/(1 − 0.81) ≈ 0.947, v̂ = 0.003996/(1 − 0.998001) ≈ 1.999 → a step of ≈ 0.00067
+    const opt = adam();
+    const w = nd([0]);
+    const first = -0.002 / (2 + 1e-7);
+    opt.step([w], [nd([2])]);
+    expect(w).toHaveShape([1]);
+    expect(w).toBeAllClose([first], { rtol: 1e-6, label: 'adam(), params[0] after step 1' });
+    opt.step([w], [nd([0])]);
+    const second = (0.001 * (0.18 / 0.19)) / (Math.sqrt(0.003996 / 0.001999) + 1e-7);
+    expect(w).toBeAllClose([first - second], { rtol: 1e-6, label: 'adam(), params[0] after step 2 (g = 0)' });
+  });
+
+  it('ε is 1e-7 unless given: a gradient of 1e-7 gets half a step', () => {
+    // m̂ = g, v̂ = g² at the first step: lr·g/(|g| + ε) = 0.001·1e-7/(2e-7) = 0.0005
+    expectSteps(adam(), [0], [1e-7], [[-0.0005]], 'adam()', 1e-6);
+  });
+
+  it('updates the parameters in place and leaves the gradients alone', () => {
+    expectInPlace(adam(), 'adam');
+  });
+
+  it('rejects a learning rate that is not positive, a β outside [0, 1) at either end, and an ε below 0', () => {
+    expectLearningRateCheck((learningRate) => adam({ learningRate }), 'adam');
+    expectDecayCheck((beta1) => adam({ beta1 }), 'adam', 'beta1');
+    expectDecayCheck((beta2) => adam({ beta2 }), 'adam', 'beta2');
+    expectEpsilonCheck((epsilon) => adam({ epsilon }), 'adam');
   });
 
   it('rejects a β outside [0, 1) and mismatched shapes', () => {

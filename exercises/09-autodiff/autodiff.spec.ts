@@ -6,6 +6,7 @@
  * computation written with tf ops. Finite differences (lib/gradcheck.ts) back the rules up.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareArrays } from '../../lib/compare.ts';
@@ -19,6 +20,7 @@ import { sizeOf } from '../../lib/shape.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
   add,
+  type BackwardRule,
   backward,
   dense,
   div,
@@ -171,6 +173,96 @@ describe('step 1: y = 2x + 3, backward by hand', () => {
     expectGrad(x, 'x').toBeAllClose(6);
   });
 
+  it("backward seeds y.grad with ones of y's shape; inputGrads refuses a seed of another shape, and a leaf hands on nothing", () => {
+    const x = new Variable([1, 2]);
+    const y = mul(x, 3);
+    backward(y);
+    expectGrad(y, 'y').toHaveShape([2]);
+    expectGrad(y, 'y').toBeAllClose([1, 1]);
+    expect(x.inputGrads(gradOf(x, 'x')), 'x.inputGrads(x.grad): a leaf has no rule and no inputs').toEqual([]);
+    // a scalar 1 as the seed of y [2] is the mistake this message explains
+    expect(() => y.inputGrads(NDArray.ones([]))).toThrowKind(
+      ShapeError,
+      /^mul backward: dy has shape \[\], but the output has shape \[2\]$/,
+    );
+  });
+
+  it('backward runs the rule of an op you make yourself: cube = new Variable(x³, [x], "cube", dy ↦ [dy·3x²]) gives 12 at x = 2', () => {
+    const x = new Variable(2);
+    const cube = new Variable(ops.mul(ops.square(x.value), x.value), [x], 'cube', (dy) => [
+      ops.mul(dy, ops.mul(3, ops.square(x.value))),
+    ]);
+    backward(add(cube, 1));
+    expectGrad(x, 'x').toBeAllClose(12); // d(x³ + 1)/dx = 3x² = 12
+  });
+
+  it('inputGrads refuses a rule that returns another number of gradients than inputs, or something not an NDArray', () => {
+    const x = new Variable(1);
+    const reluWith = (rule: (dy: NDArray) => unknown[]) => new Variable(x.value, [x], 'relu', rule as BackwardRule);
+    expect(() => backward(reluWith((dy) => [dy, dy]))).toThrowKind(
+      ArgumentError,
+      /^relu backward: the rule must return 1 gradient\(s\), one per input, got 2$/,
+    );
+    expect(() => backward(reluWith(() => []))).toThrowKind(
+      ArgumentError,
+      /^relu backward: the rule must return 1 gradient\(s\), one per input, got 0$/,
+    );
+    // dy.data[0] is the number 1, not an NDArray of shape []
+    expect(() => backward(reluWith((dy) => [dy.data[0]]))).toThrowKind(
+      ArgumentError,
+      /^relu backward: the gradient for inputs\[0\] is not an NDArray: 1$/,
+    );
+  });
+
+  it('inputGrads refuses a gradient of another shape than its input, and says when a broadcast axis was not summed', () => {
+    // mul without sumToShape: a [3, 1] times b [1, 4] is [3, 4], and so is dy·b
+    const a = new Variable(NDArray.ones([3, 1]));
+    const b = new Variable(NDArray.ones([1, 4]));
+    const mulUnsummed = new Variable(ops.mul(a.value, b.value), [a, b], 'mul', (dy) => [
+      ops.mul(dy, b.value),
+      ops.mul(dy, a.value),
+    ]);
+    expect(() => backward(mulUnsummed)).toThrowKind(
+      ShapeError,
+      /^mul backward: the gradient for inputs\[0\] has shape \[3,4\], but inputs\[0\] has shape \[3,1\] \(inputs\[0\] was broadcast along axes \[1\] of the output \[3,4\]\)$/,
+    );
+    // a scalar added to every element of [3, 4] was broadcast along both axes
+    const x = new Variable(NDArray.ones([3, 4]));
+    const s = new Variable(2);
+    const addUnsummed = new Variable(ops.add(x.value, s.value), [x, s], 'add', (dy) => [dy, dy]);
+    expect(() => backward(addUnsummed)).toThrowKind(
+      ShapeError,
+      /^add backward: the gradient for inputs\[1\] has shape \[3,4\], but inputs\[1\] has shape \[\] \(inputs\[1\] was broadcast along axes \[0,1\] of the output \[3,4\]\)$/,
+    );
+    // matmul's dy [2, 4] is not the gradient of x [2, 3]; nothing was broadcast, so no reason is added
+    const [xm, W] = [new Variable(NDArray.ones([2, 3])), new Variable(NDArray.ones([3, 4]))];
+    const matmulDy = new Variable(ops.matmul(xm.value, W.value), [xm, W], 'matmul', (dy) => [dy, dy]);
+    expect(() => backward(matmulDy)).toThrowKind(
+      ShapeError,
+      /^matmul backward: the gradient for inputs\[0\] has shape \[2,4\], but inputs\[0\] has shape \[2,3\]$/,
+    );
+  });
+
+  it('a rule that fails on a shape is named, with its shapes; any other error in a rule comes out as it is', () => {
+    const [x, W] = [new Variable(NDArray.ones([2, 3])), new Variable(NDArray.ones([3, 4]))];
+    // dy·W without the transpose: [2, 4]·[3, 4]
+    const noTranspose = new Variable(ops.matmul(x.value, W.value), [x, W], 'matmul', (dy) => [
+      ops.matmul(dy, W.value),
+      ops.matmul(x.value, dy, { transposeA: true }),
+    ]);
+    expect(() => backward(noTranspose)).toThrowKind(
+      ShapeError,
+      /^matmul backward: matmul: inner dimensions 4 and 3 differ \(a \[2,4\], b \[3,4\]\) \(in the rule of matmul: inputs \[2,3\], \[3,4\], dy \[2,4\]\)$/,
+    );
+    const unwritten = new Variable(ops.add(x.value, 1), [x], 'add', () => {
+      throw new Error('TODO(09-autodiff): implement the backward rule of add (step 1 in README.md)');
+    });
+    expect(() => backward(unwritten)).toThrowKind(
+      Error,
+      /^TODO\(09-autodiff\): implement the backward rule of add \(step 1 in README\.md\)$/,
+    );
+  });
+
   it('agrees with tf.grads on y = 2·(x·w + b) + 3 at random x, w, b', () => {
     const scalar = fc.integer({ min: -40, max: 40 }).map((k) => nd(k / 4));
     fc.assert(
@@ -281,6 +373,38 @@ describe('step 2: the backward rules of element-wise ops and reductions', () => 
       [0.5, 1, 1.5],
       [0.5, 1, 1.5],
     ]);
+  });
+
+  it('sum and mean count a negative axis from the end, and refuse an axis out of range on either side or not whole', () => {
+    const data = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    // axis −1 of [2, 3] is axis 1: y = 10·(x00 + x01 + x02) + 20·(x10 + x11 + x12)
+    const x = new Variable(data);
+    backward(sum(mul(sum(x, -1), nd([10, 20]))));
+    expectGrad(x, 'x').toBeAllClose([
+      [10, 10, 10],
+      [20, 20, 20],
+    ]);
+    // axis −2 is axis 0: y = Σ_j w_j·(x0j + x1j)/2, so ∂y/∂xij = w_j / 2
+    const x2 = new Variable(data);
+    backward(sum(mul(mean(x2, -2), nd([1, 2, 3]))));
+    expectGrad(x2, 'x').toBeAllClose([
+      [0.5, 1, 1.5],
+      [0.5, 1, 1.5],
+    ]);
+    // a rank-2 array has the axes 0, 1 (or −2, −1): 2 and −3 are just past either end
+    for (const axis of [2, -3, 0.5]) {
+      expect(() => sum(x, axis), `sum(x, ${axis})`).toThrowKind(
+        ShapeError,
+        /^sum: axis -?[\d.]+ is out of range for shape \[2,3\]$/,
+      );
+      expect(() => mean(x, [0, axis]), `mean(x, [0, ${axis}])`).toThrowKind(
+        ShapeError,
+        /^mean: axis -?[\d.]+ is out of range for shape \[2,3\]$/,
+      );
+    }
   });
 
   it('every rule multiplies by dy: Σ w·f(x) agrees with tf.grads for relu, sigmoid, exp, log and square', () => {
@@ -727,6 +851,59 @@ describe('step 5: topological order and accumulation — a value used twice gets
     const order = topologicalOrder(y);
     expectTopological(order, y);
     expect(order).toEqual([x, a, b, y]); // the only valid order of this graph
+    expect(
+      order.map((v) => v.op),
+      'the op of each node',
+    ).toEqual(['variable', 'mul', 'add', 'mul']);
+  });
+
+  it('every node names the op that made it: a chain through every op lists them in order', () => {
+    const x = new Variable([
+      [0.5, 1],
+      [1.5, 2],
+    ]);
+    const W = new Variable([
+      [1, 0],
+      [0, 1],
+    ]);
+    const z = div(mul(sub(add(matmul(x, W), 1), 0.5), 2), 4);
+    const y = mean(sum(square(log(exp(sigmoid(relu(z))))), 1));
+    const order = topologicalOrder(y);
+    expectTopological(order, y);
+    // each op uses the one before it, so the ops have one order; the leaves (x, W and the
+    // constants) may sit anywhere before their first use
+    expect(
+      order.filter((v) => v.inputs.length > 0).map((v) => v.op),
+      'the ops in topological order',
+    ).toEqual(['matmul', 'add', 'sub', 'mul', 'div', 'relu', 'sigmoid', 'exp', 'log', 'square', 'sum', 'mean']);
+    expect(
+      order.filter((v) => v.inputs.length === 0).map((v) => v.op),
+      'the leaves',
+    ).toEqual(Array(6).fill('variable'));
+    // a node prints with its op and shape, in a template and in console.log alike
+    expect(`${y}`).toBe('Variable(mean, shape [])');
+    expect(inspect(x), 'console.log of the leaf x').toBe('Variable(variable, shape [2,2])');
+  });
+
+  it('walking the order forwards meets a node before the nodes that use it: inputGrads finds no dy yet and says so', () => {
+    const x = new Variable(2);
+    const y = mul(add(x, 1), x);
+    const order = topologicalOrder(y);
+    expect(() => {
+      for (const v of order) v.inputGrads(v.grad);
+    }).toThrowKind(
+      ArgumentError,
+      /^variable backward: dy is null: this node is visited before the gradient of its output is known \(every node that uses it must be visited first\)$/,
+    );
+  });
+
+  it('x + x: add hands the same dy to both inputs, and adding the second share must not change y.grad', () => {
+    const x = new Variable([1, 2]);
+    const y = add(x, x);
+    backward(y);
+    // d(x + x)/dx = 2; a share added into the array it came from would also make y.grad 2
+    expectGrad(x, 'x').toBeAllClose([2, 2]);
+    expectGrad(y, 'y').toBeAllClose([1, 1]);
   });
 
   it('backward twice gives the same gradients, not twice as much (clear the old ones first)', () => {
@@ -880,7 +1057,10 @@ describe('step 6: the tape API — tape.gradient(y, [W, b]) returns a list', () 
     const x = new Variable([1, 2]);
     const z = new Variable([[1, 2, 3]]);
     const y = sum(mul(x, 2));
-    expect(() => gradient(y, [x, z])).toThrowKind(ArgumentError, /sources\[1\] \(.*\[1,3\].*\) is not connected to y/);
+    expect(() => gradient(y, [x, z])).toThrowKind(
+      ArgumentError,
+      /^gradient: sources\[1\] \(Variable\(variable, shape \[1,3\]\)\) is not connected to y/,
+    );
     gradient(sum(z), [z]); // now z.grad holds ones: that must not be mistaken for ∂y/∂z
     expect(() => gradient(y, [z])).toThrowKind(ArgumentError, /sources\[0\] .*not connected/);
   });
@@ -947,6 +1127,10 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
       const expected = runOracle(oracle, (tf, x, W, b) => act(tf, tf.add(tf.matMul(x, W), b)), xv, Wv, bv);
       expect(y.value).toBeAllClose(expected, { ...tfTolerance(expected, 3, maxAbs(expected) + 1), label: activation });
     }
+    // without an activation, dense is linear: the negative values of x·W + b stay
+    const linear = dense(xv, new Variable(Wv), new Variable(bv));
+    expect(linear.value, 'dense(x, W, b)').toBeAllClose(dense(xv, new Variable(Wv), new Variable(bv), 'linear').value);
+    expect(Math.min(...linear.value.data), 'the smallest value of x·W + b').toBeLessThan(0);
   });
 
   it('softmaxCrossEntropy([[2, 1, 0]], one-hot class 0) = −log softmax = log(1 + e⁻¹ + e⁻²) ≈ 0.4076', () => {
@@ -967,11 +1151,18 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
     expect(gradient(loss, logits), '∂loss/∂logits').toBeAllClose([[1, -1]]);
   });
 
-  it('labels of another shape than the logits are a ShapeError naming both shapes', () => {
+  it('labels of another shape than the logits, or logits not of rank 2, are a ShapeError naming both shapes', () => {
     expect(() => softmaxCrossEntropy(new Variable(NDArray.zeros([4, 3])), NDArray.zeros([4, 2]))).toThrowKind(
       ShapeError,
-      /\[4,3\].*\[4,2\]/,
+      /^softmaxCrossEntropy: logits and labels must both have shape \[batch, classes\], got logits \[4,3\] and labels \[4,2\]$/,
     );
+    // one example without its batch axis, and a batch with an extra axis: the shapes agree, the rank does not
+    for (const shape of [[3], [2, 1, 3]]) {
+      expect(() => softmaxCrossEntropy(new Variable(NDArray.zeros(shape)), NDArray.zeros(shape))).toThrowKind(
+        ShapeError,
+        /^softmaxCrossEntropy: logits and labels must both have shape \[batch, classes\], got logits \[[\d,]+\] and labels \[[\d,]+\]$/,
+      );
+    }
   });
 
   it('loss and ∂loss/∂logits agree with TensorFlow, and ∂loss/∂logits = (softmax(logits) − labels)/n', () => {
@@ -1064,6 +1255,14 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
       expect(p.value, `param ${i} after one step`).toHaveShape(expected.shape);
       expect(p.value, `param ${i} after one step`).toBeAllClose(expected, tfTolerance(expected, 64, 1));
     });
+  });
+
+  it('trainStep refuses a loss that is not a scalar: ShapeError', () => {
+    const W = new Variable([1, 2]);
+    expect(() => trainStep([W], ([w]) => mul(w as Variable, 2), 0.1)).toThrowKind(
+      ShapeError,
+      /^trainStep: the loss must be a scalar \(shape \[\]\), got shape \[2\]$/,
+    );
   });
 
   it('training the 2-8-3 network for 25 steps of lr 0.5 at least halves the loss', () => {
