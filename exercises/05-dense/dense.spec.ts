@@ -205,6 +205,14 @@ describe('step 1: element-wise activations', () => {
     expect(relu(NDArray.full([], -3))).toHaveShape([]);
   });
 
+  it('return a new array: writing into the result leaves the input as it was', () => {
+    for (const f of [linear, relu, sigmoid, tanh]) {
+      const input = array([-1, 0, 2]);
+      f(input).data.fill(7);
+      expect(input, `${f.name}'s input after writing into its result`).toBeAllClose([-1, 0, 2], EXACT);
+    }
+  });
+
   it('agree with tf.relu, tf.sigmoid and tf.tanh on random arrays of rank 0 to 3', () => {
     fc.assert(
       fc.property(randomArray({ maxRank: 3, bound: 20 }), (a) => {
@@ -280,6 +288,21 @@ describe('step 2: softmax', () => {
     expect(softmax(array([-1000, -1000]))).toBeAllClose([0.5, 0.5], { label: 'softmax([-1000, -1000])' });
   });
 
+  it('returns a new array: writing into the result leaves the logits as they were', () => {
+    const logits = array([
+      [1, 2],
+      [3, 4],
+    ]);
+    softmax(logits).data.fill(7);
+    expect(logits, 'the logits after writing into softmax(logits)').toBeAllClose(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      EXACT,
+    );
+  });
+
   it('a scalar has no axis to normalise over: ShapeError', () => {
     expect(() => softmax(NDArray.full([], 1))).toThrowKind(ShapeError, /softmax.*\[\]/);
   });
@@ -334,7 +357,10 @@ describe('step 3: the dense forward pass', () => {
     expect(getActivation('relu')(array([-1, 2]))).toBeAllClose([0, 2], { label: "getActivation('relu')" });
     expect(getActivation('softmax')(array([0, 0]))).toBeAllClose([0.5, 0.5], { label: "getActivation('softmax')" });
     expect(getActivation('linear')(array([-1, 2]))).toBeAllClose([-1, 2], { label: "getActivation('linear')" });
-    expect(() => getActivation('gelu' as ActivationName)).toThrowKind(ArgumentError, /unknown activation.*gelu/);
+    expect(() => getActivation('gelu' as ActivationName)).toThrowKind(
+      ArgumentError,
+      /^getActivation: unknown activation "gelu" \(known: linear, relu, sigmoid, tanh, softmax\)$/,
+    );
   });
 
   it('the worked example: relu(x·W + b) for x [2,3], W [3,2] and b [2]', () => {
@@ -408,6 +434,11 @@ describe('step 3: the dense forward pass', () => {
     expect(() => denseForward(images, NDArray.zeros([784, 10]), NDArray.zeros([1, 10]))).toThrowKind(
       ShapeError,
       /b \[1,10\].*rank/,
+    );
+    // A kernel needs both axes, inputs and units.
+    expect(() => denseForward(images, NDArray.zeros([784]), NDArray.zeros([10]))).toThrowKind(
+      ShapeError,
+      /^denseForward: x \[32,784\], W \[784\] and b \[10\] do not fit: W must be a matrix \[inputs, units\], but has rank 1$/,
     );
   });
 
@@ -484,6 +515,32 @@ describe('step 4: weight initialisation', () => {
     expect(() => glorotLimit(0, 10)).toThrowKind(ArgumentError, /fanIn.*0/);
   });
 
+  it('sizes must be whole numbers of at least 1, on either side: ArgumentError', () => {
+    expect(() => glorotLimit(10, 0)).toThrowKind(
+      ArgumentError,
+      /^glorotLimit: fanIn and fanOut must be positive integers/,
+    );
+    expect(() => glorotLimit(2.5, 4)).toThrowKind(
+      ArgumentError,
+      /^glorotLimit: fanIn and fanOut must be positive integers, got 2\.5 and 4$/,
+    );
+    expect(() => glorotLimit(4, 2.5)).toThrowKind(
+      ArgumentError,
+      /^glorotLimit: fanIn and fanOut must be positive integers/,
+    );
+    expect(() => initKernel('uniform', -1, 4, createRng(1))).toThrowKind(
+      ArgumentError,
+      /^initKernel: fanIn and fanOut must be positive integers/,
+    );
+    expect(() => initKernel('glorotUniform', 3, 1.5, createRng(1))).toThrowKind(
+      ArgumentError,
+      /^initKernel: fanIn and fanOut must be positive integers/,
+    );
+    // The smallest sizes are fine: one input, one unit.
+    expect(glorotLimit(1, 1)).toBeAllClose(Math.sqrt(3), { label: 'glorotLimit(1, 1) = sqrt(6 / 2)' });
+    expect(initKernel('uniform', 1, 1, createRng(1))).toHaveShape([1, 1]);
+  });
+
   it('glorotUniform draws a [784,512] kernel in ±limit, mean ≈ 0 and variance ≈ limit²/3 = 2/(fanIn + fanOut)', () => {
     const kernel = glorotKernel();
     expect(kernel).toHaveShape([784, 512]);
@@ -520,20 +577,22 @@ describe('step 4: weight initialisation', () => {
   });
 
   it('is repeatable: the same seed gives the same kernel, another seed another one', () => {
-    const a = initKernel('glorotUniform', 3, 4, createRng(7));
-    expect(a).toHaveShape([3, 4]);
-    expect(initKernel('glorotUniform', 3, 4, createRng(7))).toBeAllClose(a, EXACT);
-    expect(initKernel('glorotUniform', 3, 4, createRng(8))).not.toBeAllClose(a);
-    // One generator, two draws: two different kernels (as two layers of one model).
-    const rng = createRng(7);
-    expect(initKernel('glorotUniform', 3, 4, rng)).toBeAllClose(a, EXACT);
-    expect(initKernel('glorotUniform', 3, 4, rng)).not.toBeAllClose(a);
+    for (const init of ['glorotUniform', 'uniform'] as const) {
+      const a = initKernel(init, 3, 4, createRng(7));
+      expect(a).toHaveShape([3, 4]);
+      expect(initKernel(init, 3, 4, createRng(7)), `${init}: seed 7 again`).toBeAllClose(a, EXACT);
+      expect(initKernel(init, 3, 4, createRng(8)), `${init}: seed 8`).not.toBeAllClose(a);
+      // One generator, two draws: two different kernels (as two layers of one model).
+      const rng = createRng(7);
+      expect(initKernel(init, 3, 4, rng), `${init}: the first draw of createRng(7)`).toBeAllClose(a, EXACT);
+      expect(initKernel(init, 3, 4, rng), `${init}: the second draw`).not.toBeAllClose(a);
+    }
   });
 
   it('an unknown initializer or a size below 1 is an ArgumentError', () => {
     expect(() => initKernel('heNormal' as KernelInitializer, 3, 4, createRng(1))).toThrowKind(
       ArgumentError,
-      /unknown kernel initializer.*heNormal/,
+      /^initKernel: unknown kernel initializer "heNormal" \(known: uniform, glorotUniform\)$/,
     );
     expect(() => initKernel('uniform', 3, 0, createRng(1))).toThrowKind(ArgumentError, /fanOut.*0/);
   });
@@ -584,6 +643,12 @@ describe('step 5: the Dense layer', () => {
     const layer = new Dense(3);
     expect(layer.activation).toBe('linear');
     expect(layer.kernelInitializer).toBe('glorotUniform');
+    // linear keeps the negative outputs that relu would zero: x·W + b = [[1·1 + 2·(−1) − 0.5]] = [[−1.5]]
+    const plain = new Dense(1, { inputDim: 2 });
+    plain.setWeights([array([[1], [-1]]), array([-0.5])]);
+    const y = plain.call(array([[1, 2]]));
+    expect(y).toHaveShape([1, 1]);
+    expect(y).toBeAllClose([[-1.5]], { label: 'new Dense(1).call([[1, 2]])' });
   });
 
   it("draws its kernel from createRng(seed) (default: the run's seed) or from a shared rng", () => {
@@ -627,6 +692,19 @@ describe('step 5: the Dense layer', () => {
     const kernel = (layer.weights[0] as NDArray).clone();
     layer.build(3); // the same size again: nothing changes, nothing is drawn again
     expect(layer.weights[0], 'the kernel after a second build(3)').toBeAllClose(kernel, EXACT);
+    // Another size would throw the kernel away: the layer refuses it.
+    expect(() => layer.build(4)).toThrowKind(
+      ShapeError,
+      /^Dense\.build: the layer is built for 3 inputs, cannot rebuild it for 4$/,
+    );
+    expect(layer.weights[0], 'the kernel after a refused build(4)').toBeAllClose(kernel, EXACT);
+  });
+
+  it('call(x) needs a batch [batch, features] to build from: ShapeError', () => {
+    expect(() => new Dense(4).call(NDArray.ones([3]))).toThrowKind(
+      ShapeError,
+      /^Dense\.call: x must have rank 2, got rank 1 \(shape \[3\]\)$/,
+    );
   });
 
   it('call(x) is the forward pass of step 3 with its own weights: the worked example', () => {
@@ -659,20 +737,45 @@ describe('step 5: the Dense layer', () => {
     const layer = new Dense(2, { inputDim: 3 });
     expect(() => layer.setWeights([NDArray.zeros([2, 3]), NDArray.zeros([2])])).toThrowKind(
       ShapeError,
-      /kernel.*\[3,2\].*\[2,3\]/,
+      /^Dense\.setWeights: kernel must have shape \[3,2\], got \[2,3\]$/,
     );
     expect(() => layer.setWeights([NDArray.zeros([3, 2]), NDArray.zeros([3])])).toThrowKind(
       ShapeError,
-      /bias.*\[2\].*\[3\]/,
+      /^Dense\.setWeights: bias must have shape \[2\], got \[3\]$/,
     );
-    expect(() => layer.setWeights([NDArray.zeros([3, 2])])).toThrowKind(ArgumentError, /2 arrays.*got 1/);
+    expect(() => layer.setWeights([NDArray.zeros([3, 2])])).toThrowKind(
+      ArgumentError,
+      /^Dense\.setWeights: expected 2 arrays \[kernel, bias\], got 1$/,
+    );
     expect(() => new Dense(2).setWeights([NDArray.zeros([3, 2]), NDArray.zeros([2])])).toThrowKind(
       ArgumentError,
-      /not built/,
+      /^Dense\.setWeights: the layer is not built yet/,
     );
-    expect(() => new Dense(0)).toThrowKind(ArgumentError, /units.*0/);
-    expect(() => new Dense(2.5)).toThrowKind(ArgumentError, /units.*2\.5/);
+    expect(() => new Dense(0)).toThrowKind(ArgumentError, /^Dense: units must be a positive integer, got 0$/);
+    expect(() => new Dense(2.5)).toThrowKind(ArgumentError, /^Dense: units must be a positive integer, got 2\.5$/);
+    expect(() => new Dense(-1)).toThrowKind(ArgumentError, /^Dense: units must be a positive integer/);
     expect(() => new Dense(2, { activation: 'gelu' as ActivationName })).toThrowKind(ArgumentError, /gelu/);
+  });
+
+  it('setWeights keeps copies: changing the arrays given afterwards changes nothing', () => {
+    const layer = new Dense(1, { inputDim: 2 });
+    const kernel = array([[1], [1]]);
+    const bias = array([0]);
+    layer.setWeights([kernel, bias]);
+    kernel.data.fill(5);
+    bias.data.fill(5);
+    // [[1, 2]]·[[1], [1]] + [0] = [[3]], with the weights as they were given
+    expect(layer.call(array([[1, 2]]))).toBeAllClose([[3]], { label: 'call after the caller changed its arrays' });
+  });
+
+  it("weights are the layer's own arrays: an update in place changes what call(x) returns", () => {
+    const layer = new Dense(1, { inputDim: 2 });
+    layer.setWeights([array([[1], [1]]), array([0])]);
+    const [kernel, bias] = layer.weights as [NDArray, NDArray];
+    kernel.data.fill(2);
+    bias.data.fill(1);
+    // [[1, 2]]·[[2], [2]] + [1] = [[7]]: as a training step of exercise 10 updates them
+    expect(layer.call(array([[1, 2]]))).toBeAllClose([[7]], { label: 'call after updating weights in place' });
   });
 
   it('agrees with tf.layers.dense holding the same weights, for every activation', () => {
@@ -757,14 +860,25 @@ describe('step 6: a Sequential model', () => {
     expect(model.layers.length).toBe(2);
   });
 
-  it("summary() prints a table like Keras' model.summary(): one row per layer, then the total", () => {
+  it("summary() prints a table like Keras' model.summary(): one row per layer, then the totals", () => {
     const text = mnistModel().summary();
     const lines = text.split('\n');
-    const first = lines.findIndex((l) => /\(None, 512\)/.test(l) && /401,?920/.test(l));
-    const second = lines.findIndex((l) => /\(None, 10\)/.test(l) && /5,?130/.test(l));
-    expect(first, `a row with "(None, 512)" and 401920 (= 784·512 + 512) in:\n${text}`).toBeGreaterThanOrEqual(0);
-    expect(second, `a row with "(None, 10)" and 5130 (= 512·10 + 10) after it, in:\n${text}`).toBeGreaterThan(first);
-    expect(text, `a line "Total params: 407,050" in:\n${text}\n`).toMatch(/Total params: 407,?050/);
+    // A count stands on its own: not part of a longer number, and not negative.
+    const row = (name: string, units: number, count: RegExp) => (l: string) =>
+      new RegExp(`(^|\\s)${name} \\(Dense\\)`).test(l) && l.includes(`(None, ${units})`) && count.test(l);
+    const first = lines.findIndex(row('dense', 512, /(^|[^-\d,])401,?920(?![\d,])/));
+    const second = lines.findIndex(row('dense_1', 10, /(^|[^-\d,])5,?130(?![\d,])/));
+    expect(first, `a row "dense (Dense)", "(None, 512)", 401920 (= 784·512 + 512) in:\n${text}`).toBeGreaterThanOrEqual(
+      0,
+    );
+    expect(
+      second,
+      `a row "dense_1 (Dense)", "(None, 10)", 5130 (= 512·10 + 10) after it, in:\n${text}`,
+    ).toBeGreaterThan(first);
+    expect(text, `a line "Total params: 407,050" in:\n${text}\n`).toMatch(/^Total params: 407,?050$/m);
+    // Every parameter of a Dense layer is trained.
+    expect(text, `a line "Trainable params: 407,050" in:\n${text}\n`).toMatch(/^Trainable params: 407,?050$/m);
+    expect(text, `a line "Non-trainable params: 0" in:\n${text}\n`).toMatch(/^Non-trainable params: 0$/m);
   });
 
   it('predict(x) runs the layers in order: digits [8,784] → probabilities [8,10], the same as in Keras', () => {
@@ -804,10 +918,18 @@ describe('step 6: a Sequential model', () => {
   it('layers that do not fit, a missing inputDim, or no layers at all are errors', () => {
     expect(() => new Sequential([new Dense(8, { inputDim: 4 }), new Dense(3, { inputDim: 6 })])).toThrowKind(
       ShapeError,
-      /layers\[1\].*\[6,3\].*8/,
+      /^Sequential: layers\[1\] \(Dense 3\) has a kernel \[6,3\] for 6 inputs, but layers\[0\] gives 8 outputs$/,
     );
-    expect(() => new Sequential([new Dense(8), new Dense(3)])).toThrowKind(ArgumentError, /inputDim/);
-    expect(() => new Sequential([])).toThrowKind(ArgumentError, /at least one layer/);
+    // The first layer's own inputDim and the model's must agree.
+    expect(() => new Sequential([new Dense(8, { inputDim: 4 })], { inputDim: 6 })).toThrowKind(
+      ShapeError,
+      /^Sequential: layers\[0\] \(Dense 8\) has a kernel \[4,8\] for 4 inputs, but inputDim is 6$/,
+    );
+    expect(() => new Sequential([new Dense(8), new Dense(3)])).toThrowKind(
+      ArgumentError,
+      /^Sequential: cannot build the model: give the first layer inputDim/,
+    );
+    expect(() => new Sequential([])).toThrowKind(ArgumentError, /^Sequential: needs at least one layer$/);
   });
 
   it('agrees with tf.sequential holding the same weights: predictions and countParams()', () => {

@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape, randomArray, valuesArb } from '../../lib/arbitraries.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import * as lib from '../../lib/gradcheck.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { add, logSoftmax, map, matmul, mul, relu, softmax, sum, transpose } from '../../lib/ops/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { runs } from '../../lib/runs.ts';
-import { float32Tolerance } from '../../lib/tolerance.ts';
+import { EXACT, float32Tolerance } from '../../lib/tolerance.ts';
 import {
   binaryCrossentropy,
   categoricalCrossentropy,
@@ -192,6 +193,29 @@ describe('step 1: losses', () => {
     expect(sparseCategoricalCrossentropy([0, 1, 2], probs)).toBeAllClose(Math.log(3), { label: 'uniform' });
     expect(() => sparseCategoricalCrossentropy([0, 1], probs)).toThrow(/2 labels.*\[3,3\]/);
     expect(() => sparseCategoricalCrossentropy([0, 3, 1], probs)).toThrow(/label 3.*3 classes/);
+    // Both ends of 0…2, and a number that is no index at all. The last class, 2, is fine.
+    const notAnIndex =
+      /^sparseCategoricalCrossentropy: label .+ is not a class index: yPred \[3,3\] has 3 classes, 0 to 2$/;
+    expect(() => sparseCategoricalCrossentropy([0, 3, 1], probs)).toThrowKind(ArgumentError, notAnIndex);
+    expect(() => sparseCategoricalCrossentropy([-1, 0, 1], probs)).toThrowKind(ArgumentError, notAnIndex);
+    expect(() => sparseCategoricalCrossentropy([0, 1.5, 1], probs)).toThrowKind(ArgumentError, notAnIndex);
+    expect(sparseCategoricalCrossentropy([2, 2, 2], probs)).toBeAllClose(Math.log(3), { label: 'labels [2, 2, 2]' });
+    // yPred is a batch of rows: a single row of probabilities needs the batch axis.
+    expect(() => sparseCategoricalCrossentropy([0], arr([0.2, 0.3, 0.5]))).toThrowKind(
+      ShapeError,
+      /^sparseCategoricalCrossentropy: yPred must be \(batch, classes\), got rank 1 \(\[3\]\)$/,
+    );
+  });
+
+  it('categoricalCrossentropy needs a class axis, and no loss has a mean over an empty batch', () => {
+    expect(() => categoricalCrossentropy(NDArray.full([], 1), NDArray.full([], 0.5))).toThrowKind(
+      ShapeError,
+      /^categoricalCrossentropy: needs a class axis, got scalars \(shape \[\]\)$/,
+    );
+    const none = NDArray.zeros([0, 3]);
+    expect(() => mse(none, none)).toThrowKind(ArgumentError, /^mse: no predictions \(yPred \[0,3\]\)$/);
+    expect(() => binaryCrossentropy(none, none)).toThrowKind(ArgumentError, /no predictions \(yPred \[0,3\]\)/);
+    expect(() => categoricalCrossentropy(none, none)).toThrowKind(ArgumentError, /no predictions \(yPred \[0,3\]\)/);
   });
 
   // The oracle: Keras' losses live in tfjs-layers and TensorFlow.js exposes them as tf.metrics.*,
@@ -463,8 +487,11 @@ describe("step 4: the seed's 2-2-2 network, by hand", () => {
 
   it('sgdUpdate is w − η·grad, a new array', () => {
     const w = arr([1, 2]);
-    expect(sgdUpdate(w, arr([0.5, -1]), 0.1)).toBeAllClose([0.95, 2.1], { label: 'sgdUpdate' });
+    const updated = sgdUpdate(w, arr([0.5, -1]), 0.1);
+    expect(updated).toBeAllClose([0.95, 2.1], { label: 'sgdUpdate' });
     expect(w).toBeAllClose([1, 2], { label: 'w after sgdUpdate' });
+    updated.data.fill(7);
+    expect(w, 'w after writing into the result of sgdUpdate').toBeAllClose([1, 2], EXACT);
     expect(() => sgdUpdate(w, arr([1, 2, 3]), 0.1)).toThrow(/sgdUpdate.*\[2\].*\[3\]/);
   });
 
@@ -536,6 +563,60 @@ describe("step 4: the seed's 2-2-2 network, by hand", () => {
     expect(forwardPass(x, w0, w1).a2).toHaveShape([2]);
     expect(() => forwardPass(arr([1, 2, 3]), w0, w1)).toThrow(/forwardPass.*\[3\].*\[2,2\]/);
     expect(() => forwardPass(x, w0, NDArray.zeros([3, 2]))).toThrow(/forwardPass.*\[3,2\]/);
+    // Kernels are matrices: a vector with as many entries as x still does not fit.
+    expect(() => forwardPass(x, NDArray.zeros([2]), w1)).toThrowKind(
+      ShapeError,
+      /^forwardPass: w0 must have one row per input, shape \[2,hidden\] \(x \[2\], w0 \[2\], w1 \[2,2\]\)$/,
+    );
+    expect(() => forwardPass(x, w0, NDArray.zeros([2]))).toThrowKind(
+      ShapeError,
+      /^forwardPass: w1 must have one row per hidden neuron, shape \[2,outputs\] \(x \[2\], w0 \[2,2\], w1 \[2\]\)$/,
+    );
+    const a = arr([0.5, 0.5]);
+    expect(() => totalError(target, arr([0.5, 0.5, 0.5]))).toThrowKind(
+      ShapeError,
+      /^totalError: target \[2\] and a2 \[3\] differ$/,
+    );
+    expect(() => outputDeltas(target, arr([0.5, 0.5, 0.5]))).toThrowKind(
+      ShapeError,
+      /^outputDeltas: target \[2\] and a2 \[3\] differ$/,
+    );
+    // w1 joins a1 (its rows) to δ2 (its columns): [2,2] here; a wrong count on either axis, or a third axis, does not.
+    expect(() => hiddenDeltas(NDArray.zeros([3, 2]), a, a)).toThrowKind(
+      ShapeError,
+      /^hiddenDeltas: w1 must be \[2,2\] to join a1 \[2\] to delta2 \[2\], got \[3,2\]$/,
+    );
+    for (const shape of [[2, 3], [2, 2, 1], [2]]) {
+      expect(() => hiddenDeltas(NDArray.zeros(shape), a, a), `w1 ${JSON.stringify(shape)}`).toThrowKind(
+        ShapeError,
+        /^hiddenDeltas: w1 must be \[2,2\] to join a1 \[2\] to delta2 \[2\], got/,
+      );
+    }
+  });
+
+  it('the vectors of the worked example have rank 1: a row [1,2] is a ShapeError', () => {
+    const row = arr([[0.5, 0.5]]);
+    const a = arr([0.5, 0.5]);
+    expect(() => forwardPass(row, w0, w1)).toThrowKind(
+      ShapeError,
+      /^forwardPass: x must be a vector, got shape \[1,2\]$/,
+    );
+    expect(() => hiddenDeltas(w1, row, a)).toThrowKind(
+      ShapeError,
+      /^hiddenDeltas: delta2 must be a vector, got shape \[1,2\]$/,
+    );
+    expect(() => hiddenDeltas(w1, a, row)).toThrowKind(
+      ShapeError,
+      /^hiddenDeltas: a1 must be a vector, got shape \[1,2\]$/,
+    );
+    expect(() => weightGradient(row, a)).toThrowKind(
+      ShapeError,
+      /^weightGradient: aPrev must be a vector, got shape \[1,2\]$/,
+    );
+    expect(() => weightGradient(a, row)).toThrowKind(
+      ShapeError,
+      /^weightGradient: delta must be a vector, got shape \[1,2\]$/,
+    );
   });
 });
 
@@ -670,6 +751,33 @@ describe('step 5: the Dense backward pass, in batch form', () => {
     expect(() => reluBackward(NDArray.zeros([4, 2]), NDArray.zeros([4, 3]))).toThrow(/reluBackward.*\[4,2\].*\[4,3\]/);
     expect(() => softmaxCrossEntropyBackward(NDArray.zeros([4, 2]), NDArray.zeros([4, 3]))).toThrow(
       /softmaxCrossEntropyBackward.*\[4,2\].*\[4,3\]/,
+    );
+    // dZ needs a row per sample too, not only a column per unit.
+    expect(() => denseBackward(xs, w, NDArray.zeros([5, 2]))).toThrowKind(
+      ShapeError,
+      /^denseBackward: dZ must have shape \[4,2\] \(x \[4,3\], w \[3,2\], dZ \[5,2\]\)$/,
+    );
+    // One sample of logits still needs the batch axis: [1,3], not [3].
+    expect(() => softmaxCrossEntropyBackward(NDArray.zeros([3]), NDArray.zeros([3]))).toThrowKind(
+      ShapeError,
+      /^softmaxCrossEntropyBackward: logits and yTrue must be the same \(batch, classes\) shape, got logits \[3\] and yTrue \[3\]$/,
+    );
+  });
+
+  it('denseBackward takes matrices only: a third axis on x, w or dZ is a ShapeError naming all three', () => {
+    const [xs, w, dZ] = [NDArray.zeros([4, 3]), NDArray.zeros([3, 2]), NDArray.zeros([4, 2])];
+    expect(() => denseBackward(NDArray.zeros([4, 3, 1]), w, dZ)).toThrowKind(
+      ShapeError,
+      /^denseBackward: x, w and dZ must be matrices \(x \[4,3,1\], w \[3,2\], dZ \[4,2\]\)$/,
+    );
+    // Each of these would fit on its first two axes.
+    expect(() => denseBackward(xs, NDArray.zeros([3, 2, 1]), dZ)).toThrowKind(
+      ShapeError,
+      /^denseBackward: x, w and dZ must be matrices/,
+    );
+    expect(() => denseBackward(xs, w, NDArray.zeros([4, 2, 1]))).toThrowKind(
+      ShapeError,
+      /^denseBackward: x, w and dZ must be matrices/,
     );
   });
 
@@ -814,7 +922,21 @@ describe('step 6: numerical gradient checking', () => {
     const e = relativeError(arr([1, -2, 0, 1e-3]), arr([1.1, -2, 0, 2e-3]));
     expect(e).toBeAllClose(0.5, { label: 'relativeError' });
     expect(relativeError(arr([0, 0]), arr([0, 0])), 'two zero gradients agree: 0, not NaN').toBe(0);
-    expect(() => relativeError(NDArray.zeros([2, 3]), NDArray.zeros([3, 2]))).toThrow(/\[2,3\].*\[3,2\]/);
+    expect(() => relativeError(NDArray.zeros([2, 3]), NDArray.zeros([3, 2]))).toThrowKind(
+      ShapeError,
+      /^relativeError: analytic \[2,3\] and numeric \[3,2\] gradients differ in shape$/,
+    );
+  });
+
+  it('a NaN or an infinity in either gradient is never ok: relError NaN', () => {
+    // |NaN − 2| / … = NaN, and |∞ − 1| / ∞ = NaN: a comparison with NaN is false, so a max would skip it.
+    expect(relativeError(arr([1, Number.NaN, 3]), arr([1, 2, 3])), 'NaN in analytic').toBeNaN();
+    expect(relativeError(arr([1, 2]), arr([Number.NaN, 2])), 'NaN in numeric').toBeNaN();
+    expect(relativeError(arr([Number.POSITIVE_INFINITY, 2]), arr([1, 2])), 'Infinity in analytic').toBeNaN();
+    const squares = (v: NDArray) => sum(map(v, (u) => u * u)).data[0] as number;
+    const check = gradCheck(squares, arr([[1, 2]]), arr([[2, Number.NaN]]));
+    expect(check.relError, 'gradCheck(…).relError with a NaN in analytic').toBeNaN();
+    expect(check.ok, 'gradCheck(…).ok with a NaN in analytic').toBe(false);
   });
 
   it('relativeError agrees with lib/gradcheck.ts on random gradients', () => {
@@ -870,6 +992,31 @@ describe('step 6: numerical gradient checking', () => {
     expect(() => gradCheck((v) => denseLoss(xs, v, b, y), w, transpose(dW))).toThrow(
       /\[2,3\].*\[3,2\]|\[3,2\].*\[2,3\]/,
     );
+  });
+
+  it('defaults: h = 1e-5, and tolerance = 1e-6 with ok when relError ≤ tolerance', () => {
+    const xs = arr([[0.5, -1, 2]]);
+    const cubeSum = (v: NDArray) => sum(map(v, (u) => u ** 3)).data[0] as number;
+    // For a cube the central difference is 3x² + h² exactly: h = 1e-5 adds 1e-10, h = 1e-3 adds 1e-6.
+    expect(numericalGradient(cubeSum, xs), 'numericalGradient(f, x) is numericalGradient(f, x, 1e-5)').toBeAllClose(
+      numericalGradient(cubeSum, xs, 1e-5),
+      EXACT,
+    );
+    expect(numericalGradient(cubeSum, xs, 1e-3)).toBeAllClose([[0.75 + 1e-6, 3 + 1e-6, 12 + 1e-6]], {
+      rtol: 1e-9,
+      label: 'numericalGradient(Σx³, x, 1e-3)',
+    });
+    // An analytic gradient 5e-7 off (relatively) passes the default 1e-6 and fails 1e-7.
+    const close = arr([[0.75 * (1 + 5e-7), 3, 12]]);
+    const byDefault = gradCheck(cubeSum, xs, close);
+    expect(byDefault.relError).toBeAllClose(5e-7, { rtol: 1e-3, label: 'relError of a gradient 5e-7 off' });
+    expect(byDefault.ok, 'relError 5e-7 with the default tolerance 1e-6').toBe(true);
+    expect(gradCheck(cubeSum, xs, close, { tolerance: 1e-7 }).ok, 'relError 5e-7 with tolerance 1e-7').toBe(false);
+    // h is used: with h = 1e-3 the numeric gradient is 1e-6 off, 1.3e-6 of 0.75.
+    expect(gradCheck(cubeSum, xs, arr([[0.75, 3, 12]]), { h: 1e-3 }).ok, 'exact gradient, h = 1e-3').toBe(false);
+    // The tolerance itself passes: ok is relError ≤ tolerance.
+    const atTolerance = gradCheck(cubeSum, xs, close, { tolerance: byDefault.relError });
+    expect(atTolerance.ok, `relError ${byDefault.relError} with that same tolerance`).toBe(true);
   });
 
   it('gradCheck points at the worst element', () => {

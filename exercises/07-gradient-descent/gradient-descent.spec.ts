@@ -184,12 +184,30 @@ describe('step 1: epochs and iterations', () => {
 
   it('counts that are not whole numbers are ArgumentErrors naming the argument', () => {
     expect(iterationsPerEpoch(10, 3)).toBe(4);
-    expect(() => iterationsPerEpoch(10, 0)).toThrow(ArgumentError);
-    expect(() => iterationsPerEpoch(10, 0)).toThrow(/iterationsPerEpoch.*batchSize.*0/);
-    expect(() => iterationsPerEpoch(10, 2.5)).toThrow(/batchSize.*2\.5/);
-    expect(() => iterationsPerEpoch(-1, 2)).toThrow(/samples.*-1/);
-    expect(() => totalIterations(10, 2, 1.5)).toThrow(/totalIterations.*epochs.*1\.5/);
-    expect(() => totalIterations(10, 2, -1)).toThrow(/epochs.*-1/);
+    expect(() => iterationsPerEpoch(10, 0)).toThrowKind(
+      ArgumentError,
+      /^iterationsPerEpoch: batchSize must be an integer ≥ 1, got 0$/,
+    );
+    expect(() => iterationsPerEpoch(10, 2.5)).toThrowKind(
+      ArgumentError,
+      /^iterationsPerEpoch: batchSize must be an integer ≥ 1, got 2\.5$/,
+    );
+    expect(() => iterationsPerEpoch(-1, 2)).toThrowKind(
+      ArgumentError,
+      /^iterationsPerEpoch: samples must be an integer ≥ 0, got -1$/,
+    );
+    expect(() => iterationsPerEpoch(2.5, 2)).toThrowKind(
+      ArgumentError,
+      /^iterationsPerEpoch: samples must be an integer ≥ 0, got 2\.5$/,
+    );
+    expect(() => totalIterations(10, 2, 1.5)).toThrowKind(
+      ArgumentError,
+      /^totalIterations: epochs must be an integer ≥ 0, got 1\.5$/,
+    );
+    expect(() => totalIterations(10, 2, -1)).toThrowKind(
+      ArgumentError,
+      /^totalIterations: epochs must be an integer ≥ 0, got -1$/,
+    );
   });
 
   it('agrees with counting the batches of tf.data (TensorFlow.js) on random sizes', async () => {
@@ -345,11 +363,31 @@ describe('step 2: a batch generator', () => {
       /BatchGenerator.*\[10,2\].*\[9\]/,
     );
     expect(() => new BatchGenerator(x10, y10, { batchSize: 0 })).toThrow(ArgumentError);
-    expect(() => new BatchGenerator(x10, y10, { batchSize: 1.5 })).toThrow(/BatchGenerator.*batchSize.*1\.5/);
+    expect(() => new BatchGenerator(x10, y10, { batchSize: 1.5 })).toThrowKind(
+      ArgumentError,
+      /^BatchGenerator: batchSize must be an integer ≥ 1, got 1\.5$/,
+    );
     expect(
       () => new BatchGenerator(x10, y10, { batchSize: 16, dropRemainder: true }),
       'dropRemainder with 16 > 10 samples leaves no batch at all',
-    ).toThrow(/BatchGenerator.*no batch/);
+    ).toThrowKind(ArgumentError, /^BatchGenerator: no batches: 10 samples and dropRemainder with batchSize 16$/);
+    // no samples: no batch, whatever the batch size
+    expect(() => new BatchGenerator(NDArray.zeros([0, 2]), NDArray.zeros([0]), { batchSize: 4 })).toThrowKind(
+      ArgumentError,
+      /^BatchGenerator: no batches: 0 samples$/,
+    );
+  });
+
+  it('a scalar x or y has no samples to batch: a ShapeError', () => {
+    // a sample is a row along axis 0, and a scalar has no axis 0
+    expect(() => new BatchGenerator(NDArray.fromFlat([1], []), NDArray.zeros([3]), { batchSize: 1 })).toThrowKind(
+      ShapeError,
+      /^BatchGenerator: x and y need a batch axis, got x \[\] and y \[3\]$/,
+    );
+    expect(() => new BatchGenerator(NDArray.zeros([3, 2]), NDArray.fromFlat([1], []), { batchSize: 1 })).toThrowKind(
+      ShapeError,
+      /^BatchGenerator: x and y need a batch axis, got x \[3,2\] and y \[\]$/,
+    );
   });
 
   it('on random sizes and seeds: every epoch is a permutation cut into batches of batchSize', () => {
@@ -483,6 +521,32 @@ describe('step 3: the gradient of the mean squared error', () => {
     expect(() => mseLoss(xs3, NDArray.zeros([4]), p)).toThrow(/mseLoss.*\[3,2\].*\[4\]/);
     expect(() => mseGradients(xs3, NDArray.zeros([3, 1]), p)).toThrow(/mseGradients.*\[3,2\].*\[3,1\]/);
     expect(() => mseGradients(NDArray.zeros([3]), ys3, params([1], 0))).toThrow(/mseGradients.*\[3\]/);
+    expect(() => predict(xs3, params([1, 1, 1], 0))).toThrowKind(
+      ShapeError,
+      /^predict: expected x \[n,d\] and w \[d\] with n ≥ 1, got x \[3,2\], w \[3\]$/,
+    );
+    expect(() => mseLoss(xs3, NDArray.zeros([4]), p)).toThrowKind(
+      ShapeError,
+      /^mseLoss: expected x \[n,d\], y \[n\] and w \[d\] with n ≥ 1, got x \[3,2\], y \[4\], w \[2\]$/,
+    );
+  });
+
+  it('x must be [n, d] with n ≥ 1 and w [d]: a third axis, a w of rank 2 or no samples are ShapeErrors', () => {
+    // x [3,2,2] with w [2]: x's second axis fits w, but a sample is a matrix, not a row of features
+    expect(() => predict(NDArray.zeros([3, 2, 2]), params([1, 1], 0))).toThrowKind(
+      ShapeError,
+      /^predict: expected x \[n,d\] and w \[d\] with n ≥ 1, got x \[3,2,2\], w \[2\]$/,
+    );
+    // w [2,1] has 2 rows, as many as x has features, but one weight per feature is a vector
+    expect(() => predict(xs3, { w: NDArray.zeros([2, 1]), b: 0 })).toThrowKind(
+      ShapeError,
+      /^predict: expected x \[n,d\] and w \[d\] with n ≥ 1, got x \[3,2\], w \[2,1\]$/,
+    );
+    // no samples: the mean of no squared residuals is 0 / 0
+    expect(() => mseLoss(NDArray.zeros([0, 2]), NDArray.zeros([0]), params([1, 1], 0))).toThrowKind(
+      ShapeError,
+      /^mseLoss: expected x \[n,d\], y \[n\] and w \[d\] with n ≥ 1, got x \[0,2\], y \[0\], w \[2\]$/,
+    );
   });
 
   const cases = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 })).chain(([n, d]) =>
@@ -600,9 +664,34 @@ describe('step 4: batch gradient descent', () => {
     const { x, y } = problem;
     expect(batchGradientDescent(x, y, { learningRate: 0.1, epochs: 0 }).lossByEpoch).toHaveLength(1);
     expect(() => batchGradientDescent(x, y, { learningRate: 0, epochs: 1 })).toThrow(ArgumentError);
-    expect(() => batchGradientDescent(x, y, { learningRate: -0.1, epochs: 1 })).toThrow(/learningRate.*-0\.1/);
-    expect(() => batchGradientDescent(x, y, { learningRate: Number.NaN, epochs: 1 })).toThrow(/learningRate.*NaN/);
-    expect(() => batchGradientDescent(x, y, { learningRate: 0.1, epochs: 2.5 })).toThrow(/epochs.*2\.5/);
+    expect(() => batchGradientDescent(x, y, { learningRate: -0.1, epochs: 1 })).toThrowKind(
+      ArgumentError,
+      /^batchGradientDescent: learningRate must be a positive number, got -0\.1$/,
+    );
+    expect(() => batchGradientDescent(x, y, { learningRate: Number.NaN, epochs: 1 })).toThrowKind(
+      ArgumentError,
+      /^batchGradientDescent: learningRate must be a positive number, got NaN$/,
+    );
+    expect(() => batchGradientDescent(x, y, { learningRate: 0.1, epochs: 2.5 })).toThrowKind(
+      ArgumentError,
+      /^batchGradientDescent: epochs must be an integer ≥ 0, got 2\.5$/,
+    );
+    expect(() => batchGradientDescent(x, y, { learningRate: 0.1, epochs: -1 })).toThrowKind(
+      ArgumentError,
+      /^batchGradientDescent: epochs must be an integer ≥ 0, got -1$/,
+    );
+  });
+
+  it('x, y and options.initial that do not fit are a ShapeError naming the loop', () => {
+    expect(() => batchGradientDescent(xs3, NDArray.zeros([4]), { learningRate: 0.1, epochs: 1 })).toThrowKind(
+      ShapeError,
+      /^batchGradientDescent: expected x \[n,d\], y \[n\] and w \[d\] with n ≥ 1, got x \[3,2\], y \[4\], w \[2\]$/,
+    );
+    const initial = params([1, 1, 1], 0);
+    expect(() => batchGradientDescent(xs3, ys3, { learningRate: 0.1, epochs: 1, initial })).toThrowKind(
+      ShapeError,
+      /^batchGradientDescent: expected x \[n,d\], y \[n\] and w \[d\] with n ≥ 1, got x \[3,2\], y \[3\], w \[3\]$/,
+    );
   });
 });
 
@@ -641,6 +730,14 @@ describe('step 5: stochastic and mini-batch gradient descent', () => {
       dropRemainder: true,
     });
     expect(dropped.lossByStep.length, '3 epochs × 6 full batches, plus the loss before training').toBe(19);
+  });
+
+  it('an options.initial that does not fit x is a ShapeError naming the loop', () => {
+    const initial = params([1, 1, 1], 0);
+    expect(() => stochasticGradientDescent(xs3, ys3, { learningRate: 0.1, epochs: 1, initial })).toThrowKind(
+      ShapeError,
+      /^stochasticGradientDescent: expected x \[n,d\], y \[n\] and w \[d\] with n ≥ 1, got x \[3,2\], y \[3\], w \[3\]$/,
+    );
   });
 
   it('both reach the least-squares solution, near enough for their noisy steps', () => {
@@ -735,6 +832,7 @@ function expectDivergence(label: string, run: () => TrainResult): DivergenceErro
 /** The error stopped at the first step whose loss blew up, and says so. */
 function checkStoppedAtFirst(e: DivergenceError, lossBefore: number, learningRate: number): void {
   expect(e).toBeInstanceOf(ArgumentError);
+  expect(e.name).toBe('DivergenceError');
   expect(e.learningRate).toBe(learningRate);
   expect(e.lossByStep[0]).toBeAllClose(lossBefore, { label: 'lossByStep[0], the loss before training' });
   expect(e.lossByStep.length, 'lossByStep: the loss before training and one per step up to the bad one').toBe(
@@ -776,6 +874,41 @@ describe('step 6: a learning rate too small, and one too large', () => {
     expect(e.iteration).toBe(e.epoch);
   });
 
+  it("README's example: batch GD with η = 0.9, just above 2/λ_max ≈ 0.80, stops at epoch 18", () => {
+    const { x, y } = problem;
+    // each epoch multiplies the error along the steepest direction by |1 − 0.9·2.50| = 1.25:
+    // 1.25² per epoch on the loss, so 1000× takes about log(1000)/log(1.5625) ≈ 15.5 epochs,
+    // a few more as that direction starts out small
+    const e = expectDivergence('batchGradientDescent with learning rate 0.9', () =>
+      batchGradientDescent(x, y, { learningRate: 0.9, epochs: 100 }),
+    );
+    checkStoppedAtFirst(e, zeroLoss, 0.9);
+    expect([e.epoch, e.step, e.iteration], '[epoch, step, iteration]').toEqual([18, 1, 18]);
+    // the message names the loss before training, 38.77, with 4 significant digits
+    expect(e.message).toMatch(
+      /^batchGradientDescent: diverged at epoch 18, step 1\/1 \(iteration 18\) with learning rate 0\.9: loss \d{5}, more than 1000× the loss before training \(38\.77\)\. Try a smaller learning rate\.$/,
+    );
+    // 0.81 is above 0.80 too, but grows by only (1 − 0.81·2.50)² ≈ 1.05 per epoch: 100 epochs are not enough
+    const slow = batchGradientDescent(x, y, { learningRate: 0.81, epochs: 100 });
+    expect(slow.lossByEpoch.length, 'lr 0.81 runs all its 100 epochs').toBe(101);
+  });
+
+  it('a run that diverges after its first epoch counts its iterations over all the epochs', () => {
+    const { x, y } = problem;
+    // 100 samples in batches of 50: 2 steps per epoch, so iteration = (epoch − 1)·2 + step
+    const e = expectDivergence('miniBatchGradientDescent with learning rate 0.9 and batchSize 50', () =>
+      miniBatchGradientDescent(x, y, { learningRate: 0.9, epochs: 100, batchSize: 50, seed: 1 }),
+    );
+    checkStoppedAtFirst(e, zeroLoss, 0.9);
+    expect(e.epoch, 'this run lasts several epochs').toBeGreaterThan(1);
+    expect(e.iteration).toBe((e.epoch - 1) * 2 + e.step);
+    expect(e.message).toMatch(
+      new RegExp(
+        `^miniBatchGradientDescent: diverged at epoch ${e.epoch}, step ${e.step}/2 \\(iteration ${e.iteration}\\) `,
+      ),
+    );
+  });
+
   it('SGD and mini-batch stop with a DivergenceError naming the epoch, the step, the learning rate and the loss', () => {
     const { x, y } = problem;
     const sgd = expectDivergence('stochasticGradientDescent with learning rate 0.5', () =>
@@ -793,6 +926,26 @@ describe('step 6: a learning rate too small, and one too large', () => {
     expect(mini.message).toMatch(/^miniBatchGradientDescent: diverged at epoch \d+, step \d+\/10 .*learning rate 1\.5/);
   });
 
+  it('the message gives the loss before training to 4 digits, very large and very small ones as 1.000e+5', () => {
+    // x = 0 leaves only b to learn: the loss before training is mean(y²), and a huge learning
+    // rate blows it up in one step. (400² + 200²) / 2 = 1e5 and (0.04² + 0.02²) / 2 = 0.001
+    // exactly in float64; (1e-200)² underflows to 0, yet its gradient still moves b.
+    const cases: [number[], number, string][] = [
+      [[400, 200], 1e6, '1.000e+5'],
+      [[300, 100], 1e6, '50000'],
+      [[0.04, 0.02], 1e6, '0.001'],
+      [[0.01, 0.01], 1e6, '1.000e-4'],
+      [[1e-200, 1e-200], 1e300, '0'],
+    ];
+    for (const [ys, learningRate, shown] of cases) {
+      const e = expectDivergence(`batchGradientDescent on y = [${ys}] with learning rate ${learningRate}`, () =>
+        batchGradientDescent(NDArray.zeros([2, 1]), NDArray.fromFlat(ys, [2]), { learningRate, epochs: 3 }),
+      );
+      expect(e.epoch).toBe(1);
+      expect(e.message, `y = [${ys}]`).toContain(`more than 1000× the loss before training (${shown}).`);
+    }
+  });
+
   it('a loss that overflows to Infinity or NaN is reported, never returned', () => {
     const { x, y } = problem;
     // lr 1e6: after one step the weights are about 1e7 and the loss about 1e15; after a few
@@ -801,7 +954,16 @@ describe('step 6: a learning rate too small, and one too large', () => {
       batchGradientDescent(x, y, { learningRate: 1e6, epochs: 500 }),
     );
     expect(e.epoch, 'the first epoch already multiplies the loss by far more than 1000').toBe(1);
-    expect(e.message).toMatch(/epoch 1, step 1\/1 \(iteration 1\) with learning rate 1000000: loss/);
+    // a loss of about 1e14 is written as 1.929e+14; the loss before training, 38.77, as is
+    expect(e.message).toMatch(
+      /epoch 1, step 1\/1 \(iteration 1\) with learning rate 1000000: loss \d\.\d{3}e\+14, more than 1000× the loss before training \(38\.77\)\./,
+    );
+    // lr 1e160: one step takes w to about 1e161, and its square, about 1e322, overflows
+    const inf = expectDivergence('batchGradientDescent with learning rate 1e160', () =>
+      batchGradientDescent(x, y, { learningRate: 1e160, epochs: 5 }),
+    );
+    expect(inf.loss).toBe(Number.POSITIVE_INFINITY);
+    expect(inf.message).toMatch(/epoch 1, step 1\/1 .*: loss Infinity, the loss before training was 38\.77\./);
     const nan = expectDivergence('batchGradientDescent starting from w = [NaN, 0, 0]', () =>
       batchGradientDescent(x, y, { learningRate: 0.1, epochs: 5, initial: params([Number.NaN, 0, 0], 0) }),
     );
