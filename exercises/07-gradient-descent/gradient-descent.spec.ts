@@ -850,6 +850,11 @@ describe('step 6: a learning rate too small, and one too large', () => {
     expect(hasDiverged(1000, 1), 'exactly 1000 × is still allowed').toBe(false);
     expect(hasDiverged(1001, 1)).toBe(true);
     expect(hasDiverged(Number.POSITIVE_INFINITY, 1)).toBe(true);
+    // 1000 × 1e306 overflows to Infinity, and Infinity <= Infinity: an infinite loss is still diverged
+    expect(
+      hasDiverged(Number.POSITIVE_INFINITY, 1e306),
+      'an infinite loss, even where 1000 × the loss before overflows',
+    ).toBe(true);
     expect(hasDiverged(Number.NaN, 1), 'NaN > limit is false, yet a NaN loss has certainly diverged').toBe(true);
     expect(hasDiverged(0, 0), 'a perfect fit that stays perfect').toBe(false);
     expect(DIVERGENCE_FACTOR).toBe(1000);

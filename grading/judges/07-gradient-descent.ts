@@ -417,6 +417,8 @@ export default defineJudge<typeof Api>({
           [r.float(0, before), before],
           [Number.NaN, before],
           [Number.POSITIVE_INFINITY, before],
+          // 1000 × 1e306 overflows: Infinity <= Infinity must not pass for a finite loss
+          [Number.POSITIVE_INFINITY, 1e306],
           [0, 0],
           [r.float(0.1, 1), 0],
         ];

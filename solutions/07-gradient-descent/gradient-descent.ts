@@ -316,7 +316,8 @@ export const DIVERGENCE_FACTOR = 1000;
 /** True when the loss is NaN, infinite, or above DIVERGENCE_FACTOR × the loss before training. */
 export function hasDiverged(loss: number, lossBefore: number): boolean {
   // NOTE: every comparison with NaN is false, so `loss > limit` would let NaN through.
-  return !(loss <= DIVERGENCE_FACTOR * lossBefore);
+  // isFinite first: when 1000 × lossBefore overflows to Infinity, Infinity <= Infinity is true.
+  return !(Number.isFinite(loss) && loss <= DIVERGENCE_FACTOR * lossBefore);
 }
 
 export interface Divergence {
