@@ -97,7 +97,7 @@ describe('npm run plot', () => {
     expect(readFileSync(file, 'utf8').startsWith('<svg')).toBe(true);
     expect(result.stdout).toContain('wrote figure.svg');
     expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }, 60_000); // a process of its own: seconds on a loaded machine
 
   it('without a picture for the exercise, or without an exercise, says which exercises have one', () => {
     const none = plotCommand(withoutPlot);
@@ -106,7 +106,7 @@ describe('npm run plot', () => {
     const usage = plotCommand();
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/usage: npm run plot -- <exercise>.*\n.*04-geometry/);
-  });
+  }, 60_000);
 
   it('writeAtomic creates the folder and leaves no temporary file', () => {
     const file = path.join(tmp, 'deep', 'er', 'x.svg');
