@@ -65,7 +65,17 @@ try {
 }
 
 const started = performance.now();
-const session = await SpecSession.start({ project: 'solutions', warm: false, maxWorkers: jobs, isolate: false });
+// A stall here is a hang of a spec on a reference solution, rare and fatal to the run anyway:
+// give a starved machine (the sweep often runs niced, behind other work) 5 minutes, not the
+// runner's 35 s. A thread stopped between two files of a shared worker would also take Vitest
+// down ("Worker exited unexpectedly" with no one listening).
+const session = await SpecSession.start({
+  project: 'solutions',
+  warm: false,
+  maxWorkers: jobs,
+  isolate: false,
+  stallMs: 300_000,
+});
 console.log(
   `sweep: ${exercises.length} exercise${exercises.length === 1 ? '' : 's'} on the reference solutions, seeds ` +
     `${describeSeeds(seeds)}, ${session.casesPerProperty.full} cases per property, ${jobs} thread${jobs === 1 ? '' : 's'}`,
