@@ -69,15 +69,20 @@ export const arrayMatchers = {
     }
     let thrown: unknown;
     let threw = false;
+    let returned: unknown;
     try {
-      received();
+      returned = received();
     } catch (e) {
       thrown = e;
       threw = true;
     }
     const name = withArticle(kind.name);
     if (!threw)
-      return { pass: false, message: () => `${what} should throw ${name} matching ${pattern}, but it returned` };
+      return {
+        pass: false,
+        message: () =>
+          `${what} should throw ${name} matching ${pattern}, but it threw nothing: it returned ${kindOf(returned)}`,
+      };
     const message = thrown instanceof Error ? thrown.message : String(thrown);
     if (!pattern.test(message)) {
       return { pass: false, message: () => `${what} threw\n  ${message}\nbut the message should match\n  ${pattern}` };

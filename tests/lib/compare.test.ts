@@ -189,7 +189,9 @@ describe('the vitest matchers', () => {
     expect(shapeError).not.toThrowKind(ShapeError, /inner dimensions 5/);
     const failure = (fn: () => unknown) =>
       expect(() => expect(fn).toThrowKind(ShapeError, /inner dimensions/, 'matmul(a, b)'));
-    failure(() => 1).toThrow('matmul(a, b) should throw a ShapeError matching /inner dimensions/, but it returned');
+    failure(() => 1).toThrow(
+      'matmul(a, b) should throw a ShapeError matching /inner dimensions/, but it threw nothing: it returned a number',
+    );
     failure(() => {
       throw new Error('TODO(03-matmul): implement matmul (step 3 in README.md)');
     }).toThrow(
