@@ -40,9 +40,29 @@ export function titleFor(ex: Exercise, lang: Lang): string {
   return heading ? heading.replace(/^\d\d\s*[·.:-]\s*/, '').trim() : ex.title;
 }
 
+/** Where sentences end: . ! or ? before a space or the end (not in e.g., i.e. or vs.). */
+const SENTENCE_END = /(?<!\b(?:e\.g|i\.e|vs))[.!?](?=[\s)"'’”]|$)/g;
+
+/**
+ * Lines cut back to the end of their last whole sentence; as they are when no sentence ends in
+ * them (or the last one already ends).
+ */
+export function toSentenceEnd(lines: readonly string[]): string[] {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as string;
+    const ends = [...line.matchAll(SENTENCE_END)];
+    const last = ends[ends.length - 1];
+    if (last?.index === undefined) continue;
+    const cut = line.slice(0, last.index + 1);
+    return [...lines.slice(0, i), cut];
+  }
+  return [...lines];
+}
+
 /**
  * The first paragraph of prose after the title (skipping an italic source line such as
- * `_Seed section 2.2 …_`), as plain text lines, at most `maxLines`.
+ * `_Seed section 2.2 …_`), as plain text lines, at most `maxLines`, cut at the end of a
+ * sentence when the paragraph is longer (never "…is not a").
  */
 export function readmeExcerpt(ex: Exercise, lang: Lang, maxLines = 3): string[] {
   const lines = read(readmeFile(ex, lang)).split(/\r?\n/);
@@ -55,8 +75,8 @@ export function readmeExcerpt(ex: Exercise, lang: Lang, maxLines = 3): string[] 
       started = true;
     }
     if (t === '' || t.startsWith('#') || t.startsWith('|') || t.startsWith('```')) break;
+    if (out.length >= maxLines) return toSentenceEnd(out);
     out.push(plainMarkdown(t));
-    if (out.length >= maxLines) break;
   }
   return out;
 }

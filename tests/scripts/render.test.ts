@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Exercise, listExercises } from '../../lib/exercises.ts';
-import { hintsFile, loadHints, readmeExcerpt, terminalMarkdown } from '../../scripts/lib/docs.ts';
+import { hintsFile, loadHints, readmeExcerpt, terminalMarkdown, toSentenceEnd } from '../../scripts/lib/docs.ts';
 import { formatHint, nextHint } from '../../scripts/lib/hints.ts';
 import { catalogues, type Lang } from '../../scripts/lib/messages.ts';
 import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../../scripts/lib/render.ts';
@@ -182,6 +182,19 @@ describe('README and hints', () => {
       'This exercise is about alpha: adding things.',
       'A second line of prose.',
     ]);
+  });
+
+  it('a longer paragraph is cut at the end of its last whole sentence, never mid-sentence', () => {
+    expect(toSentenceEnd(['One sentence. And the next one is not a', 'whole'])).toEqual(['One sentence.']);
+    expect(toSentenceEnd(['A line that ends.', 'e.g. this one is cut off at'])).toEqual(['A line that ends.']);
+    expect(toSentenceEnd(['문장 하나다. 다음 문장은', '잘린다'])).toEqual(['문장 하나다.']);
+    expect(toSentenceEnd(['no sentence ends here:'])).toEqual(['no sentence ends here:']);
+    for (const ex of listExercises()) {
+      for (const lang of ['en', 'ko'] as const) {
+        const last = readmeExcerpt(ex, lang).at(-1) ?? '';
+        expect(last, `${ex.name} (${lang}): ${last}`).toMatch(/[.!?:)]$/);
+      }
+    }
   });
 
   it('Korean hints come from HINTS.ko.md where there is one, else from HINTS.md', () => {
