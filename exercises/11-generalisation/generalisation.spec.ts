@@ -167,6 +167,11 @@ describe('step 2: normalised inputs', () => {
   it('takes any array of numbers and another maximum: normalise([0, 5, 10], 10) → [0, 0.5, 1]', () => {
     expect(Array.from(normalise([0, 5, 10], 10))).toEqual([0, 0.5, 1]);
     expect(normalise([]).length).toBe(0);
+    // a new array even when the pixels are already a Float32Array and max is 1
+    const pixels = Float32Array.from([0.25, 1]);
+    const y = normalise(pixels, 1);
+    y[0] = 99;
+    expect(Array.from(pixels), 'the pixels after writing into the result of normalise').toEqual([0.25, 1]);
   });
 
   it('refuses values outside [0, max], naming the first one, and a maximum that is not positive', () => {
@@ -427,6 +432,11 @@ describe('step 4: dropout', () => {
     }
     // rate 0 drops nothing, even while training
     expect(dropout(x, 0, { training: true, rng: forbidden })).toEqual(x);
+    // a copy, not x itself: writing into the result leaves x as it was
+    for (const y of [dropout(x, 0.5), dropout(x, 0, { training: true, rng: forbidden })]) {
+      y.data[0] = 99;
+      expect(x.data[0], 'x[0, 0] after writing into the result of dropout at inference / rate 0').toBe(1);
+    }
   });
 
   it('does not change x', () => {
