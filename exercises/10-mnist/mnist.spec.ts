@@ -8,8 +8,9 @@
  * TRAINING_TIMEOUT, because a busy machine can take several times longer.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { imagesToArray, loadMnist, type Mnist, type MnistSplit, subset } from '../../lib/mnist.ts';
 import { NDArray } from '../../lib/ndarray.ts';
@@ -26,6 +27,7 @@ import {
   evaluate,
   evaluateModel,
   fit,
+  type InitializerName,
   lossAndGradients,
   type Model,
   NaiveDense,
@@ -385,7 +387,116 @@ describe('step 3: the Keras way — fit, predict, evaluate', () => {
     },
     TRAINING_TIMEOUT,
   );
+
+  it('trainModel passes epochs, batchSize and shuffle on: a small model trains as model.fit with the same options', async () => {
+    const { x, y } = smallData();
+    const [mine, theirs] = [smallModel(), smallModel()];
+    try {
+      const history = await trainModel(tf, mine, x, y, { epochs: 3, batchSize: 2, shuffle: false });
+      const expected = await fitDirectly(theirs, x, y, { epochs: 3, batchSize: 2, shuffle: false });
+      expect(history.loss, 'history.loss: one number per epoch, 3 epochs').toHaveLength(3);
+      expect(history.accuracy, 'history.accuracy: one number per epoch').toHaveLength(3);
+      expect(history.loss).toBeAllClose(expected.loss, { rtol: 1e-6, atol: 1e-7, label: 'history.loss vs model.fit' });
+      expectSameWeights(mine, theirs, 'after trainModel vs model.fit with the same options');
+    } finally {
+      for (const m of [mine, theirs]) disposeModel(m);
+    }
+  });
+
+  it('shuffle defaults to true, as in Keras: left out, the samples are visited in another order than with shuffle: false', async () => {
+    const { x, y } = smallData();
+    const models = [smallModel(), smallModel(), smallModel()] as const;
+    // TensorFlow.js shuffles with Math.random: made constant here, so every shuffled epoch visits
+    // the samples in the same order (not their own), and the runs repeat.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+    try {
+      await trainModel(tf, models[0], x, y, { epochs: 2, batchSize: 2 });
+      await trainModel(tf, models[1], x, y, { epochs: 2, batchSize: 2, shuffle: true });
+      await trainModel(tf, models[2], x, y, { epochs: 2, batchSize: 2, shuffle: false });
+    } finally {
+      random.mockRestore();
+    }
+    try {
+      expectSameWeights(models[0], models[1], 'shuffle left out vs shuffle: true');
+      const [a, c] = [models[0], models[2]].map((m) => m.getWeights().map(fromTensor)) as [NDArray[], NDArray[]];
+      expect(
+        a.some((w, k) => w.data.some((v, i) => v !== (c[k] as NDArray).data[i])),
+        'shuffle left out must shuffle (Keras’ default), so the weights must differ from a run with shuffle: false',
+      ).toBe(true);
+    } finally {
+      for (const m of models) disposeModel(m);
+    }
+  });
+
+  it('trainModel, predictClasses and evaluateModel free every tensor they make', async () => {
+    const { x, y } = smallData();
+    const model = smallModel();
+    try {
+      // the first fit makes the optimizer's own variables: count from the second
+      await trainModel(tf, model, x, y, { epochs: 1, batchSize: 2, shuffle: false });
+      const count = () => tf.memory().numTensors;
+      let before = count();
+      await trainModel(tf, model, x, y, { epochs: 1, batchSize: 2, shuffle: false });
+      expect(count() - before, 'tensors left behind by trainModel: tf.dispose the tensors you make').toBe(0);
+      before = count();
+      expect(predictClasses(tf, model, x)).toHaveLength(6);
+      expect(count() - before, 'tensors left behind by predictClasses').toBe(0);
+      before = count();
+      const { accuracy } = evaluateModel(tf, model, x, y);
+      expect(accuracy).toBeGreaterThanOrEqual(0);
+      expect(count() - before, 'tensors left behind by evaluateModel: dispose the inputs and both results').toBe(0);
+    } finally {
+      disposeModel(model);
+    }
+  });
 });
+
+/** Six samples of 4 features and their classes 0–2, drawn from the run's seed. */
+function smallData(): { x: NDArray; y: number[] } {
+  return {
+    x: NDArray.randomUniform([6, 4], 0, 1, { rng: createRng(SEED), dtype: 'float32' }),
+    y: [0, 1, 2, 0, 1, 2],
+  };
+}
+
+/** A seeded 4 → 3 softmax model with plain SGD: step 3's options, checked in milliseconds. */
+function smallModel(): Model {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [4],
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: SEED }),
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** model.fit itself, with the given options: what trainModel must do. */
+async function fitDirectly(
+  model: Model,
+  x: NDArray,
+  y: readonly number[],
+  options: { epochs: number; batchSize: number; shuffle: boolean },
+): Promise<{ loss: number[] }> {
+  const [xs, ys] = [toTensor(tf, x), tf.tensor1d(y as number[])];
+  try {
+    const history = await model.fit(xs, ys, { ...options, verbose: 0 });
+    return { loss: history.history.loss as number[] };
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+}
+
+function expectSameWeights(a: Model, b: Model, when: string): void {
+  const [wa, wb] = [a, b].map((m) => m.getWeights().map(fromTensor)) as [NDArray[], NDArray[]];
+  wa.forEach((w, k) => {
+    expect(w).toBeAllClose(wb[k] as NDArray, { rtol: 1e-6, atol: 1e-7, label: `weight ${k} ${when}` });
+  });
+}
 
 // ==== Part 2: from scratch ====================================================================
 
@@ -638,7 +749,62 @@ describe('step 4: NaiveDense and NaiveSequential', () => {
     expect(
       () =>
         new NaiveSequential([new NaiveDense(784, 512, 'relu', { rng }), new NaiveDense(100, 10, 'softmax', { rng })]),
-    ).toThrow(/NaiveSequential.*layers\[1\].*100.*512/);
+    ).toThrowKind(
+      ShapeError,
+      /NaiveSequential: layers\[1\] takes 100 inputs \(W \[100,10\]\), but layers\[0\] gives 512/,
+    );
+    expect(() => new NaiveSequential([])).toThrowKind(ArgumentError, /NaiveSequential: needs at least one layer/);
+  });
+
+  it('sizes are whole numbers of at least 1, init is uniform or glorotUniform: anything else is an ArgumentError', () => {
+    const rng = createRng(SEED);
+    // the smallest layer: 1 input, 1 output
+    expect(new NaiveDense(1, 1, 'relu', { rng }).W).toHaveShape([1, 1]);
+    expect(() => new NaiveDense(0, 2, 'relu', { rng })).toThrowKind(
+      ArgumentError,
+      /NaiveDense: inputSize must be a positive integer, got 0/,
+    );
+    expect(() => new NaiveDense(-1, 2, 'relu', { rng })).toThrowKind(
+      ArgumentError,
+      /NaiveDense: inputSize must be a positive integer, got (0|-1)/,
+    );
+    expect(() => new NaiveDense(2, 0, 'relu', { rng })).toThrowKind(
+      ArgumentError,
+      /NaiveDense: outputSize must be a positive integer, got (0|1\.5)/,
+    );
+    expect(() => new NaiveDense(2, 1.5, 'relu', { rng })).toThrowKind(
+      ArgumentError,
+      /NaiveDense: outputSize must be a positive integer, got (0|1\.5)/,
+    );
+    expect(() => new NaiveDense(2, 2, 'relu', { init: 'he' as InitializerName, rng })).toThrowKind(
+      ArgumentError,
+      /NaiveDense: unknown init "he" \(known: uniform, glorotUniform\)/,
+    );
+  });
+
+  it('W comes from the rng option: another seed gives another W; without it, createRng() (the run’s seed)', () => {
+    const a = new NaiveDense(3, 4, 'relu', { rng: createRng(SEED) });
+    const b = new NaiveDense(3, 4, 'relu', { rng: createRng(SEED + 1) });
+    expect(
+      a.W.data.some((v, i) => v !== b.W.data[i]),
+      'NaiveDense with createRng(seed) and createRng(seed + 1) drew the same W: draw from options.rng',
+    ).toBe(true);
+    const byDefault = new NaiveDense(3, 4, 'relu');
+    const seeded = new NaiveDense(3, 4, 'relu', { rng: createRng() });
+    expect(byDefault.W).toBeAllClose(seeded.W, { rtol: 0, atol: 0, label: 'W without rng vs with createRng()' });
+  });
+
+  it('call refuses inputs that are not [batch, inputSize]: a ShapeError naming both shapes', () => {
+    const layer = new NaiveDense(3, 2, 'relu', { rng: createRng(SEED) });
+    expect(() => layer.call(NDArray.zeros([2, 4]))).toThrowKind(
+      ShapeError,
+      /NaiveDense\.call: inputs must be \[batch, 3\] for W \[3,2\], got \[2,4\]/,
+    );
+    // rank 3 with a second axis of 3: the width alone would pass
+    expect(() => layer.call(NDArray.zeros([2, 3, 1]))).toThrowKind(
+      ShapeError,
+      /NaiveDense\.call: inputs must be \[batch, 3\] for W \[3,2\], got \[2,(4|3,1)\]/,
+    );
   });
 });
 
@@ -674,7 +840,10 @@ describe('step 5: BatchGenerator — the book’s consecutive batches', () => {
     expect(batches[2]?.images, 'the last batch holds what is left').toHaveShape([1, 3]);
     expect(batches[2]?.images).toBeAllClose([[4, 14, 24]], { label: 'batch 2 images' });
     expect(batches[2]?.labels, 'batch 2 labels').toEqual([4]);
-    expect(() => gen.next(), 'a 4th next(): every batch has been served').toThrow(/3 batches/);
+    expect(() => gen.next(), 'a 4th next(): every batch has been served').toThrowKind(
+      ArgumentError,
+      /BatchGenerator\.next: all 3 batches of the 5 samples have been served/,
+    );
   });
 
   it('batchSize defaults to 128, as the book: 1,000 MNIST images make 8 batches, the last of 104', () => {
@@ -714,6 +883,26 @@ describe('step 5: BatchGenerator — the book’s consecutive batches', () => {
     const gen = new BatchGenerator(images, [0, 1, 2, 3, 4], 5);
     gen.next();
     expect(images).toBeAllClose(numbered(5), { rtol: 0, atol: 0, label: 'images after next()' });
+  });
+
+  it('batchSize 1 gives one sample per batch; 0, −1 and 1.5 are ArgumentErrors; images must be a matrix', () => {
+    const gen = new BatchGenerator(numbered(3), [7, 8, 9], 1);
+    expect(gen.numBatches, 'numBatches = ceil(3 / 1)').toBe(3);
+    expect([gen.next().labels, gen.next().labels, gen.next().labels], 'the labels, one per batch').toEqual([
+      [7],
+      [8],
+      [9],
+    ]);
+    for (const size of [0, -1, 1.5]) {
+      expect(() => new BatchGenerator(numbered(3), [7, 8, 9], size), `batchSize ${size}`).toThrowKind(
+        ArgumentError,
+        /BatchGenerator: batchSize must be a positive integer, got/,
+      );
+    }
+    expect(() => new BatchGenerator(NDArray.zeros([5, 2, 2]), [0, 1, 2, 3, 4], 2)).toThrowKind(
+      ShapeError,
+      /BatchGenerator: images must be \[samples, features\], got \[5,2,2\]/,
+    );
   });
 });
 
@@ -820,7 +1009,52 @@ describe('step 6: the loss and its gradients — the backward pass of exercise 0
     expect(() => lossAndGradients(model, x, [0])).toThrow(/lossAndGradients.*1 labels.*2/);
     expect(() => lossAndGradients(model, x, [0, 2])).toThrow(/lossAndGradients.*label 2/);
     const noSoftmax = new NaiveSequential([new NaiveDense(3, 2, 'relu', { rng: createRng(SEED) })]);
-    expect(() => lossAndGradients(noSoftmax, x, [0, 1])).toThrow(/lossAndGradients.*softmax/);
+    expect(() => lossAndGradients(noSoftmax, x, [0, 1])).toThrowKind(
+      ArgumentError,
+      /lossAndGradients: layers\[0\] is relu, but the backward pass here needs relu layers and a softmax last \(got relu\)/,
+    );
+    const twoRelu = new NaiveSequential([
+      new NaiveDense(3, 2, 'relu', { rng: createRng(SEED) }),
+      new NaiveDense(2, 2, 'relu', { rng: createRng(SEED) }),
+    ]);
+    expect(() => lossAndGradients(twoRelu, x, [0, 1])).toThrowKind(
+      ArgumentError,
+      /lossAndGradients: layers\[1\] is relu, but the backward pass here needs relu layers and a softmax last \(got relu, relu\)/,
+    );
+  });
+
+  it('labels below 0 or between classes are ArgumentErrors too', () => {
+    const model = naiveModel([3, 4, 2], SEED);
+    const x = NDArray.full([2, 3], 0.5, 'float32');
+    expect(() => lossAndGradients(model, x, [0, -1])).toThrowKind(
+      ArgumentError,
+      /lossAndGradients: label -1 \(sample 1\) is not a class index 0 to 1/,
+    );
+    expect(() => lossAndGradients(model, x, [1, 0.5])).toThrowKind(
+      ArgumentError,
+      /lossAndGradients: label (-1|0\.5) \(sample 1\) is not a class index 0 to 1/,
+    );
+  });
+
+  it('p is clipped to [1e-7, 1 − 1e-7]: a saturated softmax costs about 1e-7 when right and −ln 1e-7 when wrong', () => {
+    const layer = new NaiveDense(1, 2, 'softmax', { rng: createRng(SEED) });
+    layer.W = NDArray.fromNested([[100, 0]]);
+    const model = new NaiveSequential([layer]);
+    const x = NDArray.fromNested([[1]]);
+    // z = [100, 0]: p = [1/(1 + e^−100), e^−100/(1 + e^−100)] = [1, 3.7e-44] in float64 and float32
+    // label 0: −ln(min(1 − 1e-7, 1)) = 1.0000000495e-7 (1.19e-7 where 1 − 1e-7 is rounded to
+    // float32, as Keras does); unclipped it would be 0
+    expect(lossAndGradients(model, x, [0]).loss).toBeAllClose(-Math.log(1 - 1e-7), {
+      rtol: 0,
+      atol: 5e-8,
+      label: 'loss of p = 1, clipped to 1 − 1e-7',
+    });
+    // label 1: −ln(max(1e-7, 3.7e-44)) = −ln 1e-7 = 16.118096; unclipped it would be 100
+    expect(lossAndGradients(model, x, [1]).loss).toBeAllClose(-Math.log(1e-7), {
+      rtol: 1e-6,
+      atol: 0,
+      label: 'loss of p = 3.7e-44, clipped to 1e-7',
+    });
   });
 });
 
@@ -846,6 +1080,19 @@ describe('step 7: one training step — w −= lr·g', () => {
     );
     expect(() => updateWeights([NDArray.zeros([1]), NDArray.zeros([1])], [NDArray.zeros([1])], 0.1)).toThrow(
       /updateWeights.*2 gradients.*1 weight/,
+    );
+  });
+
+  it('a gradient of another rank, or with its dimensions in another order, is a ShapeError', () => {
+    // [2] vs [2,1]: the same size and the same first dimension, another rank
+    expect(() => updateWeights([NDArray.zeros([2])], [NDArray.zeros([2, 1])], 0.1)).toThrowKind(
+      ShapeError,
+      /updateWeights: gradient 0 has shape \[\d+(,\d+)*\], but weight 0 has shape \[\d+(,\d+)*\]/,
+    );
+    // [1,2,3] vs [1,3,2]: the same size and rank, the first dimension equal, the others swapped
+    expect(() => updateWeights([NDArray.zeros([1, 2, 3])], [NDArray.zeros([1, 3, 2])], 0.1)).toThrowKind(
+      ShapeError,
+      /updateWeights: gradient 0 has shape \[\d+(,\d+)*\], but weight 0 has shape \[\d+(,\d+)*\]/,
     );
   });
 
@@ -950,6 +1197,24 @@ describe('step 8: fit and evaluate — the whole loop, from scratch', () => {
     byHand.weights.forEach((w, k) => {
       expect(model.weights[k]).toBeAllClose(w, { rtol: 1e-6, atol: 1e-9, label: `weight ${k} after fit` });
     });
+  });
+
+  it('fit runs 1 epoch or more (0, −1 and 1.5 are ArgumentErrors); evaluate wants one label per image', () => {
+    const x = NDArray.full([4, 3], 0.5, 'float32');
+    const labels = [0, 1, 0, 1];
+    // biome-ignore lint/suspicious/noFocusedTests: the book's fit, not a focused test
+    expect(fit(naiveModel([3, 2], SEED), x, labels, { epochs: 1, learningRate: 0.1 }), 'one epoch').toHaveLength(1);
+    for (const epochs of [0, -1, 1.5]) {
+      expect(
+        // biome-ignore lint/suspicious/noFocusedTests: the book's fit, not a focused test
+        () => fit(naiveModel([3, 2], SEED), x, labels, { epochs, learningRate: 0.1 }),
+        `epochs ${epochs}`,
+      ).toThrowKind(ArgumentError, /fit: epochs must be a positive integer, got/);
+    }
+    expect(() => evaluate(naiveModel([3, 2], SEED), x, [0, 1, 0])).toThrowKind(
+      ShapeError,
+      /evaluate: 3 labels for 4 images: need one label per image/,
+    );
   });
 
   it(

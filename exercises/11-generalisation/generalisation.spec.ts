@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { numericalGradient } from '../../lib/gradcheck.ts';
 import { imagesToArray, loadMnist, type Mnist, type MnistSplit, PIXELS, subset } from '../../lib/mnist.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
@@ -117,6 +118,39 @@ describe('step 1: the train/test gap and a diagnosis', () => {
     expect(() => diagnose({ trainAcc: 0.9, testAcc: Number.NaN })).toThrow(/diagnose.*testAcc.*NaN/);
     expect(() => diagnose({ trainAcc: 0.9, testAcc: 0.9 }, { maxGap: -1 })).toThrow(/diagnose.*maxGap.*-1/);
   });
+
+  it('0 and 1 are accuracies; every argument of diagnose is checked, and only 1 < value ≤ 100 gets the percentage hint', () => {
+    // both ends of [0, 1]: a model that gets nothing right, and one that gets everything right
+    expect(generalisationGap(1, 0)).toBe(1);
+    expect(generalisationGap(0, 1)).toBe(-1);
+    expect(
+      diagnose({ trainAcc: 0, testAcc: 0 }, { minTrainAcc: 0, maxGap: 0 }),
+      'all zero: trains as well as asked',
+    ).toBe('good fit');
+    expect(diagnose({ trainAcc: 1, testAcc: 1 }, { minTrainAcc: 1, maxGap: 1 })).toBe('good fit');
+    expect(() => diagnose({ trainAcc: 0.9, testAcc: 0.9 }, { minTrainAcc: -0.5 })).toThrowKind(
+      ArgumentError,
+      /diagnose: minTrainAcc must be an accuracy in \[0, 1\], got -0\.5$/,
+    );
+    // null is not a number, though null >= 0 and null <= 1 are both true in JavaScript
+    expect(() => generalisationGap(null as unknown as number, 0.5)).toThrowKind(
+      ArgumentError,
+      /generalisationGap: trainAcc must be an accuracy in \[0, 1\], got null$/,
+    );
+    // 100 is a percentage (100%); 250 cannot be one; −0.1 is just out of range
+    expect(() => generalisationGap(100, 0.5)).toThrowKind(
+      ArgumentError,
+      /generalisationGap: trainAcc must be an accuracy in \[0, 1\], got 100 \(a percentage\? divide by 100\)$/,
+    );
+    expect(() => diagnose({ trainAcc: 250, testAcc: 0.5 })).toThrowKind(
+      ArgumentError,
+      /diagnose: trainAcc must be an accuracy in \[0, 1\], got 250$/,
+    );
+    expect(() => generalisationGap(0.9, -0.1)).toThrowKind(
+      ArgumentError,
+      /generalisationGap: testAcc must be an accuracy in \[0, 1\], got -0\.1$/,
+    );
+  });
 });
 
 describe('step 2: normalised inputs', () => {
@@ -133,6 +167,11 @@ describe('step 2: normalised inputs', () => {
   it('takes any array of numbers and another maximum: normalise([0, 5, 10], 10) → [0, 0.5, 1]', () => {
     expect(Array.from(normalise([0, 5, 10], 10))).toEqual([0, 0.5, 1]);
     expect(normalise([]).length).toBe(0);
+    // a new array even when the pixels are already a Float32Array and max is 1
+    const pixels = Float32Array.from([0.25, 1]);
+    const y = normalise(pixels, 1);
+    y[0] = 99;
+    expect(Array.from(pixels), 'the pixels after writing into the result of normalise').toEqual([0.25, 1]);
   });
 
   it('refuses values outside [0, max], naming the first one, and a maximum that is not positive', () => {
@@ -166,6 +205,20 @@ describe('step 2: normalised inputs', () => {
     const raw = toDataset(split, { raw: true });
     expect(raw.x.length).toBe(5 * PIXELS);
     expect(Array.from(raw.x), 'raw: the pixels as they are, 0–255').toEqual(Array.from(split.images));
+  });
+
+  it('toDataset refuses a split whose pixels or labels do not match its count', () => {
+    const two = subset(mnist().train, 2);
+    const fewPixels = { ...two, images: two.images.subarray(0, PIXELS) };
+    expect(() => toDataset(fewPixels)).toThrowKind(
+      ShapeError,
+      /toDataset: 2 samples need 1568 pixels and 2 labels, got 784 and 2/,
+    );
+    const oneLabel = { ...two, labels: two.labels.subarray(0, 1) };
+    expect(() => toDataset(oneLabel)).toThrowKind(
+      ShapeError,
+      /toDataset: 2 samples need 1568 pixels and 2 labels, got/,
+    );
   });
 
   it('why it matters: a fresh 784-32-10 model starts near ln 10 ≈ 2.3 on scaled pixels, far above it on raw ones', () => {
@@ -224,6 +277,36 @@ describe('step 3: experiments — under- and overfitting, normalised and raw inp
     expect(() => runExperiment({ train, test: train, hidden: 4, epochs: 1.5 })).toThrow(/runExperiment.*epochs.*1\.5/);
     const narrow: Dataset = { x: new Float32Array(10 * 4), y: train.y, count: 10, features: 4 };
     expect(() => runExperiment({ train, test: narrow, hidden: 4, epochs: 1 })).toThrow(/runExperiment.*784.*4/);
+  });
+
+  it('the model starts from the seed’s weights: with lr 0, those of new MLP(…, {seed}), and another seed gives others', () => {
+    const train = sample(mnist().train, 20, TRAIN_SEED);
+    const run = (seed: number) =>
+      runExperiment({ train, test: train, hidden: 4, epochs: 1, batchSize: 10, optimizer: 'sgd', lr: 0, seed });
+    const fresh = new MLP(
+      PIXELS,
+      [
+        { units: 4, activation: 'relu' },
+        { units: 10, activation: 'softmax' },
+      ],
+      { seed: 5 },
+    );
+    const five = run(5).model;
+    five.layers.forEach((layer, k) => {
+      expect(layer.W, `layer ${k}'s W after training with lr 0`).toBeAllClose(
+        (fresh.layers[k] as MLP['layers'][number]).W,
+        {
+          rtol: 0,
+          atol: 0,
+          label: `layer ${k} W vs new MLP(784, …, {seed: 5})`,
+        },
+      );
+    });
+    const six = run(6).model;
+    expect(
+      (six.layers[0] as MLP['layers'][number]).W.some((w, i) => w !== (five.layers[0] as MLP['layers'][number]).W[i]),
+      'seeds 5 and 6 must start from different weights: pass {seed} to the MLP',
+    ).toBe(true);
   });
 
   it('a model too small underfits: 784-2-10 on 2000 images stays far below 90%, even on its training data', () => {
@@ -349,6 +432,11 @@ describe('step 4: dropout', () => {
     }
     // rate 0 drops nothing, even while training
     expect(dropout(x, 0, { training: true, rng: forbidden })).toEqual(x);
+    // a copy, not x itself: writing into the result leaves x as it was
+    for (const y of [dropout(x, 0.5), dropout(x, 0, { training: true, rng: forbidden })]) {
+      y.data[0] = 99;
+      expect(x.data[0], 'x[0, 0] after writing into the result of dropout at inference / rate 0').toBe(1);
+    }
   });
 
   it('does not change x', () => {
@@ -508,6 +596,48 @@ describe('step 5: the L2 penalty and its gradient', () => {
     expect(() => l2Penalty(nd([1]), -0.01)).toThrow(/l2Penalty.*l2.*-0\.01/);
     expect(() => l2Gradient(nd([1]), -1)).toThrow(/l2Gradient.*l2.*-1/);
     expect(() => withL2(new SGD(0.1), -1)).toThrow(/withL2.*l2.*-1/);
+    // l2 = 0 is allowed: no penalty at all
+    expect(l2Penalty(nd([1, -2]), 0)).toBe(0);
+    expect(l2Gradient(nd([1, -2]), 0)).toBeAllClose([0, 0], { label: 'l2Gradient(w, 0)' });
+    const W = Float32Array.from([1, -2]);
+    withL2(new SGD(0.1), 0).step([W, new Float32Array(1)], [Float32Array.from([1, 1]), new Float32Array(1)]);
+    expect(Array.from(W)).toBeAllClose([0.9, -2.1], {
+      ...float32Tolerance(2),
+      label: 'W after withL2(sgd, 0): plain SGD',
+    });
+  });
+
+  it('withL2 steps the kernels of every layer, serves models of any size in turn, and is named after its optimizer', () => {
+    const opt = withL2(new SGD(0.5), 0.01);
+    expect(opt.name, "withL2(SGD(0.5), 0.01)'s name").toBe('sgd + l2(0.01)');
+    // two layers: W0 [4,4] (16 values), b0 [4], W1 [4,2], b1 [2]; gradients 1 everywhere.
+    // kernels: w − 0.5·(1 + 2·0.01·w) = 0.99·w − 0.5; biases: b − 0.5·1
+    const model = [
+      Float32Array.from({ length: 16 }, (_, i) => i / 4),
+      Float32Array.from([1, 2, 3, 4]),
+      Float32Array.from({ length: 8 }, (_, i) => -i),
+      Float32Array.from([5, 6]),
+    ];
+    const expected = model.map((w, k) => Array.from(w, (v) => (k % 2 === 0 ? 0.99 * v - 0.5 : v - 0.5)));
+    opt.step(
+      model,
+      model.map((w) => new Float32Array(w.length).fill(1)),
+    );
+    model.forEach((w, k) => {
+      expect(Array.from(w)).toBeAllClose(expected[k] as number[], { ...float32Tolerance(4), label: `params[${k}]` });
+    });
+    // the same wrapper, then a model with a wider second layer: W1 [4,4] (16 values, not 8)
+    const wider = [0, 1, 2, 3].map((k) => Float32Array.from({ length: k % 2 === 0 ? 16 : 4 }, (_, i) => i + 1));
+    opt.step(
+      wider,
+      wider.map((w) => new Float32Array(w.length)),
+    );
+    // zero gradients: kernels w − 0.5·2·0.01·w = 0.99·w, biases unchanged
+    expect(Array.from(wider[2] as Float32Array)).toBeAllClose(
+      Array.from({ length: 16 }, (_, i) => 0.99 * (i + 1)),
+      { ...float32Tolerance(4), label: 'the wider W1 after a step of zero gradients' },
+    );
+    expect(() => opt.step(model, model.slice(0, 3))).toThrowKind(ShapeError, /withL2: 4 parameters but 3 gradients/);
   });
 
   it("withL2 adds 2·l2·W to the kernels' gradients only: with zero gradients, SGD shrinks W by (1 − lr·2·l2)", () => {
@@ -649,11 +779,43 @@ describe('step 6: validation split and early stopping', () => {
   });
 
   it('refuses a fraction outside (0, 1) and data too small to split', () => {
-    expect(() => validationSplit(tenSamples(), 0)).toThrow(/validationSplit.*fraction.*0/);
-    expect(() => validationSplit(tenSamples(), 1)).toThrow(/validationSplit.*fraction.*1/);
-    expect(() => validationSplit(tenSamples(), 0.95)).toThrow(/validationSplit.*10 samples.*0\.95/);
+    expect(() => validationSplit(tenSamples(), 0)).toThrowKind(
+      ArgumentError,
+      /validationSplit: fraction must be in \(0, 1\), got 0$/,
+    );
+    expect(() => validationSplit(tenSamples(), 1)).toThrowKind(
+      ArgumentError,
+      /validationSplit: fraction must be in \(0, 1\), got 1$/,
+    );
+    expect(() => validationSplit(tenSamples(), 0.95)).toThrowKind(
+      ArgumentError,
+      /validationSplit: 10 samples cannot be split by fraction 0\.95: it leaves 0 for training and 10 for validation/,
+    );
     const one: Dataset = { x: new Float32Array(2), y: [0], count: 1, features: 2 };
     expect(() => validationSplit(one, 0.5)).toThrow(/validationSplit.*1 sample/);
+    // the other end: 1 − 1e-17 rounds to 1 in float64, so floor(10 · 1) = 10 leaves nothing to validate on
+    expect(() => validationSplit(tenSamples(), 1e-17)).toThrowKind(
+      ArgumentError,
+      /validationSplit: 10 samples cannot be split by fraction 1e-17: it leaves 10 for training and 0 for validation/,
+    );
+  });
+
+  it('refuses data whose x or y does not match its count and features; the parts are copies', () => {
+    const short = { ...tenSamples(), x: new Float32Array(18) };
+    expect(() => validationSplit(short, 0.2)).toThrowKind(
+      ShapeError,
+      /validationSplit: 10 samples of 2 features need x of 20 numbers and 10 labels, got 18 and 10/,
+    );
+    const fewLabels = { ...tenSamples(), y: [0, 1, 2] };
+    expect(() => validationSplit(fewLabels, 0.2)).toThrowKind(
+      ShapeError,
+      /validationSplit: 10 samples of 2 features need x of 20 numbers and 10 labels, got/,
+    );
+    const data = tenSamples();
+    const { train, validation } = validationSplit(data, 0.2);
+    train.x[0] = 99;
+    validation.x[0] = 99;
+    expect([data.x[0], data.x[16]], 'data.x after writing into both parts').toEqual([0, 16]);
   });
 
   it('val_loss 1.0, 0.8, 0.7, 0.71, 0.72, 0.69 with patience 2: stops after epoch 4, best 0.7 at epoch 2', () => {
@@ -750,6 +912,26 @@ describe('step 6: validation split and early stopping', () => {
     );
     const es = new EarlyStopping();
     expect(() => es.onEpochEnd(0, { loss: 0.3, accuracy: 0.9 })).toThrow(/EarlyStopping.*val_loss.*loss, accuracy/);
+    expect(() => es.onEpochEnd(3, {})).toThrowKind(
+      ArgumentError,
+      /EarlyStopping: the logs of epoch 3 have no "val_loss" \(they have: nothing\)/,
+    );
+    for (const minDelta of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new EarlyStopping({ minDelta }), `minDelta ${minDelta}`).toThrowKind(
+        ArgumentError,
+        /EarlyStopping: minDelta must be a finite number, got/,
+      );
+    }
+  });
+
+  it('bestWeights stays null without restoreBestWeights (the default), or without weights to copy', () => {
+    const w = [Float32Array.from([1, 2])];
+    const plain = new EarlyStopping({ patience: 1 });
+    plain.onEpochEnd(0, { val_loss: 0.5 }, w);
+    expect(plain.bestWeights, 'restoreBestWeights defaults to false: nothing is kept').toBeNull();
+    const restoring = new EarlyStopping({ patience: 1, restoreBestWeights: true });
+    restoring.onEpochEnd(0, { val_loss: 0.5 });
+    expect(restoring.bestWeights, 'restoreBestWeights, but no weights given').toBeNull();
   });
 
   it('stops at the same epoch as tf.callbacks.earlyStopping on random sequences', async () => {
@@ -798,6 +980,51 @@ describe('step 6: validation split and early stopping', () => {
     } finally {
       host.dispose();
     }
+  });
+
+  it('fitWithEarlyStopping on a tiny model: a run that never stops trains every epoch; one callback serves several fits', () => {
+    // 20 samples of 4 features, 2 classes; validationSplit 0.25 → 15 train, 5 validation
+    const rng = createRng(runSeed());
+    const data: Dataset = {
+      x: Float32Array.from({ length: 80 }, () => rng.next()),
+      y: Array.from({ length: 20 }, (_, i) => i % 2),
+      count: 20,
+      features: 4,
+    };
+    const tiny = () =>
+      new MLP(
+        4,
+        [
+          { units: 3, activation: 'relu' },
+          { units: 2, activation: 'softmax' },
+        ],
+        { seed: 1 },
+      );
+    const options = { epochs: 3, batchSize: 5, validationSplit: 0.25, seed: 1 };
+    // patience 10 > 3 epochs: it cannot stop early
+    const never = fitWithEarlyStopping(tiny(), new SGD(0.1), data, {
+      ...options,
+      earlyStopping: new EarlyStopping({ patience: 10 }),
+    });
+    expect(
+      never.history.map((h) => h.epoch),
+      'history: every epoch, numbered from 1',
+    ).toEqual([1, 2, 3]);
+    expect(
+      [never.stoppedEpoch, never.restored],
+      '[stoppedEpoch, restored]: it never stopped, nothing to restore',
+    ).toEqual([-1, false]);
+    // minDelta 100: epoch 0 is the best (anything beats +Infinity), epoch 1 cannot improve by 100 → stop at 1
+    const eager = new EarlyStopping({ minDelta: 100 });
+    const first = fitWithEarlyStopping(tiny(), new SGD(0.1), data, { ...options, earlyStopping: eager });
+    const second = fitWithEarlyStopping(tiny(), new SGD(0.1), data, { ...options, earlyStopping: eager });
+    expect(
+      [first.history.length, second.history.length],
+      'epochs trained by two fits with the same callback: each must start from onTrainBegin()',
+    ).toEqual([2, 2]);
+    expect(() =>
+      fitWithEarlyStopping(tiny(), new SGD(0.1), data, { ...options, epochs: 0, earlyStopping: eager }),
+    ).toThrowKind(ArgumentError, /fitWithEarlyStopping: epochs must be a positive integer, got 0/);
   });
 
   it('fitWithEarlyStopping: 784-32-10 on 600 images stops once val_loss has not improved for 5 epochs, and restores the best weights', () => {
