@@ -147,7 +147,6 @@ export function runExperiment(config: ExperimentConfig): ExperimentResult {
     ],
     { seed },
   );
-  // biome-ignore lint/suspicious/noFocusedTests: lib/nn's fit trains the model; it is not a focused test
   const history = fit(model, makeOptimizer(optimizer, lr), train, { epochs, batchSize, seed });
   // NOTE: evaluate after training: the accuracy fit logs is a running mean over an epoch in
   // which the weights kept changing, not the accuracy of the final model.
@@ -434,7 +433,6 @@ export function fitWithEarlyStopping(
   const history: EpochLogs[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     // A new seed per epoch, so that every epoch sees the training samples in a new order.
-    // biome-ignore lint/suspicious/noFocusedTests: lib/nn's fit trains the model; it is not a focused test
     const logs = fit(model, optimizer, train, { epochs: 1, batchSize, seed: seed + epoch, validation })
       .epochs[0] as EpochLogs;
     history.push({ ...logs, epoch: epoch + 1 });
