@@ -54,7 +54,7 @@ const en = {
   allDone: (n: number) => (n === 1 ? 'The exercise passes. Well done!' : `All ${n} exercises pass. Well done!`),
   noExercises: 'No exercises found under exercises/.',
   stateMissing: (n: number) =>
-    `No progress file (.kata/state.json): checking the ${n} exercise${n === 1 ? '' : 's'} you have worked on…`,
+    `No progress file (.kata/state.json): checking the ${n} exercise${n === 1 ? '' : 's'} with no TODO left (an exercise with one cannot pass yet)…`,
   stateCorrupt: (detail: string, movedTo: string | undefined) =>
     `The progress file .kata/state.json could not be read (${detail})${movedTo ? `; it was kept as ${movedTo}` : ''}. Rebuilding it from the specs…`,
   polling: 'Watching for changes by polling (--poll / KATA_POLL=1).',
@@ -147,7 +147,7 @@ const ko: Messages = {
   stillDone: (name) => `${name}은(는) 모든 스펙을 통과한 연습입니다. 다음 연습으로 가려면 n을 누르세요.`,
   allDone: (n) => `연습 ${n}개를 모두 통과했습니다. 수고하셨습니다!`,
   noExercises: 'exercises/ 아래에 연습이 없습니다.',
-  stateMissing: (n) => `진행 기록(.kata/state.json)이 없습니다: 손댄 연습 ${n}개를 확인합니다…`,
+  stateMissing: (n) => `진행 기록(.kata/state.json)이 없습니다: TODO가 하나도 남지 않은 연습 ${n}개를 확인합니다 (TODO가 남은 연습은 아직 통과할 수 없습니다)…`,
   stateCorrupt: (detail, movedTo) =>
     `진행 기록 .kata/state.json을 읽을 수 없습니다 (${detail})${movedTo ? `. 원래 파일은 ${movedTo}에 남겨 두었습니다` : ''}. 스펙을 실행해 다시 만듭니다…`,
   polling: '폴링으로 변경을 감시합니다 (--poll / KATA_POLL=1).',

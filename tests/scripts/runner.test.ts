@@ -130,14 +130,14 @@ describe('starting', () => {
     });
   });
 
-  it('no state file, but work done: checks the exercises worked on, then shows the first unsolved one', async () => {
+  it('no state file, but work done: checks the exercises with no TODO left (named as such), then shows the first unsolved one', async () => {
     const k = setup({ solved: ['01-alpha'] });
     const ex = k.exercises[0] as Exercise;
     cpSync(ex.solution, ex.stub);
     await k.runner.start();
     expect(k.specs.runs).toEqual([['01-alpha'], ['02-beta']]);
     expect(k.runner.screen()).toContain(
-      'No progress file (.kata/state.json): checking the 1 exercise you have worked on…',
+      'No progress file (.kata/state.json): checking the 1 exercise with no TODO left (an exercise with one cannot pass yet)…',
     );
     expect(k.specs.focused).toBe('02-beta');
     expect(k.state().exercises['01-alpha']?.done).toBe(true);
