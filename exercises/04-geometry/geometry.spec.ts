@@ -60,6 +60,18 @@ const smallInts = (shape: readonly number[], bound = 9) =>
 /** A random size 1..max, for building shapes that must fit together. */
 const dim = (max = 5) => fc.integer({ min: 1, max });
 
+/**
+ * Expects `run()` to leave its inputs as they were (the Notes: functions must not change their
+ * inputs), and its result to be a new array: writing into it must not reach them either.
+ */
+function expectInputsKept(inputs: NDArray[], run: () => NDArray): void {
+  const before = inputs.map((x) => Array.from(x.data));
+  run().data.fill(-7);
+  inputs.forEach((x, i) => {
+    expect(Array.from(x.data), `input ${i} was changed: return a new array instead`).toEqual(before[i]);
+  });
+}
+
 /** W·x + b for every row x, in TensorFlow.js: points·Wᵀ + b. */
 const tfAffine = (tf: Tf, W: Tensor, b: Tensor, points: Tensor) => tf.add(tf.matMul(points, W, false, true), b);
 
@@ -338,6 +350,15 @@ describe('step 3: translation', () => {
     );
   });
 
+  it('returns a new array and leaves the points and v as they were', () => {
+    const points = array([
+      [0, 0],
+      [1, 0],
+    ]);
+    const v = array([3, 1]);
+    expectInputsKept([points, v], () => translate(points, v));
+  });
+
   it('agrees with tf.add (broadcasting v over the rows) on random points of any dimension', () => {
     const translateCase = fc.tuple(dim(8), dim(4)).chain(([n, d]) => fc.tuple(smallInts([n, d]), smallInts([d])));
     fc.assert(
@@ -517,6 +538,18 @@ describe('step 5: linear maps', () => {
     );
   });
 
+  it('returns a new array and leaves M and the points as they were', () => {
+    const M = array([
+      [0, -1],
+      [1, 0],
+    ]);
+    const points = array([
+      [1, 0],
+      [1, 1],
+    ]);
+    expectInputsKept([M, points], () => linearMap(M, points));
+  });
+
   it('agrees with tf.matMul(points, M, false, true) on random matrices and points', () => {
     const linearCase = fc
       .tuple(dim(4), dim(4), dim(6))
@@ -608,6 +641,16 @@ describe('step 6: affine maps', () => {
     );
   });
 
+  it('returns a new array and leaves W, b and the points as they were', () => {
+    const W = array([
+      [2, 0],
+      [0, 1],
+    ]);
+    const b = array([1, -1]);
+    const points = array([[1, 2]]);
+    expectInputsKept([W, b, points], () => affineMap(W, b, points));
+  });
+
   it('agrees with tf.matMul(points, W, false, true) + b on random layers', () => {
     const affineCase = fc
       .tuple(dim(4), dim(4), dim(6))
@@ -692,6 +735,12 @@ describe('step 7: composing affine maps', () => {
     .chain(([d0, d1, d2, n]) =>
       fc.tuple(smallInts([d1, d0]), smallInts([d1]), smallInts([d2, d1]), smallInts([d2]), smallInts([n, d0])),
     );
+
+  it('leaves both maps as they were, and returns a new W and b', () => {
+    const inputs = [turn.W, turn.b, stretch.W, stretch.b];
+    expectInputsKept(inputs, () => composeAffine(turn, stretch).W);
+    expectInputsKept(inputs, () => composeAffine(turn, stretch).b);
+  });
 
   it('agrees with TensorFlow.js: W = tf.matMul(W₂, W₁), b = W₂·b₁ + b₂, on random layer sizes', () => {
     fc.assert(
@@ -813,6 +862,21 @@ describe('step 8: stacked layers collapse without an activation', () => {
       [0, 2],
     ]);
     expect(affineMap(one.W, one.b, p)).toBeAllClose(applyLayers(layers, p));
+  });
+
+  it('applyLayers and collapse leave the layers and the points as they were', () => {
+    const p = array([
+      [1, 0],
+      [0, 2],
+    ]);
+    const params = layers.flatMap(({ W, b }) => [W, b]);
+    expectInputsKept([p, ...params], () => applyLayers(layers, p, 'relu'));
+    expectInputsKept([p, ...params], () => applyLayers(layers, p, 'linear'));
+    const before = params.map((x) => Array.from(x.data));
+    collapse(layers);
+    params.forEach((x, i) => {
+      expect(Array.from(x.data), 'collapse changed a layer').toEqual(before[i]);
+    });
   });
 
   it('collapse of no layers is an ArgumentError', () => {
