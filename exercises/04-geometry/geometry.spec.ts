@@ -64,7 +64,7 @@ const dim = (max = 5) => fc.integer({ min: 1, max });
  * Expects `run()` to leave its inputs as they were (the Notes: functions must not change their
  * inputs), and its result to be a new array: writing into it must not reach them either.
  */
-function expectInputsKept(inputs: NDArray[], run: () => NDArray): void {
+function expectUnchanged(inputs: NDArray[], run: () => NDArray): void {
   const before = inputs.map((x) => Array.from(x.data));
   run().data.fill(-7);
   inputs.forEach((x, i) => {
@@ -356,7 +356,7 @@ describe('step 3: translation', () => {
       [1, 0],
     ]);
     const v = array([3, 1]);
-    expectInputsKept([points, v], () => translate(points, v));
+    expectUnchanged([points, v], () => translate(points, v));
   });
 
   it('agrees with tf.add (broadcasting v over the rows) on random points of any dimension', () => {
@@ -547,7 +547,7 @@ describe('step 5: linear maps', () => {
       [1, 0],
       [1, 1],
     ]);
-    expectInputsKept([M, points], () => linearMap(M, points));
+    expectUnchanged([M, points], () => linearMap(M, points));
   });
 
   it('agrees with tf.matMul(points, M, false, true) on random matrices and points', () => {
@@ -648,7 +648,7 @@ describe('step 6: affine maps', () => {
     ]);
     const b = array([1, -1]);
     const points = array([[1, 2]]);
-    expectInputsKept([W, b, points], () => affineMap(W, b, points));
+    expectUnchanged([W, b, points], () => affineMap(W, b, points));
   });
 
   it('agrees with tf.matMul(points, W, false, true) + b on random layers', () => {
@@ -738,8 +738,8 @@ describe('step 7: composing affine maps', () => {
 
   it('leaves both maps as they were, and returns a new W and b', () => {
     const inputs = [turn.W, turn.b, stretch.W, stretch.b];
-    expectInputsKept(inputs, () => composeAffine(turn, stretch).W);
-    expectInputsKept(inputs, () => composeAffine(turn, stretch).b);
+    expectUnchanged(inputs, () => composeAffine(turn, stretch).W);
+    expectUnchanged(inputs, () => composeAffine(turn, stretch).b);
   });
 
   it('agrees with TensorFlow.js: W = tf.matMul(W₂, W₁), b = W₂·b₁ + b₂, on random layer sizes', () => {
@@ -870,8 +870,8 @@ describe('step 8: stacked layers collapse without an activation', () => {
       [0, 2],
     ]);
     const params = layers.flatMap(({ W, b }) => [W, b]);
-    expectInputsKept([p, ...params], () => applyLayers(layers, p, 'relu'));
-    expectInputsKept([p, ...params], () => applyLayers(layers, p, 'linear'));
+    expectUnchanged([p, ...params], () => applyLayers(layers, p, 'relu'));
+    expectUnchanged([p, ...params], () => applyLayers(layers, p, 'linear'));
     const before = params.map((x) => Array.from(x.data));
     collapse(layers);
     params.forEach((x, i) => {
