@@ -5,13 +5,14 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nestedArray, randomArray } from '../../lib/arbitraries.ts';
-import { ShapeError } from '../../lib/errors.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import {
   at,
   batch,
   byteSize,
+  type DataSpec,
   dataShape,
   flatIndex,
   type Range,
@@ -99,16 +100,27 @@ describe('step 2: shape', () => {
         [1, 2, 3],
         [4, 5],
       ]),
-    ).toThrowKind(ShapeError, /ragged.*length 2 at index \[1\], but 3 at index \[0\]/);
+    ).toThrowKind(ShapeError, /^shape: ragged nested array: length 2 at index \[1\], but 3 at index \[0\]$/);
     // a number where a row was expected
-    expect(() => shape([[1, 2], 3] as Nested)).toThrow(/ragged.*index \[1\]/);
+    expect(() => shape([[1, 2], 3] as Nested)).toThrowKind(
+      ShapeError,
+      /^shape: ragged nested array: expected an array of length 2 at index \[1\], got the number 3$/,
+    );
     // a row where a number was expected, one level down
     expect(() =>
       shape([
         [1, 2],
         [3, [4]],
       ] as Nested),
-    ).toThrow(/ragged.*index \[1\]\[1\]/);
+    ).toThrowKind(ShapeError, /^shape: ragged nested array: expected a number at index \[1\]\[1\], got an array$/);
+  });
+
+  it('a ragged row deep down is named by its whole path, and compared with the first row at that depth', () => {
+    // shape reads [1, 2, 2] down the first elements; row [0][1] has 1 number where [0][0] has 2
+    expect(() => shape([[[1, 2], [3]]])).toThrowKind(
+      ShapeError,
+      /^shape: ragged nested array: length 1 at index \[0\]\[1\], but 2 at index \[0\]\[0\]$/,
+    );
   });
 
   it('agrees with tf.tensor(x).shape on random nested arrays', () => {
@@ -157,9 +169,34 @@ describe('step 4: row-major storage', () => {
     expect(flatIndex([], [])).toBe(0);
   });
 
-  it('flatIndex rejects an index of the wrong length or out of range, naming the shape', () => {
-    expect(() => flatIndex([2, 3], [1])).toThrow(/\[2,3\]/);
-    expect(() => flatIndex([2, 3], [1, 3])).toThrow(/out of range.*\[2,3\]/);
+  it('flatIndex rejects an index of the wrong length or out of range at either end, naming the shape', () => {
+    // the last element [1, 2] is still inside: 1·3 + 2·1 = 5
+    expect(flatIndex([2, 3], [1, 2])).toBe(5);
+    const outside: [number[], number[], number][] = [
+      [[2, 3], [1, 3], 1], // one past the end of axis 1
+      [[2, 3], [0, -1], 1], // no counting from the end: -1 is outside too
+      [[2, 3], [2, 0], 0],
+      [[0], [0], 0], // an axis of size 0 has no index at all
+    ];
+    for (const [s, index, axis] of outside) {
+      const k = index[axis] as number;
+      expect(() => flatIndex(s, index)).toThrowKind(
+        ShapeError,
+        new RegExp(
+          `^flatIndex: index ${k} is out of range for axis ${axis} of size ${s[axis]} \\(shape \\[${s.join(',')}\\]\\)$`,
+        ),
+        `flatIndex([${s}], [${index}])`,
+      );
+    }
+    for (const index of [[1], [1, 2, 0]]) {
+      expect(() => flatIndex([2, 3], index)).toThrowKind(
+        ShapeError,
+        new RegExp(
+          `^flatIndex: index \\[${index.join(',')}\\] has ${index.length} entries for shape \\[2,3\\] of rank 2$`,
+        ),
+        `flatIndex([2,3], [${index}])`,
+      );
+    }
   });
 
   it('toNDArray stores the rank-3 example row-major with shape [3,3,5]', () => {
@@ -223,6 +260,47 @@ describe('step 5: indexing and slicing', () => {
     expect(() => at(images, 200)).toThrow(/200.*out of range.*\[200,28,28\]/);
   });
 
+  it('at accepts i from -n to n-1 and refuses anything else, a fraction or a scalar', () => {
+    // 0 is the first image and -200 counts back to it from the end; 199 is the last
+    expect(at(images, 0)).toBeAllClose(
+      runOracle(oracle, (tf, x) => tf.slice(x, [0, 0, 0], [1, 28, 28]).reshape([28, 28]), images),
+    );
+    expect(at(images, -200)).toBeAllClose(at(images, 0));
+    expect(at(images, 199)).toBeAllClose(at(images, -1));
+    for (const i of [200, -201, 1.5]) {
+      expect(() => at(images, i)).toThrowKind(
+        ShapeError,
+        new RegExp(`^at: index ${i} is out of range for axis 0 of size 200 \\(shape \\[200,28,28\\]\\)$`),
+        `at(images, ${i})`,
+      );
+    }
+    expect(() => at(NDArray.zeros([0, 3]), 0)).toThrowKind(
+      ShapeError,
+      /^at: index 0 is out of range for axis 0 of size 0 \(shape \[0,3\]\)$/,
+    );
+    expect(() => at(NDArray.fromFlat([7], []), 0)).toThrowKind(
+      ShapeError,
+      /^at: cannot index a scalar \(shape \[\]\)$/,
+    );
+  });
+
+  it('at and slice return new arrays of the same dtype: writing into them leaves x as it was', () => {
+    const x = NDArray.fromFlat([1, 2, 3, 4, 5, 6], [3, 2], 'float32');
+    const row = at(x, 1);
+    const part = slice(x, [1], null);
+    expect(row.dtype).toBe('float32');
+    expect(part.dtype).toBe('float32');
+    expect(slice(x.clone('float64'), [1]).dtype).toBe('float64');
+    expect(at(x.clone('float64'), 1).dtype).toBe('float64');
+    row.data.fill(-1);
+    part.data.fill(-1);
+    expect(x).toBeAllClose([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+  });
+
   it('slice(images, [10, 100]) is `train_images[10:100]`: shape [90,28,28]', () => {
     const part = slice(images, [10, 100]);
     expect(part).toHaveShape([90, 28, 28]);
@@ -250,7 +328,31 @@ describe('step 5: indexing and slicing', () => {
   });
 
   it('too many ranges is a ShapeError naming the shape', () => {
-    expect(() => slice(images, null, null, null, null)).toThrow(/4 ranges.*rank 3.*\[200,28,28\]/);
+    expect(() => slice(images, null, null, null, null)).toThrowKind(
+      ShapeError,
+      /^slice: 4 ranges given for an array of rank 3 \(shape \[200,28,28\]\)$/,
+    );
+  });
+
+  it('a bound that is not an integer is an ArgumentError naming the axis, at the start or the stop', () => {
+    const cases: [Range[], number, number][] = [
+      [[null, [0.5]], 1, 0.5],
+      [[[0, 2.5]], 0, 2.5],
+    ];
+    for (const [ranges, axis, bound] of cases) {
+      expect(() => slice(images, ...ranges)).toThrowKind(
+        ArgumentError,
+        new RegExp(`^slice: axis ${axis}: range bounds must be integers, got ${bound}$`),
+        `slice(images, ${JSON.stringify(ranges).slice(1, -1)})`,
+      );
+    }
+  });
+
+  it('a scalar sliced with no ranges is a copy of the scalar, shape []', () => {
+    const scalar = NDArray.fromFlat([7], []);
+    const copy = slice(scalar);
+    expect(copy).toHaveShape([]);
+    expect(copy).toBeAllClose(scalar);
   });
 
   it('agrees with tf.slice on random arrays and random ranges', () => {
@@ -289,6 +391,41 @@ describe('step 6: the batch axis', () => {
   it('a batch that does not exist is an error that says how many there are', () => {
     expect(() => batch(samples, 8)).toThrow(/batch 8.*8 batches/);
     expect(() => batch(samples, 5, 200)).toThrow(/5 batches of 200/);
+  });
+
+  it('n must be a batch from 0 to the last: a negative, too large or fractional n is an ArgumentError', () => {
+    for (const n of [8, -1, 0.5]) {
+      expect(() => batch(samples, n)).toThrowKind(
+        ArgumentError,
+        new RegExp(`^batch: batch ${n} does not exist: 1000 samples make 8 batches of 128 \\(numbered 0 to 7\\)$`),
+        `batch(samples, ${n})`,
+      );
+    }
+    // an empty dataset has no batch at all
+    expect(() => batch(NDArray.zeros([0, 3]), 0)).toThrowKind(
+      ArgumentError,
+      /^batch: batch 0 does not exist: 0 samples make 0 batches of 128/,
+    );
+  });
+
+  it('batchSize must be a positive integer; 1 makes one batch per sample', () => {
+    const last = batch(samples, 999, 1);
+    expect(last).toHaveShape([1, 3]);
+    expect(last).toBeAllClose(runOracle(oracle, (tf, x) => tf.slice(x, [999, 0], [1, 3]), samples));
+    for (const size of [0, -1, 2.5]) {
+      expect(() => batch(samples, 0, size)).toThrowKind(
+        ArgumentError,
+        new RegExp(`^batch: batchSize must be a positive integer, got ${size}$`),
+        `batch(samples, 0, ${size})`,
+      );
+    }
+  });
+
+  it('a scalar has no batch axis: a ShapeError', () => {
+    expect(() => batch(NDArray.fromFlat([7], []), 0)).toThrowKind(
+      ShapeError,
+      /^batch: a scalar \(shape \[\]\) has no batch axis$/,
+    );
   });
 
   it('the batches cover every sample exactly once, in order', () => {
@@ -330,5 +467,11 @@ describe('step 7: the shapes of data', () => {
     const spec = { kind: 'video', samples: 4, frames: 240, height: 144, width: 256, channels: 3 } as const;
     expect(dataShape(spec)).toEqual([4, 240, 144, 256, 3]);
     expect(dataShape({ ...spec, layout: 'channels-first' })).toEqual([4, 240, 3, 144, 256]);
+  });
+
+  it('any other kind is an ArgumentError naming it', () => {
+    // TypeScript refuses it, but a caller from JavaScript or JSON can still send one
+    const audio = { kind: 'audio', samples: 10 } as unknown as DataSpec;
+    expect(() => dataShape(audio)).toThrowKind(ArgumentError, /^dataShape: unknown kind "audio"$/);
   });
 });

@@ -21,10 +21,14 @@ beforeAll(async () => {
 // Values here are at most about 10 in size, and each result is one float32 rounding.
 const TOL = float32Tolerance(1, 10);
 
-/** Expects `f(...)` to leave its inputs as they were. */
+/**
+ * Expects `run()` to leave its inputs as they were, and its result to be a new array: writing
+ * into the result must not reach them either.
+ */
 function expectUnchanged(inputs: NDArray[], run: () => unknown): void {
   const before = inputs.map((x) => x.clone());
-  run();
+  const result = run();
+  if (result instanceof NDArray) result.data.fill(-7);
   inputs.forEach((x, i) => {
     expect(x, 'an input was changed: return a new array instead').toBeAllClose(before[i], EXACT);
   });
@@ -229,6 +233,35 @@ describe('step 2: naive add', () => {
     );
   });
 
+  it('either operand of another rank is refused, and so are shapes that differ only in rows or only in columns', () => {
+    const cube = NDArray.zeros([1, 2, 3]);
+    for (const [a, b] of [
+      [X, y],
+      [y, X],
+      [cube, cube],
+    ] as const) {
+      const [sa, sb] = [formatShape(a.shape), formatShape(b.shape)].map((t) => t.replace(/[[\]]/g, '\\$&'));
+      expect(() => naiveAdd(a, b)).toThrowKind(
+        ShapeError,
+        new RegExp(
+          `^naiveAdd: x and y must both have rank 2, got x ${sa} \\(rank ${a.rank}\\) and y ${sb} \\(rank ${b.rank}\\)$`,
+        ),
+        `naiveAdd(x ${formatShape(a.shape)}, y ${formatShape(b.shape)})`,
+      );
+    }
+    // [2,3] and [3,3] differ in rows only, [2,3] and [2,4] in columns only
+    for (const b of [
+      [3, 3],
+      [2, 4],
+    ]) {
+      expect(() => naiveAdd(NDArray.zeros([2, 3]), NDArray.zeros(b))).toThrowKind(
+        ShapeError,
+        new RegExp(`^naiveAdd: shapes differ \\(x \\[2,3\\], y \\[${b.join(',')}\\]\\)`),
+        `naiveAdd(x [2,3], y ${formatShape(b)})`,
+      );
+    }
+  });
+
   it('agrees with tf.add on random pairs of matrices of one shape', () => {
     const pairs = matrixShape.chain((s) => fc.tuple(halvesArray(s), halvesArray(s)));
     fc.assert(
@@ -276,7 +309,7 @@ describe('step 3: the broadcasting rule', () => {
     // (32, 10) over (_, 3): axis 1 has 10 and 3.
     expect(() => broadcastShape([32, 10], [3])).toThrowKind(
       ShapeError,
-      /\[32,10\] and \[3\] cannot broadcast: axis 1 has sizes 10 and 3/,
+      /^broadcastShape: shapes \[32,10\] and \[3\] cannot broadcast: axis 1 has sizes 10 and 3$/,
       'broadcastShape([32,10], [3])',
     );
     // (_, 2, 1) over (8, 4, 3): axis 2 is fine (1 stretches to 3), axis 1 has 2 and 4.
@@ -404,6 +437,28 @@ describe('step 4: expand dims, then repeat', () => {
     expect(() => repeat(X, 1.5, 0)).toThrowKind(ArgumentError, /repeat.*1\.5/, 'repeat(X, 1.5, 0)');
   });
 
+  it('the axis error says which axes there are: -rank-1 to rank for expandDims, -rank to rank-1 for repeat', () => {
+    // y [10] has rank 1: expandDims takes -2 … 1; X [32,10] has rank 2: repeat takes -2 … 1
+    for (const axis of [2, -3]) {
+      expect(() => expandDims(y, axis)).toThrowKind(
+        ShapeError,
+        new RegExp(`^expandDims: axis ${axis} is out of range for x \\[10\\] of rank 1: use an integer from -2 to 1$`),
+        `expandDims(y [10], ${axis})`,
+      );
+      expect(() => repeat(X, 2, axis)).toThrowKind(
+        ShapeError,
+        new RegExp(`^repeat: axis ${axis} is out of range for x \\[32,10\\] of rank 2: use an integer from -2 to 1$`),
+        `repeat(X [32,10], 2, ${axis})`,
+      );
+    }
+    // a scalar has no axis to repeat along (but expandDims(7, 0) is fine: see above)
+    expect(() => repeat(NDArray.full([], 7), 2, 0)).toThrowKind(
+      ShapeError,
+      /^repeat: axis 0 is out of range for x \[\] of rank 0: a scalar has no axes$/,
+      'repeat(7, 2, 0)',
+    );
+  });
+
   it('expandDims agrees with tf.expandDims on random arrays and axes', () => {
     fc.assert(
       fc.property(countingArray(0), fc.nat(), (x, k) => {
@@ -464,6 +519,7 @@ describe('step 5: broadcastTo', () => {
     expect(same).toHaveShape([32, 10]);
     expect(same).toBeAllClose(X, EXACT);
     expectUnchanged([y], () => broadcastTo(y, [4, 10]));
+    expectUnchanged([X], () => broadcastTo(X, [32, 10]));
   });
 
   it('only size-1 axes stretch, and no axis is removed: a ShapeError names both shapes', () => {
@@ -483,6 +539,22 @@ describe('step 5: broadcastTo', () => {
       /\[3\].*\[1\].*axis 0/,
       'broadcastTo(x [3], [1])',
     );
+  });
+
+  it('the error names the allowed sizes, or says that no axis is removed', () => {
+    const cases: [number[], number[], string][] = [
+      [[32, 3], [32, 10], 'axis 1 has size 3, not 1 or 10'],
+      [[3], [1], 'axis 0 has size 3, not 1'], // a target of 1 allows only 1
+      [[2, 3], [3], 'x has 2 axes but the target only 1; broadcasting never removes axes'],
+    ];
+    for (const [from, to, why] of cases) {
+      const what = `broadcastTo: cannot broadcast ${formatShape(from)} to ${formatShape(to)}: ${why}`;
+      expect(() => broadcastTo(NDArray.zeros(from), to)).toThrowKind(
+        ShapeError,
+        new RegExp(`^${what.replace(/[[\]]/g, '\\$&')}$`),
+        `broadcastTo(x ${formatShape(from)}, ${formatShape(to)})`,
+      );
+    }
   });
 
   it('agrees with tf.broadcastTo on random arrays and broadcast shapes', () => {
@@ -595,6 +667,20 @@ describe('step 6: add and maximum with broadcasting', () => {
     const y3 = NDArray.zeros([3]);
     expect(() => add(X, y3)).toThrowKind(ShapeError, /\[32,10\] and \[3\].*axis 1/, 'add(X [32,10], y [3])');
     expect(() => maximum(X, y3)).toThrowKind(ShapeError, /\[32,10\] and \[3\].*axis 1/, 'maximum(X [32,10], y [3])');
+  });
+
+  it("the error starts with the op's name: add or maximum, or broadcastShape (see the Notes)", () => {
+    const y3 = NDArray.zeros([3]);
+    expect(() => add(X, y3)).toThrowKind(
+      ShapeError,
+      /^(add|broadcastShape): shapes \[32,10\] and \[3\] cannot broadcast: axis 1 has sizes 10 and 3$/,
+      'add(X [32,10], y [3])',
+    );
+    expect(() => maximum(X, y3)).toThrowKind(
+      ShapeError,
+      /^(maximum|broadcastShape): shapes \[32,10\] and \[3\] cannot broadcast: axis 1 has sizes 10 and 3$/,
+      'maximum(X [32,10], y [3])',
+    );
   });
 
   it('add agrees with tf.add on random broadcastable arrays, with size-1 axes and rank differences', () => {

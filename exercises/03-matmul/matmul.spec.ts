@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
+import { ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import { formatShape } from '../../lib/shape.ts';
@@ -88,11 +89,13 @@ describe('step 1: vector dot', () => {
       [1, 2],
       [3, 4],
     ]);
-    expect(() => vectorDot(matrix, nd([1, 2])), 'vectorDot of a [2,2] must throw').toThrow(
-      /a must have rank 1.*\[2,2\]/,
+    expect(() => vectorDot(matrix, nd([1, 2])), 'vectorDot of a [2,2] must throw').toThrowKind(
+      ShapeError,
+      /^vectorDot: a must have rank 1, got rank 2 \(a \[2,2\], b \[2\]\)$/,
     );
-    expect(() => vectorDot(nd([1, 2]), matrix), 'vectorDot of b [2,2] must throw').toThrow(
-      /b must have rank 1.*\[2,2\]/,
+    expect(() => vectorDot(nd([1, 2]), matrix), 'vectorDot of b [2,2] must throw').toThrowKind(
+      ShapeError,
+      /^vectorDot: b must have rank 1, got rank 2 \(a \[2\], b \[2,2\]\)$/,
     );
   });
 
@@ -155,12 +158,18 @@ describe('step 2: matrix · vector', () => {
   });
 
   it('rejects a first operand that is not a matrix and a second that is not a vector', () => {
-    expect(() => matrixVectorDot(nd([1, 2]), nd([1, 2])), 'a [2] is not a matrix').toThrow(/a must have rank 2.*\[2\]/);
+    expect(() => matrixVectorDot(nd([1, 2]), nd([1, 2])), 'a [2] is not a matrix').toThrowKind(
+      ShapeError,
+      /^matrixVectorDot: a must have rank 2, got rank 1 \(a \[2\], b \[2\]\)$/,
+    );
     const square = nd([
       [1, 2],
       [3, 4],
     ]);
-    expect(() => matrixVectorDot(square, square), 'b [2,2] is not a vector').toThrow(/b must have rank 1.*\[2,2\]/);
+    expect(() => matrixVectorDot(square, square), 'b [2,2] is not a vector').toThrowKind(
+      ShapeError,
+      /^matrixVectorDot: b must have rank 1, got rank 2 \(a \[2,2\], b \[2,2\]\)$/,
+    );
   });
 
   it('does not change its inputs', () => {
@@ -279,10 +288,14 @@ describe('step 3: matrix · matrix', () => {
   });
 
   it('rejects operands that are not matrices, naming their shapes', () => {
-    expect(() => matmul(NDArray.ones([5, 2, 3]), NDArray.ones([3, 4])), 'a [5,2,3] is not a matrix').toThrow(
-      /a must have rank 2.*\[5,2,3\]/,
+    expect(() => matmul(NDArray.ones([5, 2, 3]), NDArray.ones([3, 4])), 'a [5,2,3] is not a matrix').toThrowKind(
+      ShapeError,
+      /^matmul: a must have rank 2, got rank 3 \(a \[5,2,3\], b \[3,4\]\)$/,
     );
-    expect(() => matmul(a23, nd([1, 2, 3])), 'b [3] is not a matrix').toThrow(/b must have rank 2.*\[3\]/);
+    expect(() => matmul(a23, nd([1, 2, 3])), 'b [3] is not a matrix').toThrowKind(
+      ShapeError,
+      /^matmul: b must have rank 2, got rank 1 \(a \[2,3\], b \[3\]\)$/,
+    );
   });
 
   it('does not change its inputs', () => {
@@ -527,9 +540,29 @@ describe('step 5: the shape rule', () => {
   });
 
   it('rejects scalars, and transposed vectors (a vector has no two axes to swap)', () => {
-    expect(() => matmulShape([], [3]), 'a scalar a [] must throw').toThrow(/scalar.*\(a \[\], b \[3\]\)/);
-    expect(() => matmulShape([3], [3, 4], { transposeA: true }), 'a transposed vector must throw').toThrow(
-      /transpos.*\(a \[3\] transposed, b \[3,4\]\)/,
+    expect(() => matmulShape([], [3]), 'a scalar a [] must throw').toThrowKind(
+      ShapeError,
+      /^matmulShape: a scalar has no axis to multiply along; multiply element-wise \(a \[\], b \[3\]\)$/,
+    );
+    expect(() => matmulShape([3], [3, 4], { transposeA: true }), 'a transposed vector must throw').toThrowKind(
+      ShapeError,
+      /^matmulShape: only matrices \(rank 2 or more\) can be transposed \(a \[3\] transposed, b \[3,4\]\)$/,
+    );
+  });
+
+  it('refuses a scalar or a transposed vector as b too, and marks a transposed b', () => {
+    expect(() => matmulShape([3], []), 'a scalar b [] must throw').toThrowKind(
+      ShapeError,
+      /^matmulShape: a scalar has no axis to multiply along; multiply element-wise \(a \[3\], b \[\]\)$/,
+    );
+    expect(() => matmulShape([3, 4], [3], { transposeB: true }), 'a transposed vector b must throw').toThrowKind(
+      ShapeError,
+      /^matmulShape: only matrices \(rank 2 or more\) can be transposed \(a \[3,4\], b \[3\] transposed\)$/,
+    );
+    // transposed, b (4,5) is a (5,4): its columns have 5 numbers, a's rows 3
+    expect(() => matmulShape([2, 3], [4, 5], { transposeB: true }), 'a [2,3] with b [4,5] transposed').toThrowKind(
+      ShapeError,
+      /^matmulShape: inner dimensions 3 and 5 differ \(a \[2,3\], b \[4,5\] transposed\)$/,
     );
   });
 
@@ -709,8 +742,13 @@ describe('step 6: stacks of matrices', () => {
   });
 
   it('rejects vectors, inner dimensions that differ and batches that do not broadcast, naming the shapes', () => {
-    expect(() => batchedMatmul(nd([1, 2, 3]), NDArray.ones([3, 2])), 'a vector a [3] must throw').toThrow(
-      /a must have rank 2 or more.*\[3\]/,
+    expect(() => batchedMatmul(nd([1, 2, 3]), NDArray.ones([3, 2])), 'a vector a [3] must throw').toThrowKind(
+      ShapeError,
+      /^batchedMatmul: a must have rank 2 or more, got rank 1 \(a \[3\], b \[3,2\]\); use vectorDot or matrixVectorDot for vectors$/,
+    );
+    expect(() => batchedMatmul(NDArray.ones([3, 2]), nd([1, 2])), 'a vector b [2] must throw').toThrowKind(
+      ShapeError,
+      /^batchedMatmul: b must have rank 2 or more, got rank 1 \(a \[3,2\], b \[2\]\); use vectorDot or matrixVectorDot for vectors$/,
     );
     expect(() => batchedMatmul(NDArray.ones([2, 3]), NDArray.ones([4, 5])), 'a [2,3] with b [4,5] must throw').toThrow(
       /inner dimensions 3 and 4 differ \(a \[2,3\], b \[4,5\]\)/,

@@ -5,11 +5,17 @@
  */
 
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
-import { type DType, NDArray, type TypedArray } from '../../lib/ndarray.ts';
+import { type DType, NDArray } from '../../lib/ndarray.ts';
 import { formatShape, type Shape, sizeOf } from '../../lib/shape.ts';
 
-function allocate(dtype: DType, n: number): TypedArray {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+/**
+ * The dtype of a result: float32 when every array operand is float32 (as TF.js computes), else
+ * float64. NOTE: the README leaves the dtype open; this is only the reference's choice.
+ */
+function resultDtype(...operands: (NDArray | number)[]): DType {
+  const arrays = operands.filter((v): v is NDArray => typeof v !== 'number');
+  const allFloat32 = arrays.length > 0 && arrays.every((v) => v.dtype === 'float32');
+  return allFloat32 ? 'float32' : 'float64';
 }
 
 // ---- Step 1: naive relu ---------------------------------------------------------------
@@ -20,7 +26,7 @@ export function naiveRelu(x: NDArray): NDArray {
     throw new ShapeError('naiveRelu', `x must have rank 2, got rank ${x.rank} (shape ${formatShape(x.shape)})`);
   }
   const [rows, cols] = x.shape as [number, number];
-  const out = allocate(x.dtype, rows * cols);
+  const out = NDArray.zeros([rows, cols], x.dtype).data;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       out[i * cols + j] = Math.max(x.data[i * cols + j] as number, 0);
@@ -46,7 +52,7 @@ export function naiveAdd(x: NDArray, y: NDArray): NDArray {
       `shapes differ (x ${formatShape(x.shape)}, y ${formatShape(y.shape)}); add() in step 6 broadcasts, naiveAdd does not`,
     );
   }
-  const out = allocate(x.dtype === 'float32' && y.dtype === 'float32' ? 'float32' : 'float64', rows * cols);
+  const out = NDArray.zeros([rows, cols], resultDtype(x, y)).data;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
@@ -114,7 +120,7 @@ export function repeat(x: NDArray, n: number, axis: number): NDArray {
   }
   const a = axis < 0 ? axis + r : axis;
   const outShape = x.shape.map((d, i) => (i === a ? d * n : d));
-  const out = allocate(x.dtype, sizeOf(outShape));
+  const out = NDArray.zeros(outShape, x.dtype).data;
   // Everything from `axis` inwards is one contiguous block per outer index; copy it n times.
   const outer = sizeOf(x.shape.slice(0, a));
   const block = sizeOf(x.shape.slice(a));
@@ -173,9 +179,7 @@ function broadcastBinary(
   // keeps this readable, at the cost of memory.
   const xs = broadcastTo(x, shape).data;
   const ys = broadcastTo(y, shape).data;
-  const arrays = [a, b].filter((v): v is NDArray => typeof v !== 'number');
-  const dtype = arrays.length > 0 && arrays.every((v) => v.dtype === 'float32') ? 'float32' : 'float64';
-  const out = allocate(dtype, sizeOf(shape));
+  const out = NDArray.zeros(shape, resultDtype(a, b)).data;
   for (let i = 0; i < out.length; i++) out[i] = f(xs[i] as number, ys[i] as number);
   return new NDArray(out, shape);
 }
