@@ -65,9 +65,8 @@ process.exit(0);
 `,
 );
 
-writeFileSync(
-  path.join(root, 'probe-loop.ts'),
-  `import { readFileSync, writeFileSync } from 'node:fs';
+/** The start of the probes that edit 01-alpha's stub: its solution's text in `fixed`. */
+const probeHeader = `import { readFileSync, writeFileSync } from 'node:fs';
 import { findExercise } from './lib/exercises.ts';
 import type { ExerciseResult } from './scripts/lib/results.ts';
 import { SpecSession } from './scripts/lib/session.ts';
@@ -75,7 +74,11 @@ import { SpecSession } from './scripts/lib/session.ts';
 const root = process.cwd();
 const ex = findExercise('01', root);
 const fixed = readFileSync(ex.solution, 'utf8');
-const looping = fixed.replace('return a + b;', 'while (a === a) {}\\n  return a + b;');
+`;
+
+writeFileSync(
+  path.join(root, 'probe-loop.ts'),
+  `${probeHeader}const looping = fixed.replace('return a + b;', 'while (a === a) {}\\n  return a + b;');
 if (looping === fixed) throw new Error('probe-loop: the solution of 01-alpha changed');
 const say = (what: string, r: ExerciseResult | undefined, extra: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ what, passed: r?.passed, total: r?.total, stalled: r?.stalled ?? null, ...extra }));
@@ -101,15 +104,7 @@ process.exit(0);
 // the one before, often while its thread is still starting.
 writeFileSync(
   path.join(root, 'probe-burst.ts'),
-  `import { readFileSync, writeFileSync } from 'node:fs';
-import { findExercise } from './lib/exercises.ts';
-import type { ExerciseResult } from './scripts/lib/results.ts';
-import { SpecSession } from './scripts/lib/session.ts';
-
-const root = process.cwd();
-const ex = findExercise('01', root);
-const fixed = readFileSync(ex.solution, 'utf8');
-const wrong = fixed.replace('return a + b;', 'return a - b;');
+  `${probeHeader}const wrong = fixed.replace('return a + b;', 'return a - b;');
 if (wrong === fixed) throw new Error('probe-burst: the solution of 01-alpha changed');
 const wait = async (ms: number) => new Promise((r) => setTimeout(r, ms));
 const reruns: { r: ExerciseResult; at: number }[] = [];
