@@ -1,13 +1,15 @@
 /**
  * `npm start`: the guided runner. Shows the progress over all exercises, runs the specs of the
  * first unsolved exercise and reruns them on every save of its files (one Vitest instance,
- * no new process per save). When it passes, it is recorded and the runner moves on.
+ * no new process per save). When it passes, it is recorded; the runner stays on it (its
+ * solution a key away) and names the next exercise, until you press n.
  *
  *   npm start                   the first unsolved exercise
  *   npm start -- 03             a given exercise
  *   npm start -- --poll         watch by polling (WSL, Docker, network drives); or KATA_POLL=1
  *   npm start -- --watch        keep watching when stdin is not a terminal (keys as typed lines)
  *   npm start -- --once         run once, print, and exit
+ *   npm start -- --auto-advance move on to the next exercise by itself after a pass; or KATA_AUTO_ADVANCE=1
  *   KATA_LANG=ko npm start      in Korean (a Korean locale does the same)
  *
  * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
@@ -20,7 +22,7 @@ import { colorEnabled, makeStyle } from './lib/term.ts';
 import { Runner } from './runner/runner.ts';
 
 const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
-  flags: ['poll', 'watch', 'once'],
+  flags: ['poll', 'watch', 'once', 'auto-advance'],
   values: ['lang'],
 });
 let target: Exercise | undefined;
@@ -56,6 +58,7 @@ runner = new Runner(
     keys,
     write,
     clearScreen: keys === 'keys' && process.stdout.isTTY === true,
+    autoAdvance: args.flags.has('auto-advance') || process.env.KATA_AUTO_ADVANCE === '1',
     width: () => process.stdout.columns ?? 100,
     ...(target ? { target } : {}),
     notice: session.usesPolling ? [m.polling] : [],

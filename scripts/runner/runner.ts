@@ -46,6 +46,8 @@ export interface RunnerOptions {
   width?: () => number;
   /** `npm start -- 03` */
   target?: Exercise;
+  /** after a first pass, move on to the next unsolved exercise at once (default: stay until n) */
+  autoAdvance?: boolean;
   notice?: string[];
 }
 
@@ -177,12 +179,16 @@ export class Runner {
         this.o.keys === 'keys' ? m.solutionOffer(solutionCommand(ex)) : m.solutionOfferCmd(solutionCommand(ex)),
       );
       const next = nextUnsolved(this.o.exercises, ex, this.isDone);
-      if (next) {
+      if (next && this.o.autoAdvance) {
         this.banner.push(m.movingOn(`${next.id} · ${titleFor(next, this.o.lang)}`));
         await this.focus(next);
         return;
       }
-      this.allDone = true;
+      // As rustlings does: stay on the pass (its solution a key away) until the learner moves on.
+      if (next) {
+        const how = { keys: m.pressNWhenReady, lines: m.typeNWhenReady, none: `npm start -- ${next.id}` }[this.o.keys];
+        this.banner.push(m.nextWhenReady(`${next.id} · ${titleFor(next, this.o.lang)}`, how));
+      } else this.allDone = true;
     }
     this.draw();
   }
@@ -232,11 +238,15 @@ export class Runner {
         this.toggleList();
         return;
       case 'n':
-      case 'p':
+      case 'p': {
         if (!ex) return;
+        // After a pass, n goes where the banner said: the next unsolved exercise.
+        const passed = k === 'n' && this.result !== undefined && isPassing(this.result);
+        const next = passed ? nextUnsolved(this.o.exercises, ex, this.isDone) : undefined;
         this.clearBanner();
-        await this.focus(neighbour(this.o.exercises, ex, k === 'n' ? 1 : -1));
+        await this.focus(next ?? neighbour(this.o.exercises, ex, k === 'n' ? 1 : -1));
         return;
+      }
       case 'r':
         if (!ex) return;
         this.clearBanner();

@@ -1,7 +1,7 @@
 /**
  * The learner's commands as a learner runs them, on a runnable copy of a tiny fake kata (the
  * real lib/, scripts/ and vitest config; two exercises without TensorFlow.js): `npm start`
- * watching, solving, moving on; `list`, `hint`, `solution` (and --force), `reset`; Korean; a
+ * watching, solving, staying on the pass until n; `list`, `hint`, `solution` (and --force), `reset`; Korean; a
  * corrupt state file. Each process is bounded by a timeout; nothing asserts on wall-clock time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -120,19 +120,22 @@ describe('npm start', () => {
         await run.waitFor(/Next: implement twice \(step 2 in README\.md\)/, mark);
         expect(run.output().slice(mark)).toMatch(/✗ 2 of 3 specs pass .*result \d+\.\d\d s after the save/);
 
-        // Solving 01: recorded, and on to 02.
+        // Solving 01: recorded; it stays on 01 (the solution a key away) and names 02.
         mark = run.output().length;
         cpSync(solution('01-alpha', 'alpha'), stub('01-alpha', 'alpha'));
-        await run.waitFor(/Next: implement neg \(step 1 in README\.md\)/, mark);
+        await run.waitFor(/Next: 02 · Beta: negation — type n and press Enter when you are ready\./, mark);
         const passed = run.output().slice(mark);
         expect(passed).toContain('✓ 01 · Alpha: adding things passes all 3 specs. Recorded in .kata/state.json.');
-        expect(passed).toContain('On to 02 · Beta: negation.');
         expect(passed).toContain('[##########----------] 1/2');
 
         mark = run.output().length;
         run.send('s');
         await run.waitFor(/How the reference solution of 01-alpha differs from your code:/, mark);
         await run.waitFor(/Your code is the same as the reference solution\./, mark);
+
+        mark = run.output().length;
+        run.send('n');
+        await run.waitFor(/Next: implement neg \(step 1 in README\.md\)/, mark);
 
         run.send('q');
         expect(await run.exited).toBe(0);

@@ -77,7 +77,14 @@ class FakeSpecs implements SpecRunner {
 }
 
 function setup(
-  opts: { state?: string; solved?: string[]; target?: string; clearScreen?: boolean; lang?: 'en' | 'ko' } = {},
+  opts: {
+    state?: string;
+    solved?: string[];
+    target?: string;
+    clearScreen?: boolean;
+    lang?: 'en' | 'ko';
+    autoAdvance?: boolean;
+  } = {},
 ) {
   const root = path.join(tmp, `kata-${count++}`);
   mkdirSync(root, { recursive: true });
@@ -101,6 +108,7 @@ function setup(
       keys: 'keys',
       write: (t) => output.push(t),
       clearScreen: opts.clearScreen ?? false,
+      ...(opts.autoAdvance ? { autoAdvance: true } : {}),
       ...(target ? { target } : {}),
     },
     specs,
@@ -179,13 +187,34 @@ describe('starting', () => {
 });
 
 describe('passing an exercise', () => {
-  it('records it, congratulates, offers the solution, and moves on to the next unsolved one', async () => {
+  it('records it, congratulates, offers the solution, names the next one, and stays until n', async () => {
     const k = setup();
+    await k.runner.start();
+    await k.solve('01-alpha');
+    let screen = k.runner.screen();
+    expect(screen).toContain('✓ 01 · Alpha: adding things passes all 2 specs. Recorded in .kata/state.json.');
+    expect(screen).toContain('Compare your code with the reference solution: press s (or npm run solution -- 01)');
+    expect(screen).toContain('Next: 02 · Beta: negation — press n when you are ready.');
+    expect(screen).toContain('✓ 2 of 2 specs pass');
+    expect(k.specs.focused).toBe('01-alpha');
+    expect(k.state()).toMatchObject({ current: '01-alpha', exercises: { '01-alpha': { done: true } } });
+    // A save after the pass (tidying up) keeps it here, passing.
+    await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 90);
+    expect(k.specs.focused).toBe('01-alpha');
+    await k.runner.key('n');
+    screen = k.runner.screen();
+    expect(screen).toContain('02 · Beta: negation');
+    expect(screen).not.toContain('Next: 02');
+    expect(k.specs.focused).toBe('02-beta');
+    expect(k.state().current).toBe('02-beta');
+  });
+
+  it('with autoAdvance (npm start -- --auto-advance), moves on to the next unsolved one at once', async () => {
+    const k = setup({ autoAdvance: true });
     await k.runner.start();
     await k.solve('01-alpha');
     const screen = k.runner.screen();
     expect(screen).toContain('✓ 01 · Alpha: adding things passes all 2 specs. Recorded in .kata/state.json.');
-    expect(screen).toContain('Compare your code with the reference solution: press s (or npm run solution -- 01)');
     expect(screen).toContain('On to 02 · Beta: negation.');
     expect(screen).toContain('02 · Beta: negation');
     expect(k.specs.focused).toBe('02-beta');
@@ -239,9 +268,9 @@ describe('quick checks', () => {
     k.specs.solved.add('01-alpha');
     const before = k.specs.runs.length;
     await k.runner.rerunResult(await quickResult(k, '01-alpha'), 150);
-    // the quick run above, then the runner's full run of the same exercise, then 02's first run
-    expect(k.specs.runs.slice(before)).toEqual([['01-alpha'], ['01-alpha'], ['02-beta']]);
-    expect(k.specs.quickRuns.at(-2)).toEqual(['01-alpha']);
+    // the quick run above, then the runner's full run of the same exercise (and it stays there)
+    expect(k.specs.runs.slice(before)).toEqual([['01-alpha'], ['01-alpha']]);
+    expect(k.specs.quickRuns.at(-1)).toEqual(['01-alpha']);
     expect(k.state().exercises['01-alpha']?.done).toBe(true);
     expect(k.runner.screen()).toContain('✓ 01 · Alpha: adding things passes all 2 specs.');
   });
