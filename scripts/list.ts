@@ -1,26 +1,49 @@
 /**
  * `npm run list`: every exercise with its status (done / current / pending) and how many of
- * its specs pass. Runs all the specs once (in this process) and updates .kata/state.json.
+ * its specs pass, from .kata/state.json — in about a second. Only the exercises whose files
+ * changed since their last recorded run are run again (in this process), and recorded.
  *
- *   npm run list                 run the specs, then list
- *   npm run list -- --cached     list what .kata/state.json says, without running anything
+ *   npm run list                 the record, rerunning what changed since
+ *   npm run list -- --run        run every exercise's specs again
+ *   npm run list -- --cached     the record only, running nothing
  */
-import { ROOT } from '../lib/exercises.ts';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type Exercise, ROOT } from '../lib/exercises.ts';
 import { currentExercise, startCli } from './lib/cli.ts';
 import { type ListRow, renderList } from './lib/render.ts';
 import { currentStep, type ExerciseResult, isPassing } from './lib/results.ts';
 import { runOnce } from './lib/session.ts';
 import { isDone, loadState, recordRun, updateState } from './lib/state.ts';
-import { progressBar } from './lib/status.ts';
+import { progressBar, stubHasTodos } from './lib/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached'] });
+const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached', 'run'] });
 const { m, style, exercises } = cli;
 const before = loadState(ROOT).state;
+
+/** The learner's files of an exercise (not its README, hints or spec) changed after `since`, or it never ran. */
+function changedSince(ex: Exercise, since: string | undefined): boolean {
+  if (since === undefined) return !stubHasTodos(ex); // an untouched stub cannot pass: nothing to learn
+  const t = Date.parse(since);
+  try {
+    return readdirSync(ex.dir).some(
+      (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && statSync(path.join(ex.dir, f)).mtimeMs > t,
+    );
+  } catch {
+    return true;
+  }
+}
+
+const toRun = cli.args.flags.has('run')
+  ? exercises
+  : cli.args.flags.has('cached')
+    ? []
+    : exercises.filter((e) => changedSince(e, before.exercises[e.name]?.checkedAt));
 let results: Map<string, ExerciseResult> | undefined;
 let state = before;
-if (!cli.args.flags.has('cached') && exercises.length > 0) {
-  process.stderr.write(style.dim(`${m.checkingAll(exercises.length)}\n`));
-  results = await runOnce(exercises);
+if (toRun.length > 0) {
+  process.stderr.write(style.dim(`${m.checkingAll(toRun.length)}\n`));
+  results = await runOnce(toRun);
   state = updateState(ROOT, (s) => {
     for (const r of results?.values() ?? []) {
       recordRun(s, { name: r.name, passed: r.passed, total: r.total, passing: isPassing(r), step: currentStep(r) });
@@ -41,5 +64,5 @@ const done = exercises.filter((e) => isDone(state, e.name)).length;
 const ctx = { root: ROOT, lang: cli.lang, m, style, width: process.stdout.columns ?? 100 };
 console.log(`${style.bold(m.appName)}  ${m.progress(progressBar(done, exercises.length))}\n`);
 console.log(exercises.length === 0 ? m.noExercises : renderList(ctx, rows));
-if (!results) console.log(`\n${style.dim(m.listCachedNote)}`);
+if (toRun.length < exercises.length) console.log(`\n${style.dim(m.listFromRecord(toRun.length))}`);
 process.exit(0);

@@ -94,7 +94,8 @@ const en = {
   listNotRun: 'not run',
   listLoadError: 'does not load',
   listRevealedEarly: 'solution revealed early',
-  listCachedNote: 'From .kata/state.json (`npm run list` without --cached runs the specs).',
+  listFromRecord: (ran: number) =>
+    `From .kata/state.json${ran > 0 ? `, with the ${ran === 1 ? 'exercise' : `${ran} exercises`} changed since run again` : ''} (npm run list -- --run runs them all).`,
   // ui
   uiAt: (url: string) => `Vitest UI: ${url}   (Ctrl-C to stop)`,
   uiSummary: 'The results are in the browser and rerun on every save; here, one line per exercise after each run:',
@@ -153,7 +154,8 @@ const ko: Messages = {
   stillDone: (name) => `${name}은(는) 모든 스펙을 통과한 연습입니다. 다음 연습으로 가려면 n을 누르세요.`,
   allDone: (n) => `연습 ${n}개를 모두 통과했습니다. 수고하셨습니다!`,
   noExercises: 'exercises/ 아래에 연습이 없습니다.',
-  stateMissing: (n) => `진행 기록(.kata/state.json)이 없습니다: TODO가 하나도 남지 않은 연습 ${n}개를 확인합니다 (TODO가 남은 연습은 아직 통과할 수 없습니다)…`,
+  stateMissing: (n) =>
+    `진행 기록(.kata/state.json)이 없습니다: TODO가 하나도 남지 않은 연습 ${n}개를 확인합니다 (TODO가 남은 연습은 아직 통과할 수 없습니다)…`,
   stateCorrupt: (detail, movedTo) =>
     `진행 기록 .kata/state.json을 읽을 수 없습니다 (${detail})${movedTo ? `. 원래 파일은 ${movedTo}에 남겨 두었습니다` : ''}. 스펙을 실행해 다시 만듭니다…`,
   polling: '폴링으로 변경을 감시합니다 (--poll / KATA_POLL=1).',
@@ -186,7 +188,8 @@ const ko: Messages = {
   listNotRun: '실행 안 함',
   listLoadError: '불러오기 실패',
   listRevealedEarly: '풀이를 미리 봄',
-  listCachedNote: '.kata/state.json의 기록입니다 (--cached 없이 `npm run list`를 실행하면 스펙을 실행합니다).',
+  listFromRecord: (ran) =>
+    `.kata/state.json의 기록입니다${ran > 0 ? `. 그 뒤로 바뀐 연습 ${ran}개는 다시 실행했습니다` : ''} (npm run list -- --run은 모두 다시 실행합니다).`,
   uiAt: (url) => `Vitest UI: ${url}   (Ctrl-C로 종료)`,
   uiSummary: '결과는 브라우저에 있고 저장할 때마다 다시 실행됩니다. 여기에는 실행마다 연습별로 한 줄씩 나옵니다:',
   resetDone: (stub, backup) =>

@@ -191,14 +191,31 @@ describe('npm start', () => {
 
 describe('npm run list, hint, solution, reset', () => {
   it(
-    'list: done, current and pending, with the specs passing',
+    'list: done, current and pending, from the record, rerunning only what changed since (--run: all)',
     async () => {
       const { code, out } = await finished('list.ts');
       expect(code).toBe(0);
       expect(out).toMatch(/✓ 01 {2}Alpha: adding things +3\/3 specs +done/);
       expect(out).toMatch(/→ 02 {2}Beta: negation +0\/1 specs +current/);
+      expect(out).toContain('From .kata/state.json (npm run list -- --run runs them all).');
+      expect(out).not.toContain('Checking');
+
+      // 02 solved behind the runner's back: list runs 02 again, and only 02.
+      const beta = stub('02-beta', 'beta');
+      const kept = readFileSync(beta, 'utf8');
+      cpSync(solution('02-beta', 'beta'), beta);
+      const changed = await finished('list.ts');
+      expect(changed.out).toContain('Checking 1 exercise…');
+      expect(changed.out).toMatch(/✓ 02 {2}Beta: negation +1\/1 specs +done/);
+      expect(changed.out).toContain('with the exercise changed since run again');
+      writeFileSync(beta, kept);
+
+      const all = await finished('list.ts', ['--run']);
+      expect(all.out).toContain('Checking 2 exercises…');
+      expect(all.out).toMatch(/02 {2}Beta: negation +0\/1 specs/);
+      expect(all.out).not.toContain('From .kata/state.json');
     },
-    2 * STEP,
+    4 * STEP,
   );
 
   it(
