@@ -171,8 +171,12 @@ describe('the spec session', () => {
 
   it('ten saves 50 ms apart end in one result of the last save, without waiting for Vitest (no 60 s freeze)', () => {
     const out = probe({}, 'probe-burst.ts');
-    // (A run that finished between two saves may have shown its result: it was current then.)
-    expect(out.burst).toMatchObject({ ofLastSave: 1, finalIsLast: true, passed: 1, total: 1 });
+    // The last result shown is the last save's. (A run that finished between two saves may have
+    // shown its result: it was current then. And the run of save 9's event may already read save
+    // 10's file, so that save 10's own event gives the same result once more.)
+    expect(out.burst).toMatchObject({ finalIsLast: true, passed: 1, total: 1 });
+    expect(out.burst?.ofLastSave).toBeGreaterThanOrEqual(1);
+    expect(out.burst?.ofLastSave).toBeLessThanOrEqual(2);
     // About a second on a quiet machine (npm run bench); before the fix, Vitest's 60 s start
     // timeout. The bound only tells the two apart on a loaded machine.
     expect(out.burst?.seconds).toBeLessThan(20);
