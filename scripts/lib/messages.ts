@@ -124,9 +124,9 @@ const ko: Messages = {
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,
   rerunAfterSave: (seconds) => `저장 후 ${seconds}초 만에 결과`,
-  quickCheck: (cases) => `빠른 확인: 속성마다 사례 ${cases}개`,
+  quickCheck: (cases) => `빠른 확인: 무작위 입력을 속성당 ${cases}개만 시험`,
   verifying: (passed, quick, full) =>
-    `스펙 ${passed}개가 빠른 확인${quick ? `(속성마다 사례 ${quick}개)` : ''}을 모두 통과했습니다. 사례 ${full}개로 다시 확인하는 중…`,
+    `스펙 ${passed}개가 모두 빠른 확인${quick ? `(무작위 입력 속성당 ${quick}개)` : ''}을 통과했습니다. 이제 속성당 ${full}개로 다시 확인하는 중…`,
   nextImplement: (fn, step, other) => `다음: ${fn} 구현하기 (${other ? `${other}의 ` : ''}README.ko.md ${step}단계)`,
   nextRaw: (text) => `다음: ${text}`,
   readmeStep: (step, text) => `README.ko.md ${step}단계: ${text}`,
