@@ -7,37 +7,27 @@
  *   npm run list -- --run        run every exercise's specs again
  *   npm run list -- --cached     the record only, running nothing
  */
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { type Exercise, ROOT } from '../lib/exercises.ts';
-import { currentExercise, startCli } from './lib/cli.ts';
+import { currentExercise, isFresh, startCli } from './lib/cli.ts';
 import { type ListRow, renderList } from './lib/render.ts';
 import { currentStep, type ExerciseResult, isPassing } from './lib/results.ts';
-import { isDone, loadState, recordRun, updateState } from './lib/state.ts';
+import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './lib/state.ts';
 import { progressBar, stubHasTodos } from './lib/status.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached', 'run'] });
 const { m, style, exercises } = cli;
 const before = loadState(ROOT).state;
 
-/** The learner's files of an exercise (not its README, hints or spec) changed after `since`, or it never ran. */
-function changedSince(ex: Exercise, since: string | undefined): boolean {
-  if (since === undefined) return !stubHasTodos(ex); // an untouched stub cannot pass: nothing to learn
-  const t = Date.parse(since);
-  try {
-    return readdirSync(ex.dir).some(
-      (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && statSync(path.join(ex.dir, f)).mtimeMs > t,
-    );
-  } catch {
-    return true;
-  }
+/** The exercise's code changed after its recorded run, or it never ran (an untouched stub cannot pass: no need). */
+function changedSince(ex: Exercise, record: ExerciseRecord | undefined): boolean {
+  return record ? !isFresh(record, ex) : !stubHasTodos(ex);
 }
 
 const toRun = cli.args.flags.has('run')
   ? exercises
   : cli.args.flags.has('cached')
     ? []
-    : exercises.filter((e) => changedSince(e, before.exercises[e.name]?.checkedAt));
+    : exercises.filter((e) => changedSince(e, before.exercises[e.name]));
 let results: Map<string, ExerciseResult> | undefined;
 let state = before;
 if (toRun.length > 0) {

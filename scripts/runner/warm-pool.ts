@@ -113,7 +113,7 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
 }
 
 /** What a run gets from a thread stopped before it started (the run was out of date). */
-export const STOPPED_BEFORE_START = new Error('Worker exited unexpectedly (kata-threads: stopped before it started)');
+const STOPPED_BEFORE_START = new Error('Worker exited unexpectedly (kata-threads: stopped before it started)');
 
 function isStartedResponse(message: unknown): boolean {
   const m = message as { __vitest_worker_response__?: unknown; type?: unknown } | null;
