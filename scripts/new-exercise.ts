@@ -13,7 +13,7 @@
  *   --root DIR          the kata to write into (default: this repository)
  *   --help              this text
  *
- * It writes exercises/NN-slug/ (README.md, README.ko.md, HINTS.md, the stub slug.ts, the spec
+ * It writes exercises/NN-slug/ (README.md, README.ko.md, HINTS.md, HINTS.ko.md, the stub slug.ts, the spec
  * slug.spec.ts), solutions/NN-slug/slug.ts and the grader's judge grading/judges/NN-slug.ts from
  * the templates in scripts/templates/ (`__SLUG__.ts` is the stub, `__SLUG__.solution.ts` the
  * solution, `__SLUG__.judge.ts` the judge; __NN__, __SLUG__, __NAME__ and __TITLE__ are replaced). Every place the author must edit says "TODO for the author".
@@ -64,6 +64,7 @@ const TEMPLATE_TARGETS: readonly (readonly [template: string, target: (name: str
   ['README.template.md', (name) => `exercises/${name}/README.md`],
   ['README.ko.template.md', (name) => `exercises/${name}/README.ko.md`],
   ['HINTS.template.md', (name) => `exercises/${name}/HINTS.md`],
+  ['HINTS.ko.template.md', (name) => `exercises/${name}/HINTS.ko.md`],
   ['__SLUG__.ts', (name, slug) => `exercises/${name}/${slug}.ts`],
   ['__SLUG__.spec.ts', (name, slug) => `exercises/${name}/${slug}.spec.ts`],
   ['__SLUG__.solution.ts', (name, slug) => `solutions/${name}/${slug}.ts`],
@@ -273,7 +274,7 @@ export function nextSteps(root: string, plan: ExercisePlan): string[] {
     .flatMap(([, dirs]) => dirs)
     .find((d) => d.startsWith('exercises/') && d !== `exercises/${name}`);
   const steps = [
-    `Write the exercise: exercises/${name}/README.md (concept, worked example, "## Steps", notes, seed section), README.ko.md (the same in Korean) and HINTS.md (2+ tiers per step). Replace every "TODO for the author" comment: git grep -n --untracked "TODO for the author" -- exercises/${name} solutions/${name}`,
+    `Write the exercise: exercises/${name}/README.md (concept, worked example, "## Steps", notes, seed section), README.ko.md (the same in Korean), HINTS.md (2+ tiers per step) and HINTS.ko.md (the same hints in Korean). Replace every "TODO for the author" comment: git grep -n --untracked "TODO for the author" -- exercises/${name} solutions/${name}`,
     `Replace the example step: one describe('step k: …') per README step in ${slug}.spec.ts, the API in ${slug}.ts (every body throws TODO(${name})), the reference in solutions/${name}/${slug}.ts.`,
     `Replace the example judge case: one or more per README step in grading/judges/${name}.ts (INSTRUCTORS.md, "The judge").`,
     `Check it: npx vitest run --project solutions exercises/${name}   (the reference passes)`,

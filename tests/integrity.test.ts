@@ -53,6 +53,15 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
     }
   });
 
+  it('HINTS.ko.md has the same steps and tiers as HINTS.md, its code unchanged', () => {
+    const ko = path.join(ex.dir, 'HINTS.ko.md');
+    expect(existsSync(ko), `missing ${path.relative(ROOT, ko)}`).toBe(true);
+    const tiers = (file: string) => parseHints(read(file)).map((h) => [h.step, h.tiers.length]);
+    expect(tiers(ko)).toEqual(tiers(ex.hints));
+    const fences = (file: string) => read(file).match(/```[\s\S]*?```/g) ?? [];
+    expect(fences(ko)).toEqual(fences(ex.hints));
+  });
+
   it('the stub throws TODO errors tagged with the exercise and marks every place to edit', () => {
     const stub = read(ex.stub);
     const throws = stub.match(/throw new Error\('TODO\((\d\d-[a-z0-9-]+)\)/g) ?? [];
