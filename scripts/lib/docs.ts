@@ -88,6 +88,17 @@ export function readmeStep(ex: Exercise, lang: Lang, n: number): string | undefi
 }
 
 /**
+ * A spec's step title ("step 3: size and bytes") as the learner reads it: in Korean, the step's
+ * title from HINTS.ko.md ("3단계: 원소 개수와 바이트 수"), since the specs' describe names stay
+ * English (test names are part of the grading contract). As it is when there is none.
+ */
+export function stepTitleFor(ex: Exercise, lang: Lang, specTitle: string, step: number | null): string {
+  if (lang !== 'ko' || step === null) return specTitle;
+  const title = loadHints(ex, lang).find((h) => h.step === step)?.title;
+  return title ? `${step}단계: ${title}` : specTitle;
+}
+
+/**
  * Markdown for a terminal: code fences become indented code (their ``` lines dropped), inline
  * code is coloured, emphasis markers go.
  */

@@ -1,9 +1,16 @@
 /** What the runner's screen, the list and the hints say, in English and Korean. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Exercise, listExercises } from '../../lib/exercises.ts';
-import { hintsFile, loadHints, readmeExcerpt, terminalMarkdown, toSentenceEnd } from '../../scripts/lib/docs.ts';
+import {
+  hintsFile,
+  loadHints,
+  readmeExcerpt,
+  stepTitleFor,
+  terminalMarkdown,
+  toSentenceEnd,
+} from '../../scripts/lib/docs.ts';
 import { formatHint, nextHint } from '../../scripts/lib/hints.ts';
 import { catalogues, type Lang } from '../../scripts/lib/messages.ts';
 import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../../scripts/lib/render.ts';
@@ -219,6 +226,35 @@ describe('README and hints', () => {
     expect(formatHint(second as NonNullable<typeof second>, catalogues.en, style, 'press h again')).toContain(
       'Hint 2 of 2 · step 1: add\n  Near code: return a + b;\n\nAll 2 hints for step 1 are shown.',
     );
+  });
+
+  it('in Korean, the step rows read as HINTS.ko.md titles them; the specs keep their English names', () => {
+    const tensors = listExercises().find((e) => e.name === '01-tensors') as Exercise;
+    const row = (title: string, step: number, state: TestOutcome['state']): TestOutcome => ({
+      name: 'a spec',
+      suites: [title],
+      state,
+      step,
+    });
+    const r = {
+      ...result([row('step 1: rank', 1, 'passed'), row('step 3: size and bytes', 3, 'failed')]),
+      name: tensors.name,
+    };
+    const screen = (lang: Lang) => renderScreen(ctx(lang), { ...model(r), current: tensors });
+    expect(screen('ko')).toMatch(/✓ 1단계: 랭크\s+1\/1\n/);
+    expect(screen('ko')).toMatch(/✗ 3단계: 원소 개수와 바이트 수\s+0\/1 {2}←/);
+    expect(screen('ko')).toContain('✗ step 3: size and bytes › a spec');
+    expect(screen('en')).toMatch(/✗ step 3: size and bytes\s+0\/1 {2}←/);
+  });
+
+  it('every step of every spec has a title in HINTS.ko.md (names such as SGD or broadcastTo stay as they are)', () => {
+    for (const ex of listExercises()) {
+      const steps = [...readFileSync(ex.spec, 'utf8').matchAll(/describe\('(step (\d+): [^']*)'/g)];
+      expect(steps.length, ex.name).toBeGreaterThan(0);
+      for (const [, title = '', n] of steps) {
+        expect(stepTitleFor(ex, 'ko', title, Number(n)), `${ex.name}: ${title}`).toMatch(/^\d+단계: \S/);
+      }
+    }
   });
 
   it('code fences in a hint become indented code', () => {
