@@ -22,6 +22,7 @@ const en = {
   checkingAll: (n: number) => `Checking ${n} exercise${n === 1 ? '' : 's'}…`,
   /** how long the run on screen has been going */
   elapsed: (seconds: number) => `(${seconds} s)`,
+  stillRunning: 'No result yet. If your code loops forever, fix it and save: a save stops this run.',
   specsPassing: (passed: number, total: number) => `${passed} of ${total} specs pass`,
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
@@ -120,6 +121,7 @@ const ko: Messages = {
   running: (name) => `${name}의 스펙을 실행하는 중…`,
   checkingAll: (n) => `연습 ${n}개를 확인하는 중…`,
   elapsed: (seconds) => `(${seconds}초)`,
+  stillRunning: '아직 결과가 없습니다. 코드가 끝없이 반복된다면 고친 뒤 저장하세요. 저장하면 이 실행은 멈춥니다.',
   specsPassing: (passed, total) => `스펙 ${total}개 중 ${passed}개 통과`,
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,

@@ -31,6 +31,9 @@ import {
 import { firstUnsolved, neighbour, nextUnsolved, stubHasTodos } from '../lib/status.ts';
 import { CLEAR_SCREEN, type Style } from '../lib/term.ts';
 
+/** Seconds of running after which the screen says how to stop a loop (the slowest specs, 10's, take ~7 s). */
+const STILL_RUNNING_S = 10;
+
 export interface RunnerOptions {
   root: string;
   exercises: readonly Exercise[];
@@ -347,6 +350,8 @@ export class Runner {
       this.running = { label: running, since: this.running?.since ?? Date.now() };
       const seconds = Math.floor((Date.now() - this.running.since) / 1000);
       if (seconds >= 1) running += ` ${this.o.m.elapsed(seconds)}`;
+      // Long enough that a loop is likely: say how to get out of it without waiting for the watchdog.
+      if (seconds >= STILL_RUNNING_S) running += `\n${this.o.m.stillRunning}`;
       // On a screen that is redrawn, the time counts up while the run goes on.
       if (this.o.clearScreen && !this.ticker) {
         this.ticker = setInterval(() => this.running && this.draw({ running: this.running.label }), 1000);

@@ -399,9 +399,16 @@ describe('a run on screen', () => {
       vi.advanceTimersByTime(3000);
       expect(screen()).toContain('Running the specs of 01-alpha… (3 s)');
       expect(screen()).not.toContain('specs pass');
-      await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 3100);
+      expect(screen()).not.toContain('loops forever');
+      // Long enough for a loop to be likely: the way out is named (a save stops the run).
+      vi.advanceTimersByTime(7000);
+      expect(screen()).toContain(
+        'Running the specs of 01-alpha… (10 s)\nNo result yet. If your code loops forever, fix it and save: a save stops this run.',
+      );
+      await k.runner.rerunResult(k.specs.result(k.exercises[0] as Exercise), 10100);
       expect(screen()).toContain('0 of 2 specs pass');
       expect(screen()).not.toContain('Running');
+      expect(screen()).not.toContain('loops forever');
       // The clock stops with the run: no more redraws.
       const drawn = k.output.length;
       vi.advanceTimersByTime(5000);
@@ -419,6 +426,8 @@ describe('a run on screen', () => {
       k.runner.rerunStarted();
       vi.advanceTimersByTime(2000);
       expect(k.output.at(-1)).toContain('01-alpha의 스펙을 실행하는 중… (2초)');
+      vi.advanceTimersByTime(8000);
+      expect(k.output.at(-1)).toContain('(10초)\n아직 결과가 없습니다. 코드가 끝없이 반복된다면 고친 뒤 저장하세요.');
       k.runner.close();
     } finally {
       vi.useRealTimers();
