@@ -157,8 +157,8 @@ export async function checkUi(options: { filters?: string[]; out: string; chromi
 }
 
 /**
- * The terminal of `npm run ui`: the address before any result, then one line per exercise
- * per run — never Vitest's failure traces (the browser has them).
+ * The terminal of `npm run ui`: the address before any result, a line when a run begins, then
+ * one line per exercise per run — never Vitest's failure traces (the browser has them).
  */
 function checkTerminal(output: string, exercises: readonly { name: string }[]): void {
   const lines = output.split('\n');
@@ -167,6 +167,11 @@ function checkTerminal(output: string, exercises: readonly { name: string }[]): 
   if (firstResult < 0) throw new Error(`npm run ui printed no result line:\n${output.slice(-2000)}`);
   if (address < 0 || address > firstResult)
     throw new Error(`npm run ui printed results before its address:\n${output.slice(0, 2000)}`);
+  const started = lines.findIndex((l) => /(Running the specs of \d\d-|Checking \d+ exercises?)…/.test(l));
+  if (started < 0 || started < address || started > firstResult)
+    throw new Error(
+      `npm run ui did not say a run had begun between its address and the results:\n${output.slice(0, 2000)}`,
+    );
   for (const e of exercises) {
     if (!lines.some((l) => new RegExp(`[✓✗] ${e.name} `).test(l)))
       throw new Error(`npm run ui printed no line for ${e.name}`);

@@ -40,6 +40,13 @@ const focus = chosen[0] ?? firstUnsolved(exercises, (n) => isDone(state, n)) ?? 
 
 /** One line per spec file after each run, instead of Vitest's hundreds of failure traces. */
 const summary: Reporter = {
+  // A run of all eleven can take a minute on a busy machine: say it has begun.
+  onTestRunStart(specifications) {
+    const time = style.dim(new Date().toLocaleTimeString());
+    const names = specifications.map((s) => path.basename(path.dirname(s.moduleId)));
+    const only = names.length === 1 ? names[0] : undefined;
+    console.log(`${time}  ${style.dim(only ? m.running(only) : m.checkingAll(names.length))}`);
+  },
   onTestRunEnd(modules: readonly TestModule[]) {
     const time = new Date().toLocaleTimeString();
     for (const module of modules) {
