@@ -55,8 +55,28 @@ const why: Record<BackendName, string> = {
 const nodeRequire = createRequire(import.meta.url);
 const nativeImport = async (specifier: string): Promise<unknown> => nodeRequire(specifier);
 
+/**
+ * @tensorflow/tfjs-node 4.22.0 (the last release) calls `util.isNullOrUndefined`, which Node 23
+ * removed (tensorflow/tfjs#8609; the fix, #8425, is merged but unreleased): the package loads,
+ * then every op throws. Put the function back before it loads, and only then. `util.isArray`,
+ * which it calls too, still exists but warns (DEP0044) on Node 22+: answer for it quietly.
+ */
+export function shimNodeUtil(util: Record<string, unknown>): string[] {
+  const added: string[] = [];
+  if (typeof util.isNullOrUndefined !== 'function') {
+    util.isNullOrUndefined = (v: unknown) => v === null || v === undefined;
+    added.push('isNullOrUndefined');
+  }
+  if (typeof util.isArray === 'function' && util.isArray !== Array.isArray) {
+    util.isArray = Array.isArray;
+    added.push('isArray');
+  }
+  return added;
+}
+
 async function tryBackend(name: BackendName): Promise<Tf> {
   if (name === 'node') {
+    shimNodeUtil(nodeRequire('node:util') as Record<string, unknown>);
     const tf = (await nativeImport('@tensorflow/tfjs-node')) as Tf;
     await tf.ready();
     return tf;
@@ -66,6 +86,19 @@ async function tryBackend(name: BackendName): Promise<Tf> {
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
   await tf.ready();
   return tf;
+}
+
+/**
+ * One op on the backend just loaded. A backend can load and still fail every op (tfjs-node on
+ * Node 23+ without the shim, a wasm binary that does not match): better to know here, once,
+ * and fall back, than to fail every spec with an error about TensorFlow.js.
+ */
+export function smokeTest(tf: Tf): void {
+  const got = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])).dataSync());
+  const want = [19, 22, 43, 50]; // [[1,2],[3,4]]·[[5,6],[7,8]]
+  if (got.length !== 4 || want.some((w, i) => got[i] !== w)) {
+    throw new Error(`tf.matMul([[1,2],[3,4]], [[5,6],[7,8]]) gave [${[...got].join(', ')}], not [19, 22, 43, 50]`);
+  }
 }
 
 const PACKAGE: Record<BackendName, string> = {
@@ -98,6 +131,44 @@ export function describeBackend(backend: BackendName): string {
   return `TensorFlow.js ${version} on the ${backend} backend`;
 }
 
+export interface BackendChoice {
+  tf: Tf;
+  backend: BackendName;
+  /** one line per backend tried before it, and why it was passed over */
+  passedOver: string[];
+}
+
+/**
+ * The first backend of `order` that loads and passes the smoke test. `load` and `installed` are
+ * parameters so that a test can play a backend that loads and then fails.
+ */
+export async function chooseBackend(
+  order: readonly BackendName[],
+  load: (name: BackendName) => Promise<Tf> = (name) => silenceTfBanner(() => tryBackend(name)),
+  isInstalled: (name: BackendName) => boolean = installed,
+): Promise<BackendChoice> {
+  const passedOver: string[] = [];
+  for (const name of order) {
+    let tf: Tf;
+    try {
+      tf = await load(name);
+    } catch (e) {
+      const reason = isInstalled(name)
+        ? why[name]
+        : `${PACKAGE[name]} is not installed${name === 'node' ? NODE_OPTIONAL : ''}`;
+      passedOver.push(`${name}: ${reason} (${(e as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    try {
+      smokeTest(tf);
+      return { tf, backend: name, passedOver };
+    } catch (e) {
+      passedOver.push(`${name}: it loaded but failed its smoke test: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(passedOver.join('\n  '));
+}
+
 let loading: Promise<Oracle> | null = null;
 
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
@@ -105,28 +176,23 @@ export function loadOracle(): Promise<Oracle> {
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
-    const failures: string[] = [];
-    for (const name of order) {
-      try {
-        const tf = await silenceTfBanner(() => tryBackend(name));
-        tf.enableProdMode();
-        if (failures.length > 0) {
-          // NOTE: an installed backend that fails to start is worth a line: the oracle is slower.
-          console.warn(`oracle: using the ${name} backend, because
-  ${failures.join('\n  ')}`);
-        }
-        return { tf, backend: name, description: describeBackend(name) };
-      } catch (e) {
-        const reason = installed(name)
-          ? why[name]
-          : `${PACKAGE[name]} is not installed${name === 'node' ? NODE_OPTIONAL : ''}`;
-        failures.push(`${name}: ${reason} (${(e as Error).message.split('\n')[0]})`);
-      }
+    let choice: BackendChoice;
+    try {
+      choice = await chooseBackend(order);
+    } catch (e) {
+      const failures = (e as Error).message;
+      throw new Error(
+        forced
+          ? `KATA_TF_BACKEND=${forced} was requested but cannot be used:\n  ${failures}`
+          : `no TensorFlow.js backend could be loaded:\n  ${failures}\nRun \`npm install\` and try again.`,
+      );
     }
-    const reason = forced
-      ? `KATA_TF_BACKEND=${forced} was requested but cannot be used:\n  ${failures.join('\n  ')}`
-      : `no TensorFlow.js backend could be loaded:\n  ${failures.join('\n  ')}\nRun \`npm install\` and try again.`;
-    throw new Error(reason);
+    const { tf, backend, passedOver } = choice;
+    tf.enableProdMode();
+    // An installed backend that fails to start is worth a line: the oracle is slower.
+    if (passedOver.length > 0)
+      console.warn(`oracle: using the ${backend} backend, because\n  ${passedOver.join('\n  ')}`);
+    return { tf, backend, description: describeBackend(backend) };
   })();
   return loading;
 }

@@ -2,14 +2,27 @@ import { describe, expect, inject, it } from 'vitest';
 import { NDArray } from '../../lib/ndarray.ts';
 import {
   BACKENDS,
+  chooseBackend,
   describeBackend,
   fromTensor,
   loadOracle,
   plannedBackend,
   requestedBackend,
   runOracle,
+  shimNodeUtil,
+  smokeTest,
+  type Tf,
   toTensor,
 } from '../../lib/oracle.ts';
+
+/** A TensorFlow.js that loads and then fails every op, as tfjs-node 4.22 does on Node 23+. */
+const brokenTf = {
+  tidy: (f: () => unknown) => f(),
+  tensor2d: () => ({}),
+  matMul: () => {
+    throw new TypeError('(0 , util_1.isNullOrUndefined) is not a function');
+  },
+} as unknown as Tf;
 
 describe('the TensorFlow.js oracle', () => {
   it('loads once, on a known backend, and says which', async () => {
@@ -67,5 +80,62 @@ describe('the TensorFlow.js oracle', () => {
       [15, 22],
     ]);
     expect(oracle.tf.memory().numTensors).toBe(before);
+  });
+
+  it('puts back what tfjs-node 4.22 needs from node:util where Node 23+ removed it, and nothing else', () => {
+    const removed: Record<string, unknown> = { isArray: () => 'deprecated' }; // Node 24's util
+    expect(shimNodeUtil(removed)).toEqual(['isNullOrUndefined', 'isArray']);
+    const isNullOrUndefined = removed.isNullOrUndefined as (v: unknown) => boolean;
+    expect([null, undefined, 0, '', false, Number.NaN].map(isNullOrUndefined)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(removed.isArray).toBe(Array.isArray);
+    const own = () => false;
+    const present: Record<string, unknown> = { isNullOrUndefined: own, isArray: Array.isArray }; // Node 20's, once shimmed
+    expect(shimNodeUtil(present)).toEqual([]);
+    expect(present.isNullOrUndefined).toBe(own);
+  });
+
+  it('a backend that loads but fails its smoke test is passed over, with one line saying why', async () => {
+    const { tf } = await loadOracle();
+    expect(() => smokeTest(tf)).not.toThrow();
+    expect(() => smokeTest(brokenTf)).toThrow('(0 , util_1.isNullOrUndefined) is not a function');
+    const wrong = { ...brokenTf, matMul: () => ({ dataSync: () => new Float32Array([1, 2, 3, 4]) }) } as unknown as Tf;
+    expect(() => smokeTest(wrong)).toThrow(
+      'tf.matMul([[1,2],[3,4]], [[5,6],[7,8]]) gave [1, 2, 3, 4], not [19, 22, 43, 50]',
+    );
+
+    const loaded: string[] = [];
+    const load = async (name: string) => {
+      loaded.push(name);
+      if (name === 'node') return brokenTf;
+      if (name === 'wasm') throw new Error('no wasm here');
+      return tf;
+    };
+    const wrongFirst = await chooseBackend(
+      ['node', 'cpu'],
+      async (n) => (n === 'node' ? wrong : tf),
+      () => true,
+    );
+    expect(wrongFirst.passedOver).toEqual([
+      'node: it loaded but failed its smoke test: tf.matMul([[1,2],[3,4]], [[5,6],[7,8]]) gave [1, 2, 3, 4], not [19, 22, 43, 50]',
+    ]);
+    const choice = await chooseBackend(['node', 'wasm', 'cpu'], load, () => true);
+    expect(loaded).toEqual(['node', 'wasm', 'cpu']);
+    expect(choice.backend).toBe('cpu');
+    expect(choice.tf).toBe(tf);
+    expect(choice.passedOver).toEqual([
+      'node: it loaded but failed its smoke test: (0 , util_1.isNullOrUndefined) is not a function',
+      'wasm: @tensorflow/tfjs-backend-wasm failed to initialise (no wasm here)',
+    ]);
+    // Nothing left: every reason, one per line.
+    await expect(chooseBackend(['node'], load, () => false)).rejects.toThrow(
+      'node: it loaded but failed its smoke test: (0 , util_1.isNullOrUndefined) is not a function',
+    );
   });
 });
