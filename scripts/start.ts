@@ -6,7 +6,8 @@
  *
  *   npm start                   the first unsolved exercise
  *   npm start -- 03             a given exercise
- *   npm start -- --poll         watch by polling (WSL, Docker, network drives); or KATA_POLL=1
+ *   npm start -- --poll         watch by polling (Docker, network drives); or KATA_POLL=1. A kata
+ *                               on a Windows drive under WSL (/mnt/c/…) polls by itself
  *   npm start -- --watch        keep watching when stdin is not a terminal (keys as typed lines)
  *   npm start -- --once         run once, print, and exit
  *   npm start -- --auto-advance move on to the next exercise by itself after a pass; or KATA_AUTO_ADVANCE=1
@@ -19,6 +20,7 @@ import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
 import { SpecSession } from './lib/session.ts';
 import { colorEnabled, makeStyle } from './lib/term.ts';
+import { watchMode } from './lib/watch-mode.ts';
 import { Runner } from './runner/runner.ts';
 
 const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
@@ -36,14 +38,14 @@ try {
 const interactive = process.stdin.isTTY === true;
 const keepWatching = args.flags.has('watch') || process.env.KATA_WATCH === '1';
 const keys = args.flags.has('once') ? 'none' : interactive ? 'keys' : keepWatching ? 'lines' : 'none';
-const poll = args.flags.has('poll') || process.env.KATA_POLL === '1';
+const watch = watchMode({ root: ROOT, flag: args.flags.has('poll') });
 const style = makeStyle(colorEnabled(process.stdout));
 const write = (text: string) => process.stdout.write(text);
 
 let runner: Runner | undefined;
 const session = await SpecSession.start({
   watch: keys !== 'none',
-  poll,
+  poll: watch.poll,
   onRerunStart: () => runner?.rerunStarted(),
   onRerunResult: (result, latency) => void runner?.rerunResult(result, latency),
 });
@@ -61,7 +63,7 @@ runner = new Runner(
     autoAdvance: args.flags.has('auto-advance') || process.env.KATA_AUTO_ADVANCE === '1',
     width: () => process.stdout.columns ?? 100,
     ...(target ? { target } : {}),
-    notice: session.usesPolling ? [m.polling] : [],
+    notice: session.usesPolling ? [m.polling(watch.reason)] : [],
   },
   session,
 );

@@ -5,6 +5,8 @@
  *   npm run ui -- 03        one exercise
  *   --port N                the port (default 51204; the next free one if it is taken)
  *   --no-open               do not open a browser (also when CI=true)
+ *   --poll                  watch by polling (Docker, network drives); or KATA_POLL=1 (a kata on
+ *                           a Windows drive under WSL polls by itself)
  *
  * Vitest runs in this process (its Node API), so stopping this command stops the UI. The
  * terminal shows the UI's address first, then one line per exercise after each run.
@@ -16,9 +18,10 @@ import { startCli } from './lib/cli.ts';
 import { kataWarmPool, poolOption } from './lib/session.ts';
 import { isDone, loadState } from './lib/state.ts';
 import { firstUnsolved } from './lib/status.ts';
+import { watchMode } from './lib/watch-mode.ts';
 
 const { args, m, style, exercises } = startCli(import.meta.url, process.argv.slice(2), {
-  flags: ['no-open', 'open'],
+  flags: ['no-open', 'open', 'poll'],
   values: ['port'],
 });
 const port = args.values.get('port') ?? '51204';
@@ -65,17 +68,22 @@ process.env.KATA_QUIET = '1';
 // Worker threads with spares kept ready (TensorFlow.js loaded), as in `npm start`: a save's
 // rerun does not wait for a thread to load it.
 const pool = kataWarmPool(ROOT);
-const vitest = await createVitest('test', {
-  root: ROOT,
-  project: ['exercises'],
-  ui: true,
-  // Without watch, Vitest runs once and exits, taking the UI with it.
-  watch: true,
-  open: false,
-  api: { port: Number(port) },
-  reporters: [summary],
-  ...poolOption(pool),
-});
+const watch = watchMode({ root: ROOT, flag: args.flags.has('poll') });
+const vitest = await createVitest(
+  'test',
+  {
+    root: ROOT,
+    project: ['exercises'],
+    ui: true,
+    // Without watch, Vitest runs once and exits, taking the UI with it.
+    watch: true,
+    open: false,
+    api: { port: Number(port) },
+    reporters: [summary],
+    ...poolOption(pool),
+  },
+  watch.poll ? { server: { watch: { usePolling: true, interval: 100 } } } : {},
+);
 const base = new URL('__vitest__/', vitest.vite.resolvedUrls?.local[0] ?? `http://localhost:${port}/`).href;
 // The UI selects a spec file by its id: a hash of its path and its project's name.
 const focused = focus
@@ -83,6 +91,7 @@ const focused = focus
   : base;
 // The address first: the results are in the browser, the terminal only sums them up.
 console.log(`\n${style.bold(m.uiAt(focused))}\n${style.dim(m.uiSummary)}\n`);
+if (watch.poll) console.log(style.dim(m.polling(watch.reason)));
 if (open && focus) {
   (vitest.vite.config.server as { open?: string | boolean }).open = focused.slice(focused.indexOf('/__vitest__/'));
   vitest.vite.openBrowser();

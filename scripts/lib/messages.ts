@@ -4,6 +4,8 @@
  * LC_MESSAGES, LANG, or the system's Intl locale) gives Korean.
  */
 
+import type { WatchReason } from './watch-mode.ts';
+
 export type Lang = 'en' | 'ko';
 
 export function detectLang(env: NodeJS.ProcessEnv = process.env, systemLocale?: string): Lang {
@@ -61,7 +63,10 @@ const en = {
     `No progress file (.kata/state.json): checking the ${n} exercise${n === 1 ? '' : 's'} with no TODO left (an exercise with one cannot pass yet)…`,
   stateCorrupt: (detail: string, movedTo: string | undefined) =>
     `The progress file .kata/state.json could not be read (${detail})${movedTo ? `; it was kept as ${movedTo}` : ''}. Rebuilding it from the specs…`,
-  polling: 'Watching for changes by polling (--poll / KATA_POLL=1).',
+  polling: (reason: WatchReason) =>
+    reason === 'wsl-drive'
+      ? 'Watching for changes by polling: the kata is on a Windows drive under WSL, where saves send no file events. A clone inside WSL (e.g. in ~/) reruns faster.'
+      : `Watching for changes by polling (${reason === 'flag' ? '--poll' : 'KATA_POLL=1'}).`,
   ranOnce: 'stdin is not a terminal: ran once. `npm start -- --watch` keeps watching.',
   bye: 'Bye! Your progress is kept in .kata/state.json.',
   oracle: (backend: string) => `oracle: TensorFlow.js (${backend})`,
@@ -160,7 +165,10 @@ const ko: Messages = {
     `진행 기록(.kata/state.json)이 없습니다: TODO가 하나도 남지 않은 연습 ${n}개를 확인합니다 (TODO가 남은 연습은 아직 통과할 수 없습니다)…`,
   stateCorrupt: (detail, movedTo) =>
     `진행 기록 .kata/state.json을 읽을 수 없습니다 (${detail})${movedTo ? `. 원래 파일은 ${movedTo}에 남겨 두었습니다` : ''}. 스펙을 실행해 다시 만듭니다…`,
-  polling: '폴링으로 변경을 감시합니다 (--poll / KATA_POLL=1).',
+  polling: (reason) =>
+    reason === 'wsl-drive'
+      ? '폴링으로 변경을 감시합니다: 카타가 WSL의 Windows 드라이브에 있어 저장해도 파일 이벤트가 오지 않습니다. WSL 안(예: ~/)에 clone하면 더 빨리 다시 실행됩니다.'
+      : `폴링으로 변경을 감시합니다 (${reason === 'flag' ? '--poll' : 'KATA_POLL=1'}).`,
   ranOnce: '표준 입력이 터미널이 아니어서 한 번만 실행했습니다. 계속 감시하려면 `npm start -- --watch`.',
   bye: '안녕히 가세요! 진행 상황은 .kata/state.json에 저장되어 있습니다.',
   oracle: (backend) => `오라클: TensorFlow.js (${backend})`,
