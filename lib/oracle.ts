@@ -125,6 +125,12 @@ export function plannedBackend(env: NodeJS.ProcessEnv = process.env): BackendNam
   return requestedBackend(env) ?? BACKENDS.find(installed) ?? 'cpu';
 }
 
+/** The backends loadOracle() tries, in order: the requested one, else every installed one. */
+export function backendOrder(env: NodeJS.ProcessEnv = process.env): BackendName[] {
+  const forced = requestedBackend(env);
+  return forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
+}
+
 /** "TensorFlow.js 4.22.0 on the wasm backend" */
 export function describeBackend(backend: BackendName): string {
   const version = (nodeRequire('@tensorflow/tfjs/package.json') as { version: string }).version;
@@ -175,7 +181,7 @@ let loading: Promise<Oracle> | null = null;
 export function loadOracle(): Promise<Oracle> {
   loading ??= (async () => {
     const forced = requestedBackend();
-    const order = forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
+    const order = backendOrder();
     let choice: BackendChoice;
     try {
       choice = await chooseBackend(order);
