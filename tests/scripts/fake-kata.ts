@@ -134,7 +134,10 @@ export function hasGit(): boolean {
 export function makeRunnableKata(): string {
   const root = tempDir('kata-runner-');
   for (const f of ['package.json', 'tsconfig.json', 'vitest.config.ts']) cpSync(path.join(ROOT, f), path.join(root, f));
-  for (const d of ['lib', 'scripts']) cpSync(path.join(ROOT, d), path.join(root, d), { recursive: true });
+  // Not scripts/mutation/node_modules (StrykerJS, where a maintainer installed it): thousands of files.
+  const noModules = (src: string) => !src.split(path.sep).includes('node_modules');
+  for (const d of ['lib', 'scripts'])
+    cpSync(path.join(ROOT, d), path.join(root, d), { recursive: true, filter: noModules });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
   writeFakeExercises(root);
   writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.kata/\n');
