@@ -6,7 +6,8 @@
  *
  *   node --import ./scripts/register.mjs scripts/ui-check.ts [exercise…] [--out reports/ui-check.png]
  *
- * Chromium: /usr/bin/chromium (apt-get install -y chromium), or KATA_CHROMIUM=/path.
+ * Browser: Debian's /usr/bin/chromium (apt-get install -y chromium), else Google Chrome or Microsoft
+ * Edge where their installers put them (Linux, macOS, Windows), or KATA_CHROMIUM=/path.
  * Exit codes: 0 the UI works, 1 it does not, 2 no Chromium or playwright-core.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -31,10 +32,43 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Debian's Chromium, or the one KATA_CHROMIUM names; null when there is none. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = env.KATA_CHROMIUM ? [env.KATA_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((c) => existsSync(c)) ?? null;
+/**
+ * Where a Chromium-based browser is installed, by platform: Debian's Chromium first, then
+ * Google Chrome and Microsoft Edge where their installers put them (the places playwright's
+ * `chrome` and `msedge` channels look; GitHub's macOS and Windows runners have both).
+ */
+export function browserCandidates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+  if (platform === 'darwin') {
+    return [
+      '/Applications/Chromium.app/Contents/MacOS/Chromium',
+      '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+      '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+    ];
+  }
+  if (platform === 'win32') {
+    const roots = [env.PROGRAMFILES, env['PROGRAMFILES(X86)'], env.LOCALAPPDATA].filter((r): r is string => !!r);
+    return [
+      ...roots.map((r) => path.win32.join(r, 'Google', 'Chrome', 'Application', 'chrome.exe')),
+      ...roots.map((r) => path.win32.join(r, 'Microsoft', 'Edge', 'Application', 'msedge.exe')),
+    ];
+  }
+  return [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/microsoft-edge',
+  ];
+}
+
+/** The browser the checks drive: KATA_CHROMIUM if set, else the first installed candidate; null when there is none. */
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  exists: (file: string) => boolean = existsSync,
+): string | null {
+  const candidates = env.KATA_CHROMIUM ? [env.KATA_CHROMIUM] : browserCandidates(env, platform);
+  return candidates.find((c) => exists(c)) ?? null;
 }
 
 function freePort(): Promise<number> {

@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listExercises, ROOT } from '../../lib/exercises.ts';
-import { findChromium } from '../../scripts/ui-check.ts';
+import { browserCandidates, findChromium } from '../../scripts/ui-check.ts';
 
 const chromium = findChromium();
 const inCI = process.env.CI === 'true';
@@ -21,7 +21,7 @@ describe('the Vitest UI in a browser', () => {
     () => {
       expect(
         chromium,
-        'CI=true but there is no Chromium at /usr/bin/chromium: .ci/run must `apt-get install -y chromium`',
+        'CI=true but there is no Chromium, Chrome or Edge (see browserCandidates): .ci/run must `apt-get install -y chromium`',
       ).not.toBeNull();
       const exercises = listExercises();
       // Two exercises keep the check to seconds; the script alone checks all of them by default.
@@ -43,4 +43,19 @@ describe('the Vitest UI in a browser', () => {
     },
     300_000,
   );
+
+  it('finds Chromium, Chrome or Edge where each platform installs them; KATA_CHROMIUM wins', () => {
+    const only = (file: string) => (f: string) => f === file;
+    const chrome = 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe';
+    const edge = 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe';
+    const win = { PROGRAMFILES: 'C:\\Program Files', 'PROGRAMFILES(X86)': 'C:\\Program Files (x86)' };
+    expect(findChromium(win, 'win32', only(chrome))).toBe(chrome);
+    expect(findChromium(win, 'win32', only(edge))).toBe(edge);
+    const mac = '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome';
+    expect(findChromium({}, 'darwin', only(mac))).toBe(mac);
+    expect(findChromium({}, 'linux', only('/usr/bin/google-chrome'))).toBe('/usr/bin/google-chrome');
+    expect(browserCandidates({}, 'linux')[0]).toBe('/usr/bin/chromium');
+    expect(findChromium({ KATA_CHROMIUM: '/opt/x/chrome' }, 'linux', only('/opt/x/chrome'))).toBe('/opt/x/chrome');
+    expect(findChromium({}, 'linux', () => false)).toBeNull();
+  });
 });
