@@ -6,12 +6,17 @@
  *   repo       the repository's own tests: lib/, scripts/, solutions vs TensorFlow.js, integrity
  * The specs run in worker threads (≈0.2 s less per run than a process each); the repo's own
  * tests keep vitest's default, a process per file, which they were written for.
+ *
+ * In VS Code's Vitest extension (it sets VITEST_VSCODE) only `exercises` is loaded: the learner
+ * sees each spec once, run against their own code, not a second, green copy run against the
+ * solutions. A maintainer who wants the others sets KATA_VSCODE_PROJECTS (e.g.
+ * "exercises,solutions,repo") in the extension's `vitest.nodeEnv`.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const exercisesDir = path.join(root, 'exercises') + path.sep;
@@ -50,23 +55,33 @@ const shared = {
   hookTimeout: 30_000,
 };
 
+/** The projects VS Code's Vitest extension loads; null outside it (all three). */
+export function editorProjects(env: NodeJS.ProcessEnv = process.env): string[] | null {
+  if (!env.VITEST_VSCODE) return null;
+  return (env.KATA_VSCODE_PROJECTS || 'exercises').split(',').map((p) => p.trim());
+}
+
+const inEditor = editorProjects();
+
 export default defineConfig({
   test: {
     ...shared,
-    projects: [
-      {
-        extends: true,
-        test: { name: 'exercises', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
-      },
-      {
-        extends: true,
-        plugins: [useSolutions()],
-        test: { name: 'solutions', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
-      },
-      {
-        extends: true,
-        test: { name: 'repo', include: ['tests/**/*.test.ts'] },
-      },
-    ],
+    projects: (
+      [
+        {
+          extends: true,
+          test: { name: 'exercises', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
+        },
+        {
+          extends: true,
+          plugins: [useSolutions()],
+          test: { name: 'solutions', include: ['exercises/**/*.spec.ts'], pool: 'threads' },
+        },
+        {
+          extends: true,
+          test: { name: 'repo', include: ['tests/**/*.test.ts'] },
+        },
+      ] satisfies TestProjectInlineConfiguration[]
+    ).filter((p) => inEditor === null || inEditor.includes(p.test.name)),
   },
 });
