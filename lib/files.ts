@@ -9,9 +9,26 @@ function sleepSync(ms: number): void {
 }
 
 /**
+ * renameSync, retried for a moment: on Windows a rename fails with EPERM/EACCES/EBUSY while
+ * another process (an editor, a virus scanner, the search indexer) has the file, or any file
+ * in the folder, open. Files and folders alike.
+ */
+export function renameWithRetry(from: string, to: string, rename = renameSync): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rename(from, to);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (!RETRYABLE.has(code) || attempt >= 10) throw e;
+      sleepSync(20 * (attempt + 1));
+    }
+  }
+}
+
+/**
  * Writes `data` to a temp file in the same folder, then renames it over `file`: a reader
- * sees the old content or the new, never a mix. On Windows a rename can fail for a moment
- * while another process (an editor, a virus scanner) has the file open, so it is retried.
+ * sees the old content or the new, never a mix.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
@@ -19,16 +36,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     writeFileSync(tmp, data);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        renameSync(tmp, file);
-        return;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? '';
-        if (!RETRYABLE.has(code) || attempt >= 10) throw e;
-        sleepSync(20 * (attempt + 1));
-      }
-    }
+    renameWithRetry(tmp, file);
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -21,11 +21,12 @@
  * error never leaves half an exercise behind. Exit code 2: a bad argument, a slug that is
  * not lowercase-kebab, a number or folder that is taken (nothing is written).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXERCISE_DIR_PATTERN, ROOT } from '../lib/exercises.ts';
+import { renameWithRetry } from '../lib/files.ts';
 
 export const TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -196,24 +197,6 @@ export function planExercise(root: string, request: ExerciseRequest, templatesDi
     files.set(target(name, slug), fillTemplate(text, values, template));
   }
   return { id, slug, name, title, seedSection, files };
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** renameSync, retried a few times: on Windows a scanner or an editor can hold a new file for a moment. */
-export function renameWithRetry(from: string, to: string): void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      renameSync(from, to);
-      return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (!['EPERM', 'EACCES', 'EBUSY'].includes(code) || attempt >= 10) throw e;
-      sleepSync(20 * (attempt + 1));
-    }
-  }
 }
 
 /**

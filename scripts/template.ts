@@ -20,10 +20,11 @@
  * whole or absent.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../lib/exercises.ts';
+import { renameWithRetry } from '../lib/files.ts';
 import { startCli } from './lib/cli.ts';
 
 /** What a learner's template leaves out, as path prefixes. */
@@ -80,7 +81,7 @@ export function main(argv: readonly string[], error: (line: string) => void = co
     pkg.kata = { template: true, ...(url ? { solutionsUrl: url } : {}) };
     writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
     if (existsSync(target)) rmSync(target, { recursive: true });
-    renameSync(staging, target);
+    renameWithRetry(staging, target);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;

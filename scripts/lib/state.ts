@@ -6,9 +6,9 @@
  * + rename); a missing or unreadable file is never an error — the caller rebuilds it by
  * running the specs (a corrupt file is kept aside as `.kata/state.corrupt-<time>.json`).
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStamp, writeFileAtomic } from './fsutil.ts';
+import { fileStamp, renameWithRetry, writeFileAtomic } from './fsutil.ts';
 
 export const STATE_VERSION = 1;
 
@@ -118,7 +118,7 @@ export function loadState(root: string): LoadedState {
   } catch (e) {
     const movedTo = path.join(path.dirname(file), `state.corrupt-${fileStamp()}.json`);
     try {
-      renameSync(file, movedTo);
+      renameWithRetry(file, movedTo);
       return { state: emptyState(), problem: 'corrupt', detail: (e as Error).message, movedTo };
     } catch {
       return { state: emptyState(), problem: 'corrupt', detail: (e as Error).message };

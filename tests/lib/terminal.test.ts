@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, type PathLike, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../lib/files.ts';
+import { renameWithRetry, writeFileAtomic } from '../../lib/files.ts';
 import { asciiChart, drawDigit, drawDigits, kerasProgress } from '../../lib/terminal.ts';
 
 describe('kerasProgress', () => {
@@ -69,6 +69,44 @@ describe('writeFileAtomic', () => {
       writeFileAtomic(file, '{"a":2}');
       expect(readFileSync(file, 'utf8')).toBe('{"a":2}');
       expect(readdirSync(path.dirname(file))).toEqual(['out.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('renameWithRetry', () => {
+  const failing = (codes: string[]) => {
+    const calls: string[] = [];
+    const rename = (from: PathLike, to: PathLike) => {
+      calls.push(`${from}→${to}`);
+      const code = codes.shift();
+      if (code) throw Object.assign(new Error(`${code}: rename`), { code });
+    };
+    return { calls, rename };
+  };
+
+  it('retries while Windows holds the file or folder (EPERM, EACCES, EBUSY), then succeeds', () => {
+    const { calls, rename } = failing(['EBUSY', 'EPERM', 'EACCES']);
+    renameWithRetry('a', 'b', rename);
+    expect(calls).toEqual(['a→b', 'a→b', 'a→b', 'a→b']);
+  });
+
+  it('gives up after 11 tries, and at once on any other error', () => {
+    expect(() => renameWithRetry('a', 'b', failing(Array(11).fill('EPERM')).rename)).toThrow('EPERM: rename');
+    const missing = failing(['ENOENT']);
+    expect(() => renameWithRetry('a', 'b', missing.rename)).toThrow('ENOENT: rename');
+    expect(missing.calls).toHaveLength(1);
+  });
+
+  it('renames a folder with its contents', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kata-rename-'));
+    try {
+      mkdirSync(path.join(dir, 'staging', 'sub'), { recursive: true });
+      writeFileSync(path.join(dir, 'staging', 'sub', 'f.txt'), 'x');
+      renameWithRetry(path.join(dir, 'staging'), path.join(dir, 'target'));
+      expect(readFileSync(path.join(dir, 'target', 'sub', 'f.txt'), 'utf8')).toBe('x');
+      expect(readdirSync(dir)).toEqual(['target']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
