@@ -22,9 +22,19 @@ describe('the Classroom workflow', () => {
   const all = steps(yaml);
   const named = (name: RegExp) => all.find((s) => name.test(s.split('\n')[0] ?? '')) ?? '';
 
-  it('uses a token only in the step that checks out the grader, and keeps it nowhere', () => {
+  it('uses a token only to check out the grader (first) and to post the check run (last, gh api only)', () => {
     const withToken = all.filter((s) => /token|secrets\./i.test(s));
-    expect(withToken.map((s) => s.split('\n')[0])).toEqual(["name: Check out the instructor's grader"]);
+    expect(withToken.map((s) => s.split('\n')[0])).toEqual([
+      "name: Check out the instructor's grader",
+      'name: Post the points as a check run',
+    ]);
+    // The check run's step: the last, the workflow's own token, and nothing but `gh api`.
+    const post = named(/Post the points/);
+    expect(all.at(-1)).toBe(post);
+    expect(post).not.toMatch(/secrets\./);
+    const script = post.slice(post.indexOf('run: |') + 'run: |'.length);
+    expect(script.trim().split('\n')[0]).toMatch(/^gh api "repos\/\$GITHUB_REPOSITORY\/check-runs"/);
+    expect(script).not.toMatch(/\b(npm|npx|node)\b|submission/);
     for (const s of all.filter((x) => /actions\/checkout/.test(x))) expect(s).toMatch(/persist-credentials: false/);
     // the grader's checkout comes first: before it, no learner code has run
     expect(all.findIndex((s) => /instructor's grader/.test(s))).toBe(0);
@@ -39,8 +49,10 @@ describe('the Classroom workflow', () => {
     expect(named(/Install/)).toMatch(/npm ci .*--ignore-scripts/);
   });
 
-  it('passes the points to Classroom only from the grade step’s outputs', () => {
+  it('passes the points to Classroom only from the grade step’s outputs, under the job id Classroom expects', () => {
     expect(named(/Report the points/)).toMatch(/steps\.grade\.outputs\.result/);
+    expect(named(/Report the points/)).toMatch(/continue-on-error: true/);
+    expect(yaml).toMatch(/^jobs:\n {2}run-autograding-tests:\n/m);
   });
 });
 
