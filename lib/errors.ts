@@ -8,22 +8,24 @@ import { formatShape } from './shape.ts';
  */
 export class ShapeError extends Error {
   override name = 'ShapeError';
-  constructor(
-    readonly op: string,
-    readonly detail: string,
-  ) {
+  readonly op: string;
+  readonly detail: string;
+  constructor(op: string, detail: string) {
     super(`${op}: ${detail}`);
+    this.op = op;
+    this.detail = detail;
   }
 }
 
 /** A bad argument that is not a shape: a negative size, an unknown option, a NaN. */
 export class ArgumentError extends Error {
   override name = 'ArgumentError';
-  constructor(
-    readonly op: string,
-    readonly detail: string,
-  ) {
+  readonly op: string;
+  readonly detail: string;
+  constructor(op: string, detail: string) {
     super(`${op}: ${detail}`);
+    this.op = op;
+    this.detail = detail;
   }
 }
 

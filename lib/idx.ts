@@ -40,12 +40,14 @@ export interface IdxExpectation {
 
 export class IdxError extends Error {
   override name = 'IdxError';
-  constructor(
-    readonly file: string,
-    readonly offset: number,
-    readonly detail: string,
-  ) {
+  readonly file: string;
+  readonly offset: number;
+  readonly detail: string;
+  constructor(file: string, offset: number, detail: string) {
     super(`${file}: at byte ${offset}: ${detail}`);
+    this.file = file;
+    this.offset = offset;
+    this.detail = detail;
   }
 }
 

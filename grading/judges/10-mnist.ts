@@ -25,11 +25,11 @@ function flatten(v: Values, shape: number[] = []): { data: number[]; shape: numb
 /** The few tensor methods the Keras way needs; values rounded to float32 (or int32) as TF.js keeps them. */
 class StandInTensor {
   readonly values: Float32Array | Int32Array;
-  constructor(
-    values: ArrayLike<number>,
-    readonly shape: number[],
-    readonly dtype = 'float32',
-  ) {
+  readonly shape: number[];
+  readonly dtype: string;
+  constructor(values: ArrayLike<number>, shape: number[], dtype: string = 'float32') {
+    this.shape = shape;
+    this.dtype = dtype;
     this.values = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
   }
   get rank() {

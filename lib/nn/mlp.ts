@@ -43,11 +43,9 @@ export class MLP {
   readonly layers: DenseParams[];
   private workspace: Workspace | null = null;
 
-  constructor(
-    readonly inputSize: number,
-    specs: readonly LayerSpec[],
-    options: MlpOptions = {},
-  ) {
+  readonly inputSize: number;
+  constructor(inputSize: number, specs: readonly LayerSpec[], options: MlpOptions = {}) {
+    this.inputSize = inputSize;
     if (specs.length === 0) throw new ArgumentError('MLP', 'needs at least one layer');
     const rng = createRng(options.seed ?? 0);
     let inputs = inputSize;

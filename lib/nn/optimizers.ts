@@ -34,11 +34,14 @@ function slots(params: Float32Array[], store: Float32Array[]): Float32Array[] {
 export class SGD implements Optimizer {
   readonly name = 'sgd';
   private velocity: Float32Array[] = [];
-  constructor(
-    readonly lr = 0.01,
-    readonly momentum = 0,
-    readonly nesterov = false,
-  ) {}
+  readonly lr: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(lr: number = 0.01, momentum: number = 0, nesterov: boolean = false) {
+    this.lr = lr;
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+  }
   step(params: Float32Array[], grads: Float32Array[]): void {
     const vs = slots(params, this.velocity);
     params.forEach((w, k) => {
@@ -59,11 +62,14 @@ export class SGD implements Optimizer {
 export class RMSprop implements Optimizer {
   readonly name = 'rmsprop';
   private ms: Float32Array[] = [];
-  constructor(
-    readonly lr = 0.001,
-    readonly rho = 0.9,
-    readonly epsilon = 1e-7,
-  ) {}
+  readonly lr: number;
+  readonly rho: number;
+  readonly epsilon: number;
+  constructor(lr: number = 0.001, rho: number = 0.9, epsilon: number = 1e-7) {
+    this.lr = lr;
+    this.rho = rho;
+    this.epsilon = epsilon;
+  }
   step(params: Float32Array[], grads: Float32Array[]): void {
     const ss = slots(params, this.ms);
     const { lr, rho, epsilon } = this;
@@ -85,12 +91,16 @@ export class Adam implements Optimizer {
   private m: Float32Array[] = [];
   private v: Float32Array[] = [];
   private t = 0;
-  constructor(
-    readonly lr = 0.001,
-    readonly beta1 = 0.9,
-    readonly beta2 = 0.999,
-    readonly epsilon = 1e-7,
-  ) {}
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  constructor(lr: number = 0.001, beta1: number = 0.9, beta2: number = 0.999, epsilon: number = 1e-7) {
+    this.lr = lr;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+  }
   step(params: Float32Array[], grads: Float32Array[]): void {
     const ms = slots(params, this.m);
     const vs = slots(params, this.v);

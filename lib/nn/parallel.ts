@@ -62,12 +62,11 @@ export class GradientPool implements GradientSource {
   private readonly stats: Float64Array;
   private readonly combined: Float32Array[];
 
-  private constructor(
-    private readonly model: MLP,
-    private readonly slots: WorkerSlot[],
-    control: SharedArrayBuffer,
-    stats: SharedArrayBuffer,
-  ) {
+  private readonly model: MLP;
+  private readonly slots: WorkerSlot[];
+  private constructor(model: MLP, slots: WorkerSlot[], control: SharedArrayBuffer, stats: SharedArrayBuffer) {
+    this.model = model;
+    this.slots = slots;
     this.control = new Int32Array(control);
     this.stats = new Float64Array(stats);
     this.combined = model.params().map((p) => new Float32Array(p.length));

@@ -173,13 +173,16 @@ export class SpecSession implements SpecRunner {
   private active: ActiveRun | undefined;
   readonly casesPerProperty: { full: number; quick: number | undefined };
 
-  private constructor(
-    private readonly vitest: Vitest,
-    private readonly options: SessionOptions,
-    /** what Vitest itself printed (for diagnosing a run that broke down) */
-    readonly vitestOutput: string[],
-    private readonly pool: WarmPool | null,
-  ) {
+  private readonly vitest: Vitest;
+  private readonly options: SessionOptions;
+  /** what Vitest itself printed (for diagnosing a run that broke down) */
+  readonly vitestOutput: string[];
+  private readonly pool: WarmPool | null;
+  private constructor(vitest: Vitest, options: SessionOptions, vitestOutput: string[], pool: WarmPool | null) {
+    this.vitest = vitest;
+    this.options = options;
+    this.vitestOutput = vitestOutput;
+    this.pool = pool;
     const full = baseRuns();
     const quick = options.quickRuns ?? QUICK_RUNS;
     this.casesPerProperty = { full, quick: quick > 0 && quick < full ? quick : undefined };

@@ -76,10 +76,11 @@ export class Runner {
   /** Results of the rebuild run, used once instead of running the same specs again. */
   private rebuilt: Map<string, ExerciseResult> | undefined;
 
-  constructor(
-    private readonly o: RunnerOptions,
-    private readonly specs: SpecRunner,
-  ) {
+  private readonly o: RunnerOptions;
+  private readonly specs: SpecRunner;
+  constructor(o: RunnerOptions, specs: SpecRunner) {
+    this.o = o;
+    this.specs = specs;
     this.state = emptyState(); // start() reads the file (reading a corrupt one moves it aside)
     this.notice = [...(o.notice ?? [])];
   }

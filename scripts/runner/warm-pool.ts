@@ -128,11 +128,11 @@ class WarmWorker implements PoolWorker {
   private readonly stdout: Writable;
   private readonly stderr: Writable;
 
-  constructor(
-    options: PoolOptions,
-    private readonly take: () => Worker,
-    private readonly done: (worker: Worker) => void,
-  ) {
+  private readonly take: () => Worker;
+  private readonly done: (worker: Worker) => void;
+  constructor(options: PoolOptions, take: () => Worker, done: (worker: Worker) => void) {
+    this.take = take;
+    this.done = done;
     this.stdout = options.project.vitest.logger.outputStream;
     this.stderr = options.project.vitest.logger.errorStream;
   }

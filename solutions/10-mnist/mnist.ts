@@ -233,11 +233,13 @@ export class BatchGenerator {
   private index = 0;
   private readonly features: number;
 
-  constructor(
-    private readonly images: NDArray,
-    private readonly labels: ArrayLike<number>,
-    private readonly batchSize = 128,
-  ) {
+  private readonly images: NDArray;
+  private readonly labels: ArrayLike<number>;
+  private readonly batchSize: number;
+  constructor(images: NDArray, labels: ArrayLike<number>, batchSize: number = 128) {
+    this.images = images;
+    this.labels = labels;
+    this.batchSize = batchSize;
     if (images.rank !== 2) {
       throw new ShapeError('BatchGenerator', `images must be [samples, features], got ${formatShape(images.shape)}`);
     }
