@@ -66,7 +66,8 @@ describe('StepRecorder', () => {
     const model = new MLP(2, [{ units: 2, activation: 'softmax' }], { seed: 1 });
     const log = new StepRecorder(Math.ceil(count / 16), 3);
     const sizes: number[] = [];
-    const history = fit(model, makeOptimizer('sgd', 0.1), { x, y, count, features: 2 }, {
+    const data = { x, y, count, features: 2 };
+    const history = fit(model, makeOptimizer('sgd', 0.1), data, {
       epochs: 2,
       batchSize: 16,
       seed: 2,
