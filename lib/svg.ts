@@ -197,18 +197,14 @@ function layout(p: Panel, w: number, h: number, top: number): Layout {
   for (let pass = 0; ; pass++) {
     const box = { left, right: w - 12, top, bottom };
     const bw = box.right - box.left;
-    let xr: Range =
-      p.x ??
+    // Nice axes add their own margin.
+    const fit = (i: 0 | 1) =>
       fitRange(
-        pts.map((q) => q[0]),
+        pts.map((q) => q[i]),
         p.nice ? 0 : undefined,
       );
-    let yr: Range =
-      p.y ??
-      fitRange(
-        pts.map((q) => q[1]),
-        p.nice ? 0 : undefined,
-      );
+    let xr: Range = p.x ?? fit(0);
+    let yr: Range = p.y ?? fit(1);
     if (p.equalAspect) {
       // Widen the range that has fewer units per pixel, about its middle.
       const per = Math.max((xr[1] - xr[0]) / bw, (yr[1] - yr[0]) / bh);
@@ -257,7 +253,9 @@ function placeLegend(p: Panel, w: number, h: number, top: number) {
     [right - 3 - width, bottom - 3 - height],
     [left + 3, bottom - 3 - height],
   ];
-  for (const [x, y] of corners as [number, number][]) {
+  // A corner only if the legend fits inside the plot area, with room to spare.
+  const fits = width + 6 <= right - left && height + 6 <= bottom - top;
+  for (const [x, y] of fits ? (corners as [number, number][]) : []) {
     const box = { x, y, width, height };
     if (!marksHit(p.marks, l.px, { x: x - 2, y: y - 2, width: width + 4, height: height + 4 })) {
       return { l, labelled, entries: labelled.map((_, i) => ({ x: x + 5, y: y + 11 + 15 * i })), box };

@@ -72,11 +72,11 @@ describe('npm run mnist', () => {
     expect(svg).toContain('>epoch (8 steps each)<');
     const curves = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) => (m[1] as string).split(' ').length);
     expect(curves).toEqual([8, 8]);
-  });
+  }, 120_000); // a busy machine takes seconds just to start the script: time limits, not timings
 
   it('refuses a --log-every that is not a positive integer, naming it', () => {
     const r = mnist('--log-every', '0');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--log-every must be an integer from 1 to 1000000, got "0"');
-  });
+  }, 60_000);
 });
