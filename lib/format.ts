@@ -1,7 +1,8 @@
 /**
  * Prints arrays the way NumPy does: nested brackets, one number format for the whole
  * array (integers as `1.`, fixed point with aligned decimal points, or scientific when
- * the magnitudes call for it), long arrays summarised with `...`.
+ * the magnitudes call for it), long arrays summarised with `...`. And `plural`, for counts in
+ * messages ("1 epoch", not "1 epochs").
  */
 
 import type { Shape } from './shape.ts';
@@ -160,4 +161,9 @@ export function formatArray(data: ArrayLike<number>, shape: Shape, options: Form
     return `[${inner.join(`,${blankLines}${indent} `)}]`;
   };
   return render(0, 0, '');
+}
+
+/** `1 epoch`, `5 epochs`, `60,000 training images`: the count and the word, singular or plural. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 }

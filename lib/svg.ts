@@ -12,6 +12,10 @@
  * A new kind of mark is one more case in `drawMark` (and in `markPoints`, to fit the axes).
  */
 
+import { fitRange, linearScale, marksHit, niceAxis, niceTicks, type Scale, textWidth } from './axes.ts';
+
+export { fitRange, linearScale, niceAxis, niceTicks, textWidth } from './axes.ts';
+
 export type Point = readonly [number, number];
 export type Range = readonly [number, number];
 
@@ -41,6 +45,8 @@ export interface Panel {
   y?: Range;
   /** One unit as long on both axes, so shapes keep their angles (geometry). */
   equalAspect?: boolean;
+  /** Widen both ranges out to round ticks, plus a small margin: the axes start and end on a label. */
+  nice?: boolean;
   xLabel?: string;
   yLabel?: string;
   marks: readonly Mark[];
@@ -57,38 +63,6 @@ export interface Figure {
 
 /** Colour-blind-safe colours (Okabe–Ito), for marks that need telling apart. */
 export const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
-
-/** Round ticks covering [lo, hi]: steps of 1, 2 or 5 times a power of ten, about `target` of them. */
-export function niceTicks(lo: number, hi: number, target = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, target);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  // d3's rule: the 1-2-5 step whose tick count comes nearest the target.
-  const e = raw / power;
-  const step = (e >= Math.sqrt(50) ? 10 : e >= Math.sqrt(10) ? 5 : e >= Math.SQRT2 ? 2 : 1) * power;
-  const ticks: number[] = [];
-  // NOTE: k·step, not repeated additions, so 0.1 + 0.2 rounding does not pile up.
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
-    ticks.push(Number((k * step).toPrecision(12)));
-  }
-  return ticks;
-}
-
-/** The affine map taking `domain` onto `range` (range may run backwards, as SVG's y does). */
-export function linearScale(domain: Range, range: Range): (v: number) => number {
-  const k = domain[1] === domain[0] ? 0 : (range[1] - range[0]) / (domain[1] - domain[0]);
-  return (v) => range[0] + (v - domain[0]) * k;
-}
-
-/** [min, max] of the finite values, widened by `pad` of the span on each side (never empty). */
-export function fitRange(values: readonly number[], pad = 0.06): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
-  const span = hi - lo || Math.abs(hi) || 1;
-  return [lo - pad * span, hi + pad * span];
-}
 
 /** Where f(x, y) = level, as line segments: marching squares on an n×n grid of cells. */
 export function contourSegments(f: (x: number, y: number) => number, x: Range, y: Range, level: number, n = 60) {
@@ -158,8 +132,6 @@ function markPoints(m: Mark): readonly Point[] {
   return m.kind === 'contour' ? [] : m.points;
 }
 
-type Scale = (q: Point) => [number, number];
-
 function drawMark(m: Mark, px: Scale, xr: Range, yr: Range): string {
   const blue = palette[0];
   const list = (points: readonly Point[]) => points.map((q) => px(q).map(num).join(',')).join(' ');
@@ -202,61 +174,157 @@ function drawMark(m: Mark, px: Scale, xr: Range, yr: Range): string {
   }
 }
 
+interface Layout {
+  box: { left: number; right: number; top: number; bottom: number };
+  xr: Range;
+  yr: Range;
+  xt: number[];
+  yt: number[];
+  px: Scale;
+}
+
+/** Tick labels as drawn: as many decimals as the step between ticks needs. */
+const tickLabels = (ticks: readonly number[]) => ticks.map((t) => tickText(t, (ticks[1] ?? 1) - (ticks[0] ?? 0)));
+
+/** The panel's plot area, ranges, ticks and scale, the plot area starting `top` pixels down. */
+function layout(p: Panel, w: number, h: number, top: number): Layout {
+  const bottom = h - (p.xLabel ? 40 : 26);
+  const bh = bottom - top;
+  const pts = p.marks.flatMap(markPoints);
+  // The y tick labels decide the left margin, which decides the width, which (equal aspect) can
+  // change the y ticks: two passes settle it.
+  let left = 46;
+  for (let pass = 0; ; pass++) {
+    const box = { left, right: w - 12, top, bottom };
+    const bw = box.right - box.left;
+    // Nice axes add their own margin.
+    const fit = (i: 0 | 1) =>
+      fitRange(
+        pts.map((q) => q[i]),
+        p.nice ? 0 : undefined,
+      );
+    let xr: Range = p.x ?? fit(0);
+    let yr: Range = p.y ?? fit(1);
+    if (p.equalAspect) {
+      // Widen the range that has fewer units per pixel, about its middle.
+      const per = Math.max((xr[1] - xr[0]) / bw, (yr[1] - yr[0]) / bh);
+      const widen = (r: Range, pixels: number): Range => [
+        (r[0] + r[1] - per * pixels) / 2,
+        (r[0] + r[1] + per * pixels) / 2,
+      ];
+      xr = widen(xr, bw);
+      yr = widen(yr, bh);
+    }
+    let xt = niceTicks(xr[0], xr[1], bw / 50);
+    let yt = niceTicks(yr[0], yr[1], bh / 50);
+    if (p.nice && !p.equalAspect) {
+      // Out to round ticks, then a margin so that nothing sits on the frame.
+      const padded = (a: { range: [number, number]; ticks: number[] }): Range => {
+        const m = 0.03 * (a.range[1] - a.range[0] || 1);
+        return [a.range[0] - m, a.range[1] + m];
+      };
+      const [nx, ny] = [niceAxis(xr[0], xr[1], bw / 50), niceAxis(yr[0], yr[1], bh / 50)];
+      [xr, yr, xt, yt] = [padded(nx), padded(ny), nx.ticks, ny.ticks];
+    }
+    // NOTE: the rotated y label takes x 3.5–15; its tick labels end 5 px left of the frame.
+    const widest = Math.max(0, ...tickLabels(yt).map((s) => textWidth(s, 10)));
+    const needed = Math.max(46, Math.ceil(widest + 5 + (p.yLabel ? 18 : 6)));
+    if (needed > left && pass < 2) {
+      left = needed;
+      continue;
+    }
+    const sx = linearScale(xr, [box.left, box.right]);
+    const sy = linearScale(yr, [box.bottom, box.top]);
+    return { box, xr, yr, xt, yt, px: (q) => [sx(q[0]), sy(q[1])] };
+  }
+}
+
+/** The legend's entries, and where it goes: a free corner of the plot area, else above it. */
+function placeLegend(p: Panel, w: number, h: number, top: number) {
+  const labelled = p.marks.filter((m) => 'label' in m && m.label) as (Mark & { label: string })[];
+  let l = layout(p, w, h, top);
+  if (labelled.length === 0) return { l, labelled, entries: [] as { x: number; y: number }[], box: undefined };
+  const width = 30 + Math.max(...labelled.map((m) => textWidth(m.label, 11)));
+  const height = 15 * labelled.length + 6;
+  const { left, right, bottom } = l.box;
+  const corners = [
+    [left + 3, top + 3],
+    [right - 3 - width, top + 3],
+    [right - 3 - width, bottom - 3 - height],
+    [left + 3, bottom - 3 - height],
+  ];
+  // A corner only if the legend fits inside the plot area, with room to spare.
+  const fits = width + 6 <= right - left && height + 6 <= bottom - top;
+  for (const [x, y] of fits ? (corners as [number, number][]) : []) {
+    const box = { x, y, width, height };
+    if (!marksHit(p.marks, l.px, { x: x - 2, y: y - 2, width: width + 4, height: height + 4 })) {
+      return { l, labelled, entries: labelled.map((_, i) => ({ x: x + 5, y: y + 11 + 15 * i })), box };
+    }
+  }
+  // No corner is free of data: the entries go in rows above the plot area, which moves down.
+  const entries: { x: number; y: number }[] = [];
+  let [x, row] = [left, 0];
+  for (const m of labelled) {
+    const entryWidth = 17 + textWidth(m.label, 11) + 14;
+    if (x > left && x + entryWidth > w - 12) [x, row] = [left, row + 1];
+    entries.push({ x, y: top + 9 + 15 * row });
+    x += entryWidth;
+  }
+  l = layout(p, w, h, top + 15 * (row + 1) + 4);
+  return { l, labelled, entries, box: undefined };
+}
+
 /** One panel, drawn at the origin, `w` × `h` pixels in all; `id` keeps its clip path unique. */
 function drawPanel(p: Panel, w: number, h: number, id: number): string {
-  const box = { left: 46, right: w - 12, top: p.note ? 46 : 30, bottom: h - (p.xLabel ? 40 : 26) };
+  const { l, labelled, entries, box: legendBox } = placeLegend(p, w, h, p.note ? 46 : 30);
+  const { box, xr, yr, xt, yt, px } = l;
   const [bw, bh] = [box.right - box.left, box.bottom - box.top];
-  const pts = p.marks.flatMap(markPoints);
-  let xr: Range = p.x ?? fitRange(pts.map((q) => q[0]));
-  let yr: Range = p.y ?? fitRange(pts.map((q) => q[1]));
-  if (p.equalAspect) {
-    // Widen the range that has fewer units per pixel, about its middle.
-    const per = Math.max((xr[1] - xr[0]) / bw, (yr[1] - yr[0]) / bh);
-    const widen = (r: Range, pixels: number): Range => [
-      (r[0] + r[1] - per * pixels) / 2,
-      (r[0] + r[1] + per * pixels) / 2,
-    ];
-    xr = widen(xr, bw);
-    yr = widen(yr, bh);
-  }
-  const sx = linearScale(xr, [box.left, box.right]);
-  const sy = linearScale(yr, [box.bottom, box.top]);
-  const px: Scale = (q) => [sx(q[0]), sy(q[1])];
   const out: string[] = [];
-  const xt = niceTicks(xr[0], xr[1], bw / 50);
-  const yt = niceTicks(yr[0], yr[1], bh / 50);
   const gridClass = (t: number) => (t === 0 ? 'zero' : 'grid');
-  for (const t of xt) {
-    out.push(el('line', { x1: sx(t), y1: box.top, x2: sx(t), y2: box.bottom, class: gridClass(t) }));
-    out.push(text({ x: sx(t), y: box.bottom + 14, class: 'tick x' }, tickText(t, (xt[1] ?? 1) - (xt[0] ?? 0))));
-  }
-  for (const t of yt) {
-    out.push(el('line', { x1: box.left, y1: sy(t), x2: box.right, y2: sy(t), class: gridClass(t) }));
-    out.push(text({ x: box.left - 5, y: sy(t) + 3.5, class: 'tick y' }, tickText(t, (yt[1] ?? 1) - (yt[0] ?? 0))));
-  }
+  const xLabels = tickLabels(xt);
+  const yLabels = tickLabels(yt);
+  xt.forEach((t, i) => {
+    const x = px([t, 0])[0];
+    out.push(el('line', { x1: x, y1: box.top, x2: x, y2: box.bottom, class: gridClass(t) }));
+    out.push(text({ x, y: box.bottom + 14, class: 'tick x' }, xLabels[i] as string));
+  });
+  yt.forEach((t, i) => {
+    const y = px([0, t])[1];
+    out.push(el('line', { x1: box.left, y1: y, x2: box.right, y2: y, class: gridClass(t) }));
+    out.push(text({ x: box.left - 5, y: y + 3.5, class: 'tick y' }, yLabels[i] as string));
+  });
   const area = { x: box.left, y: box.top, width: bw, height: bh };
   out.push(el('clipPath', { id: `clip${id}` }, el('rect', area)));
-  out.push(el('g', { 'clip-path': `url(#clip${id})` }, p.marks.map((m) => drawMark(m, px, xr, yr)).join('\n')));
+  const marks = p.marks.map((m) =>
+    el('g', { class: 'mark', 'data-label': 'label' in m ? m.label : undefined }, drawMark(m, px, xr, yr)),
+  );
+  out.push(el('g', { 'clip-path': `url(#clip${id})` }, marks.join('\n')));
   out.push(el('rect', { ...area, class: 'frame' }));
   const middle = (box.left + box.right) / 2;
   out.push(text({ x: middle, y: 18, class: 'panel-title' }, p.title));
   if (p.note) out.push(text({ x: middle, y: 34, class: 'panel-note' }, p.note));
-  if (p.xLabel) out.push(text({ x: middle, y: h - 8, class: 'label' }, p.xLabel));
+  if (p.xLabel) out.push(text({ x: middle, y: h - 8, class: 'label x' }, p.xLabel));
   if (p.yLabel)
-    out.push(text({ transform: `translate(12 ${box.top + bh / 2}) rotate(-90)`, class: 'label' }, p.yLabel));
-  // A legend, top left, for the marks that have a label.
-  const labelled = p.marks.filter((m) => 'label' in m && m.label) as { label: string; style?: Style }[];
-  if (labelled.length > 0) {
-    const width = 30 + 6.5 * Math.max(...labelled.map((m) => m.label.length));
-    out.push(
-      el('rect', { x: box.left + 3, y: box.top + 3, width, height: 15 * labelled.length + 6, class: 'legend-box' }),
-    );
-  }
+    out.push(text({ transform: `translate(12 ${box.top + bh / 2}) rotate(-90)`, class: 'label y' }, p.yLabel));
+  const legend: string[] = [];
+  if (legendBox) legend.push(el('rect', { ...legendBox, class: 'legend-box' }));
   labelled.forEach((m, i) => {
-    const [x, y] = [box.left + 8, box.top + 14 + 15 * i];
-    out.push(el('rect', { x, y: y - 8, width: 12, height: 8, fill: m.style?.stroke ?? m.style?.fill ?? palette[0] }));
-    out.push(text({ x: x + 17, y, class: 'legend' }, m.label));
+    const { x, y } = entries[i] as { x: number; y: number };
+    // The swatch looks like the mark: a stroke for a line, a dot for points, a patch otherwise.
+    const colour =
+      m.kind === 'points' ? (m.style?.fill ?? palette[0]) : (m.style?.stroke ?? m.style?.fill ?? palette[0]);
+    if (m.kind === 'line') {
+      legend.push(
+        el('line', { x1: x, y1: y - 4, x2: x + 12, y2: y - 4, ...paint(m.style, { stroke: colour, width: 2 }) }),
+      );
+    } else if (m.kind === 'points') {
+      legend.push(el('circle', { cx: x + 6, cy: y - 4, r: Math.min(4, m.radius ?? 2.5), fill: colour }));
+    } else {
+      legend.push(el('rect', { x, y: y - 8, width: 12, height: 8, fill: colour }));
+    }
+    legend.push(text({ x: x + 17, y, class: 'legend' }, m.label));
   });
+  if (legend.length > 0) out.push(el('g', { class: 'legend-group' }, legend.join('\n')));
   return out.join('\n');
 }
 

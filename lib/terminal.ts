@@ -40,7 +40,8 @@ export interface Series {
  */
 export function asciiChart(
   series: readonly Series[],
-  options: { height?: number; width?: number; title?: string } = {},
+  /** xEnds: what the first and last columns stand for (default: 1 and the number of values) */
+  options: { height?: number; width?: number; title?: string; xEnds?: readonly [string, string] } = {},
 ): string {
   const height = options.height ?? 10;
   const all = series.flatMap((s) => s.values.filter(Number.isFinite));
@@ -68,7 +69,8 @@ export function asciiChart(
     return `${y} ┤${row.join('')}`.trimEnd();
   });
   lines.push(`${' '.repeat(9)}└${'─'.repeat(width)}`);
-  lines.push(`${' '.repeat(10)}1${String(n).padStart(width - 1)}`);
+  const [first, last] = options.xEnds ?? ['1', String(n)];
+  lines.push(`${' '.repeat(10)}${first}${last.padStart(width - first.length)}`);
   const legend = series.map((s) => `${s.mark} ${s.name}`).join('   ');
   return [options.title ?? '', ...lines, `${' '.repeat(10)}${legend}`].filter((l, i) => i > 0 || l).join('\n');
 }

@@ -4,6 +4,7 @@ export { type Activation, type DenseParams, type Initializer, type LayerSpec, ML
 export { Adam, makeOptimizer, OPTIMIZERS, type Optimizer, type OptimizerName, RMSprop, SGD } from './optimizers.ts';
 export { defaultWorkers, GradientPool, type GradientResult, type GradientSource } from './parallel.ts';
 export {
+  type BatchLogs,
   type Dataset,
   type EpochLogs,
   type Evaluation,

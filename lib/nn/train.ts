@@ -25,13 +25,24 @@ export interface EpochLogs {
   val_accuracy?: number;
 }
 
+/** One mini-batch: its mean loss, its accuracy, and how many samples it held (the last may be short). */
+export interface BatchLogs {
+  loss: number;
+  accuracy: number;
+  size: number;
+}
+
 export interface FitOptions {
   epochs: number;
   batchSize: number;
   seed?: number;
   validation?: Dataset;
-  /** after every step: 1-based step, steps per epoch, running mean loss and accuracy */
-  onStep?: (step: number, steps: number, loss: number, accuracy: number) => void;
+  /**
+   * After every step: 1-based step, steps per epoch, the epoch's running mean loss and accuracy
+   * (what Keras' progress bar shows), and this batch's own (what TF.js' onBatchEnd logs).
+   * The batch's loss is measured before the optimizer's update, as in Keras.
+   */
+  onStep?: (step: number, steps: number, loss: number, accuracy: number, batch: BatchLogs) => void;
   onEpochStart?: (epoch: number, epochs: number) => void;
   onEpochEnd?: (logs: EpochLogs) => void;
   /** stop cleanly after the current step when this returns true (Ctrl-C) */
@@ -91,7 +102,11 @@ export function fit(model: MLP, optimizer: Optimizer, data: Dataset, options: Fi
       lossSum += result.loss * n;
       correct += result.correct;
       seen += n;
-      options.onStep?.(s + 1, steps, lossSum / seen, correct / seen);
+      options.onStep?.(s + 1, steps, lossSum / seen, correct / seen, {
+        loss: result.loss,
+        accuracy: result.correct / n,
+        size: n,
+      });
       if (options.shouldStop?.()) {
         history.stopped = true;
         break;

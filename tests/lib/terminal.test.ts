@@ -36,6 +36,15 @@ describe('asciiChart', () => {
     expect(chart.split('*').length - 1).toBe(4 + 1); // four points and the legend
   });
 
+  it('labels the ends of the x axis as asked (epochs, not the count of values)', () => {
+    const lines = asciiChart([{ name: 'loss', values: [3, 2, 1], mark: '*' }], {
+      width: 30,
+      xEnds: ['epoch 0', 'epoch 1'],
+    }).split('\n');
+    const axis = lines.findIndex((l) => l.includes('└'));
+    expect(lines[axis + 1]).toBe(`${' '.repeat(10)}epoch 0${'epoch 1'.padStart(30 - 7)}`);
+  });
+
   it('copes with a flat or empty series', () => {
     expect(asciiChart([{ name: 'x', values: [2, 2], mark: '*' }])).toContain('2.50');
     expect(asciiChart([{ name: 'x', values: [], mark: '*' }], { title: 't' })).toBe('t\n(no data)');
