@@ -72,6 +72,11 @@ class Repl {
     });
   }
 
+  /** Ends it if a failed test left it running. */
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+
   async close(): Promise<number> {
     const exited = new Promise<number>((resolve) => this.child.on('exit', (code) => resolve(code ?? 1)));
     this.child.stdin?.end();
@@ -81,10 +86,13 @@ class Repl {
 
 describe("npm run repl, on the learner's stubs (a fake kata)", () => {
   const root = makeRunnableKata();
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const repl = new Repl(root);
+  afterAll(() => {
+    repl.kill();
+    rmSync(root, { recursive: true, force: true });
+  });
 
-  it('lists what it preloads; a stub’s TODO is one line; .reload picks up an edit', async () => {
-    const repl = new Repl(root);
+  it('lists what it preloads; a stub’s TODO is one line; .reload picks up an edit', { timeout: 4 * WAIT }, async () => {
     const banner = await repl.banner();
     for (const name of [
       'NDArray',
@@ -139,6 +147,7 @@ describe('every exercise README ends with lines to try in the REPL, and they pri
   const exercises = listExercises();
   // Started now, so that it comes up while the fake kata's test runs.
   const solutions = new Repl(ROOT, { KATA_REPL_EXERCISES: 'solutions' });
+  afterAll(() => solutions.kill());
 
   it.each(exercises.map((ex) => [ex.name, ex] as const))(
     '%s: both READMEs end with the same two or three lines',
@@ -156,7 +165,7 @@ describe('every exercise README ends with lines to try in the REPL, and they pri
     },
   );
 
-  it('runs every line against the reference solutions', async () => {
+  it('runs every line against the reference solutions', { timeout: 4 * WAIT }, async () => {
     const repl = solutions;
     expect(await repl.banner()).toContain('the reference solutions');
     // What the book's readers try first, whatever the READMEs hold.
