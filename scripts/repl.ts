@@ -14,7 +14,8 @@
  *
  * Top-level await works (`const h = await ex10.trainModel(…)`), and so does
  * `import { rank } from './exercises/01-tensors/tensors.ts'`.
- * KATA_REPL_EXERCISES=solutions loads the reference solutions instead of your code.
+ * KATA_REPL_EXERCISES=solutions loads the reference solutions instead of your code;
+ * KATA_LANG=ko (or a Korean locale) says it all in Korean.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +25,9 @@ import { pathToFileURL } from 'node:url';
 import { listExercises, ROOT } from '../lib/exercises.ts';
 import { describeBackend, plannedBackend } from '../lib/oracle.ts';
 import { helpText, parseArgs } from './lib/args.ts';
-import { exerciseName, exerciseSource, LazyScope, replNames } from './repl/names.ts';
+import { detectLang } from './lib/messages.ts';
+import { banner, reloaded } from './repl/banner.ts';
+import { exerciseSource, LazyScope, replNames } from './repl/names.ts';
 import { kataErrorLine, rewriteImports } from './repl/show.ts';
 
 // Not scripts/lib/cli.ts: its imports would double the time to the prompt (each module goes
@@ -66,23 +69,15 @@ repl.setService(
 );
 
 const { names, reload } = replNames(exercises, ROOT);
-const first = exercises[0];
-const listing = [
-  '  NDArray, array     the kata’s array; array([[1, 2], [3, 4]]) makes one, as np.array',
-  '  ops                lib’s ops: ops.matmul, ops.add, ops.relu, ops.softmax, ops.sum, …',
-  `  tf                 ${describeBackend(plannedBackend())} (loads on first use)`,
-  '  train_images, train_labels, test_images, test_labels',
-  '                     MNIST, as the book names it: images [60000, 28, 28] of pixels 0–255 (loads on first use)',
-  first
-    ? `  ${exerciseName(first)} … ${exerciseName(exercises.at(-1) ?? first)}        ${source === 'solutions' ? 'the reference solutions' : 'your exercises'}, as modules: ${exerciseName(first)} is ${source}/${first.name}/${first.slug}.ts, …`
-    : '  (no exercises found)',
-  ...wrap(exercises.map((ex) => `${exerciseName(ex)} ${ex.slug}`).join(', '), ' '.repeat(21)),
-  'Commands: .reload imports your exercises again after you edit them · .names · .help · .exit',
-];
-console.log(
-  `Gradient Katas REPL: TypeScript (ts-node), top-level await works. Ready in ${(performance.now() / 1000).toFixed(1)} s.`,
-);
-console.log(listing.join('\n'));
+const lang = detectLang();
+const { intro, names: listing } = banner({
+  lang,
+  seconds: performance.now() / 1000,
+  backend: describeBackend(plannedBackend()),
+  source,
+  exercises,
+});
+console.log(`${intro}\n${listing.join('\n')}`);
 
 // Inputs run one after another, each once the names it mentions have loaded.
 let queue: Promise<unknown> = Promise.resolve();
@@ -126,7 +121,7 @@ server.defineCommand('reload', {
     queue = queue.then(() => {
       reload();
       const forgotten = scope.forgetReloadable();
-      this.output.write(`${forgotten[0]} … ${forgotten.at(-1)} load afresh from ${source}/ on their next use\n`);
+      this.output.write(`${reloaded(lang, forgotten, source)}\n`);
       this.displayPrompt();
     });
   },
@@ -140,13 +135,3 @@ server.defineCommand('names', {
 });
 // Piped input ends before its last inputs have run: let them finish first.
 server.on('exit', () => void queue.finally(() => process.exit(0)));
-
-function wrap(text: string, indent: string, width = 100): string[] {
-  const lines: string[] = [];
-  for (const word of text.split(' ')) {
-    const line = lines.at(-1);
-    if (line !== undefined && line.length + 1 + word.length <= width) lines[lines.length - 1] = `${line} ${word}`;
-    else lines.push(`${indent}${word}`);
-  }
-  return lines;
-}

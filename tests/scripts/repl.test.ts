@@ -8,8 +8,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExercises, ROOT } from '../../lib/exercises.ts';
+import { banner, reloaded } from '../../scripts/repl/banner.ts';
+import { kataErrorLine, rewriteImports } from '../../scripts/repl/show.ts';
 import { makeRunnableKata, tempDir } from './fake-kata.ts';
 
 const PROMPT = 'kata> ';
@@ -26,7 +29,7 @@ class Repl {
     const history = path.join(tempDir('kata-repl-'), 'history');
     this.child = spawn(process.execPath, ['--import', './scripts/register.mjs', 'scripts/repl.ts'], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, TS_NODE_HISTORY: history, ...env },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, KATA_LANG: 'en', TS_NODE_HISTORY: history, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const notify = () => {
@@ -84,14 +87,58 @@ class Repl {
   }
 }
 
-describe("npm run repl, on the learner's stubs (a fake kata)", () => {
-  const root = makeRunnableKata();
-  const repl = new Repl(root);
-  afterAll(() => {
-    repl.kill();
-    rmSync(root, { recursive: true, force: true });
+// Both REPLs start at once, so that the second comes up while the first one's test runs.
+let root: string;
+let repl: Repl;
+let solutions: Repl;
+beforeAll(() => {
+  root = makeRunnableKata();
+  repl = new Repl(root);
+  solutions = new Repl(ROOT, { KATA_REPL_EXERCISES: 'solutions' });
+});
+afterAll(() => {
+  repl.kill();
+  solutions.kill();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the REPL’s pieces', () => {
+  it('says it in Korean with KATA_LANG=ko', () => {
+    const facts = { seconds: 1.25, backend: 'TensorFlow.js 4.22.0 on the cpu backend', exercises: listExercises() };
+    const ko = banner({ ...facts, lang: 'ko', source: 'exercises' });
+    expect(ko.intro).toContain('준비하는 데 1.3초');
+    expect(ko.names.join('\n')).toContain(
+      'ex01 … ex11       여러분의 연습문제 모듈: ex01은 exercises/01-tensors/tensors.ts',
+    );
+    expect(banner({ ...facts, lang: 'en', source: 'solutions' }).names.join('\n')).toContain(
+      'the reference solutions, as modules: ex01 is solutions/01-tensors/tensors.ts',
+    );
+    expect(reloaded('ko', ['ex01', 'ex11'], 'exercises')).toBe(
+      'ex01 … ex11: 다음에 쓸 때 exercises/에서 새로 불러온다',
+    );
   });
 
+  it('turns import statements into dynamic imports, and drops type-only ones', () => {
+    expect(rewriteImports("import * as t from './a.ts';\n")).toBe("const t = await __kataImport('./a.ts');\n");
+    expect(rewriteImports('import x from "y"\n')).toBe('const { default: x } = await __kataImport("y");\n');
+    expect(rewriteImports("import { a, b as c } from 'z'\n")).toBe("const { a, b: c } = await __kataImport('z');\n");
+    expect(rewriteImports("import type { T } from 'z'\n")).toBe('\n');
+    expect(rewriteImports('importance + 1\n')).toBe('importance + 1\n');
+  });
+
+  it('shows a kata error in one line, with the learner’s file and line when it threw there', () => {
+    const e = new Error('matmul: inner dimensions 2 and 1 differ (a [1,2], b [1,2])');
+    e.name = 'ShapeError';
+    const learnerFile = pathToFileURL(path.join(ROOT, 'exercises/03-matmul/matmul.ts')).href;
+    e.stack = `ShapeError: ${e.message}\n    at matmul (${path.join(ROOT, 'lib/ops/matmul.ts')}:26:11)\n    at f (${learnerFile}?reload=2:41:3)\n    at <repl>.ts:1:1`;
+    expect(kataErrorLine(e, ROOT)).toBe(`ShapeError: ${e.message}\n    at exercises/03-matmul/matmul.ts:41`);
+    const other = new TypeError('x is not a function');
+    other.stack = 'TypeError: x is not a function\n    at <repl>.ts:1:1';
+    expect(kataErrorLine(other, ROOT)).toBeNull();
+  });
+});
+
+describe("npm run repl, on the learner's stubs (a fake kata)", () => {
   it('lists what it preloads; a stub’s TODO is one line; .reload picks up an edit', { timeout: 4 * WAIT }, async () => {
     const banner = await repl.banner();
     for (const name of [
@@ -145,9 +192,6 @@ function tryLines(markdown: string, heading: string): { input: string; output: s
 
 describe('every exercise README ends with lines to try in the REPL, and they print what it says', () => {
   const exercises = listExercises();
-  // Started now, so that it comes up while the fake kata's test runs.
-  const solutions = new Repl(ROOT, { KATA_REPL_EXERCISES: 'solutions' });
-  afterAll(() => solutions.kill());
 
   it.each(exercises.map((ex) => [ex.name, ex] as const))(
     '%s: both READMEs end with the same two or three lines',
