@@ -108,7 +108,7 @@ describe('the REPL’s pieces', () => {
     const ko = banner({ ...facts, lang: 'ko', source: 'exercises' });
     expect(ko.intro).toContain('준비하는 데 1.3초');
     expect(ko.names.join('\n')).toContain(
-      'ex01 … ex11       여러분의 연습문제 모듈: ex01은 exercises/01-tensors/tensors.ts',
+      'ex01 … ex11        여러분의 연습문제 모듈: ex01은 exercises/01-tensors/tensors.ts',
     );
     expect(banner({ ...facts, lang: 'en', source: 'solutions' }).names.join('\n')).toContain(
       'the reference solutions, as modules: ex01 is solutions/01-tensors/tensors.ts',
