@@ -12,7 +12,7 @@
  */
 
 import { ArgumentError, ShapeError } from './errors.ts';
-import { type FormatOptions, formatArray } from './format.ts';
+import { type FormatOptions, formatArray, reprArray } from './format.ts';
 import { createRng, type Rng } from './rng.ts';
 import { formatShape, isValidShape, type Shape, sizeOf, stridesOf } from './shape.ts';
 
@@ -216,8 +216,7 @@ export class NDArray {
 
   /** Like NumPy's repr: `array([[1., 2.], [3., 4.]], shape=[2,2], dtype=float64)`. */
   toString(): string {
-    const body = this.format({ lineWidth: 75 - 'array('.length }).replace(/\n(?!\n)/g, '\n      ');
-    return `array(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
+    return reprArray(this.data, this.shape);
   }
 
   /** console.log and util.inspect print the NumPy form too. */

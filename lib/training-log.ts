@@ -49,10 +49,11 @@ export class StepRecorder {
   private step = 0;
   private window = { loss: 0, correct: 0, samples: 0, steps: 0 };
 
-  constructor(
-    readonly stepsPerEpoch: number,
-    readonly every: number,
-  ) {
+  readonly stepsPerEpoch: number;
+  readonly every: number;
+  constructor(stepsPerEpoch: number, every: number) {
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.every = every;
     for (const [name, v] of [
       ['stepsPerEpoch', stepsPerEpoch],
       ['every', every],
