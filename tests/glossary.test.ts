@@ -29,7 +29,7 @@ function glossary(markdown: string): Row[] {
 }
 
 /** The prose a reader sees as the kata's own words: no code, and no quotes of the notes. */
-export function prose(markdown: string): string {
+function prose(markdown: string): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   return markdown
     .replace(/```[\s\S]*?```/g, blank)
@@ -38,8 +38,9 @@ export function prose(markdown: string): string {
 }
 
 /** Every place a banned variant appears, as `line N: …`; preferred terms that contain it are not hits. */
-export function violations(markdown: string, rows: readonly Row[]): string[] {
+function violations(markdown: string, rows: readonly Row[]): string[] {
   const text = prose(markdown);
+  const original = markdown.split('\n');
   const preferred = rows.flatMap((r) => r.preferred);
   const found: string[] = [];
   for (const bad of new Set(rows.flatMap((r) => r.banned))) {
@@ -48,7 +49,7 @@ export function violations(markdown: string, rows: readonly Row[]): string[] {
       masked = masked.split(p).join(' '.repeat(p.length));
     }
     masked.split('\n').forEach((line, i) => {
-      if (line.includes(bad)) found.push(`line ${i + 1}: "${bad}" in ${line.trim().slice(0, 80)}`);
+      if (line.includes(bad)) found.push(`line ${i + 1}: "${bad}" in ${original[i]?.trim().slice(0, 80)}`);
     });
   }
   return found;
@@ -76,12 +77,12 @@ describe('the glossary', () => {
     expect(violations('시드 노트와 시드 42', rows)).toEqual(['line 1: "시드" in 시드 노트와 시드 42']);
   });
 
-  it.each([
-    'README.md',
-    ...exercises.flatMap((e) => [path.relative(ROOT, e.readme), path.relative(ROOT, e.readmeKo)]),
-  ])('%s links to the glossary', (file) => {
-    expect(read(file)).toMatch(/GLOSSARY(\.ko)?\.md/);
-  });
+  it.each(['README.md', ...exercises.flatMap((e) => [path.relative(ROOT, e.readme), path.relative(ROOT, e.readmeKo)])])(
+    '%s links to the glossary',
+    (file) => {
+      expect(read(file)).toMatch(/GLOSSARY(\.ko)?\.md/);
+    },
+  );
 });
 
 describe.each(
