@@ -23,6 +23,9 @@ const en = {
   /** how long the run on screen has been going */
   elapsed: (seconds: number) => `(${seconds} s)`,
   specsPassing: (passed: number, total: number) => `${passed} of ${total} specs pass`,
+  /** after a step's title in the runner's table */
+  optionalStep: (skipped: boolean): string => (skipped ? '(optional, skipped)' : '(optional)'),
+  optionalSkipped: 'Optional steps are skipped: the exercise is done when its other steps pass.',
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
   rerunAfterSave: (seconds: string) => `result ${seconds} s after the save`,
@@ -121,6 +124,8 @@ const ko: Messages = {
   checkingAll: (n) => `연습 ${n}개를 확인하는 중…`,
   elapsed: (seconds) => `(${seconds}초)`,
   specsPassing: (passed, total) => `스펙 ${total}개 중 ${passed}개 통과`,
+  optionalStep: (skipped) => (skipped ? '(선택, 건너뜀)' : '(선택)'),
+  optionalSkipped: '선택 단계를 건너뜁니다: 나머지 단계를 통과하면 연습을 마친 것으로 봅니다.',
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,
   rerunAfterSave: (seconds) => `저장 후 ${seconds}초 만에 결과`,
