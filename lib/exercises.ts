@@ -114,6 +114,14 @@ export function parseHints(markdown: string): HintStep[] {
   return steps;
 }
 
+/**
+ * The steps README.md marks `_(optional)_` (README.ko.md: `_(선택)_`) on their first line: extensions
+ * beyond the notes' chapter, which `npm start -- --skip-optional` does not require.
+ */
+export function optionalSteps(markdown: string): number[] {
+  return parseSteps(markdown).flatMap((text, i) => (/_\((optional|선택)\)_/.test(text) ? [i + 1] : []));
+}
+
 /** The numbered items of README.md's `## Steps` section (the first line of each). */
 export function parseSteps(markdown: string): string[] {
   const section = /^##\s+(Steps|단계)\s*$([\s\S]*?)(?=^##\s|(?![\s\S]))/m.exec(markdown);

@@ -11,6 +11,8 @@
  *   npm start -- --watch        keep watching when stdin is not a terminal (keys as typed lines)
  *   npm start -- --once         run once, print, and exit
  *   npm start -- --auto-advance move on to the next exercise by itself after a pass; or KATA_AUTO_ADVANCE=1
+ *   npm start -- --skip-optional an exercise is done when its required steps pass (the README marks
+ *                               the optional ones); or KATA_SKIP_OPTIONAL=1
  *   KATA_LANG=ko npm start      in Korean (a Korean locale does the same)
  *
  * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
@@ -18,15 +20,18 @@
 import { createInterface } from 'node:readline';
 import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
+import { skippingOptional } from './lib/results.ts';
 import { SpecSession } from './lib/session.ts';
 import { colorEnabled, makeStyle } from './lib/term.ts';
 import { watchMode } from './lib/watch-mode.ts';
 import { Runner } from './runner/runner.ts';
 
 const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
-  flags: ['poll', 'watch', 'once', 'auto-advance'],
+  flags: ['poll', 'watch', 'once', 'auto-advance', 'skip-optional'],
   values: ['lang'],
 });
+// Read where each result is summarised (scripts/lib/results.ts), in this process.
+if (args.flags.has('skip-optional')) process.env.KATA_SKIP_OPTIONAL = '1';
 let target: Exercise | undefined;
 try {
   target = args.positional[0] ? findExercise(args.positional[0]) : undefined;
@@ -63,7 +68,10 @@ runner = new Runner(
     autoAdvance: args.flags.has('auto-advance') || process.env.KATA_AUTO_ADVANCE === '1',
     width: () => process.stdout.columns ?? 100,
     ...(target ? { target } : {}),
-    notice: session.usesPolling ? [m.polling(watch.reason)] : [],
+    notice: [
+      ...(session.usesPolling ? [m.polling(watch.reason)] : []),
+      ...(skippingOptional() ? [m.optionalSkipped] : []),
+    ],
   },
   session,
 );

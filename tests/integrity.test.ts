@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXERCISE_DIR_PATTERN, listExercises, parseHints, parseSteps, ROOT } from '../lib/exercises.ts';
+import { EXERCISE_DIR_PATTERN, listExercises, optionalSteps, parseHints, parseSteps, ROOT } from '../lib/exercises.ts';
 
 const exercises = listExercises();
 
@@ -41,6 +41,10 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
     expect(parseSteps(read(ex.readmeKo)).length, 'README.ko.md needs a "## 단계" section with the same steps').toBe(
       steps.length,
     );
+  });
+
+  it('README.ko.md marks the same steps optional (_(선택)_) as README.md (_(optional)_)', () => {
+    expect(optionalSteps(read(ex.readmeKo))).toEqual(optionalSteps(read(ex.readme)));
   });
 
   it('HINTS.md has at least two tiers for every step, gentlest first', () => {

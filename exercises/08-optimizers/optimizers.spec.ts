@@ -15,6 +15,7 @@ import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { runs } from '../../lib/runs.ts';
+import { tiltedWell } from '../../lib/surfaces.ts';
 import { DEFAULT_TOLERANCE, float32Tolerance, type Tolerance } from '../../lib/tolerance.ts';
 import { adagrad, adam, momentum, type Optimizer, rmsprop, sgd, tfjsMomentum } from './optimizers.ts';
 
@@ -383,6 +384,45 @@ describe('step 2: momentum (Keras)', () => {
     const w = stepsWith(momentum({ learningRate: 0.1, momentum: 0 }), [nd([1, -2])], [nd([0.5, 1])], 3);
     const plain = stepsWith(sgd({ learningRate: 0.1 }), [nd([1, -2])], [nd([0.5, 1])], 3);
     expect(w[0]).toBeAllClose(plain[0] as NDArray, { label: 'momentum 0 vs sgd after 3 steps' });
+  });
+
+  // The tilted double well f(w) = w⁴ − 2w² + 0.5w (lib/surfaces.ts): f′(w) = 4w³ − 4w + 0.5 is 0 at
+  // w ≈ −1.0575 (the global minimum, f ≈ −1.515), 0.1271 (a hump) and 0.9304 (a local minimum,
+  // f ≈ −0.517). From w = 2 with lr 0.01, SGD slides into the local minimum and stays (f′ = 0
+  // there: nothing moves it). Momentum arrives there with a velocity of about −0.26 per step and
+  // keeps it long enough to cross the hump: the notes' "local minimum에 갇힐 수 있다", and the
+  // way out. (Measured in float64: every start in [1.6, 2.3] ends within 1e-4 of its minimum
+  // after 200 steps, and the escape holds for starts from 1.54 to 2.35.)
+  const settle = (opt: Optimizer, w0: number) => {
+    const w = nd([w0]);
+    for (let t = 0; t < 300; t++) opt.step([w], [nd([tiltedWell.gradient(w.data[0] as number)])]);
+    return w;
+  };
+
+  it('rolls out of a local minimum that plain SGD stays in (w⁴ − 2w² + 0.5w from w = 2, lr 0.01, μ 0.9)', () => {
+    const stuck = settle(sgd({ learningRate: 0.01 }), 2);
+    expect(stuck).toHaveShape([1]);
+    expect(stuck).toBeAllClose([tiltedWell.localMin], { atol: 1e-3, label: 'sgd after 300 steps' });
+    const rolled = settle(momentum({ learningRate: 0.01, momentum: 0.9 }), 2);
+    expect(rolled).toHaveShape([1]);
+    expect(rolled).toBeAllClose([tiltedWell.globalMin], { atol: 1e-3, label: 'momentum after 300 steps' });
+  });
+
+  it('rolls out of it from any start in [1.6, 2.3], where SGD stays in it', () => {
+    // 600 optimizer steps per case: a quarter of the usual count keeps this step fast.
+    fc.assert(
+      fc.property(fc.double({ min: 1.6, max: 2.3, noNaN: true }), (w0) => {
+        const stuck = settle(sgd({ learningRate: 0.01 }), w0).data[0] as number;
+        const rolled = settle(momentum({ learningRate: 0.01, momentum: 0.9 }), w0).data[0] as number;
+        if (Math.abs(stuck - tiltedWell.localMin) > 1e-3 || Math.abs(rolled - tiltedWell.globalMin) > 1e-3) {
+          expect([stuck, rolled], `from w = ${w0}: [sgd, momentum] after 300 steps`).toEqual([
+            tiltedWell.localMin,
+            tiltedWell.globalMin,
+          ]);
+        }
+      }),
+      runs(25),
+    );
   });
 
   it('rejects a momentum outside [0, 1) and mismatched shapes', () => {

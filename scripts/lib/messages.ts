@@ -26,6 +26,9 @@ const en = {
   elapsed: (seconds: number) => `(${seconds} s)`,
   stillRunning: 'No result yet. If your code loops forever, fix it and save: a save stops this run.',
   specsPassing: (passed: number, total: number) => `${passed} of ${total} specs pass`,
+  /** after a step's title in the runner's table */
+  optionalStep: (skipped: boolean): string => (skipped ? '(optional, skipped)' : '(optional)'),
+  optionalSkipped: 'Optional steps are skipped: the exercise is done when its other steps pass.',
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
   rerunAfterSave: (seconds: string) => `result ${seconds} s after the save`,
@@ -128,6 +131,8 @@ const ko: Messages = {
   elapsed: (seconds) => `(${seconds}초)`,
   stillRunning: '아직 결과가 없습니다. 코드가 끝없이 반복된다면 고친 뒤 저장하세요. 저장하면 이 실행은 멈춥니다.',
   specsPassing: (passed, total) => `스펙 ${total}개 중 ${passed}개 통과`,
+  optionalStep: (skipped) => (skipped ? '(선택, 건너뜀)' : '(선택)'),
+  optionalSkipped: '선택 단계를 건너뜁니다: 나머지 단계를 통과하면 연습을 마친 것으로 봅니다.',
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,
   rerunAfterSave: (seconds) => `저장 후 ${seconds}초 만에 결과`,

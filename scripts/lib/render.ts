@@ -155,7 +155,10 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
     for (const s of steps) {
       const mark = s.passed === s.total ? style.green('✓') : s.passed > 0 ? style.yellow('✗') : style.red('✗');
       const here = first && (first.suites[0] ?? '') === s.title ? style.yellow('  ←') : '';
-      out.push(`  ${mark} ${padEndWidth(truncate(s.shown, titleWidth), titleWidth)}  ${s.passed}/${s.total}${here}`);
+      const tag = s.optional ? style.dim(`  ${m.optionalStep(r.optionalSkipped === true)}`) : '';
+      out.push(
+        `  ${mark} ${padEndWidth(truncate(s.shown, titleWidth), titleWidth)}  ${s.passed}/${s.total}${here}${tag}`,
+      );
     }
   }
   out.push('');
@@ -194,7 +197,7 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
   } else {
     out.push(style.bold(m.failingSpec), `  ${style.red(`✗ ${title}`)} (${first.state})`);
   }
-  const more = r.tests.filter((t) => t.state !== 'passed').length - 1;
+  const more = r.tests.filter((t) => t.state !== 'passed' && !(r.optionalSkipped && t.optional)).length - 1;
   if (more > 0) out.push(style.dim(m.moreFailing(more)));
   return out;
 }

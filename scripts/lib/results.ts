@@ -3,9 +3,11 @@
  * specs pass, per README step, and for each failure a clean message, the spec line that
  * failed, the line of the learner's code that threw, and the stub's TODO when that is why.
  */
+
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Exercise } from '../../lib/exercises.ts';
+import { type Exercise, optionalSteps } from '../../lib/exercises.ts';
 import { stripAnsi } from './term.ts';
 
 /** The parts of vitest's TestModule / TestCase / TestError the runner reads (tests fake them). */
@@ -77,6 +79,8 @@ export interface TestOutcome {
   state: 'passed' | 'failed' | 'skipped' | 'pending';
   /** the README step, from a `describe('step 3: …')` around it */
   step: number | null;
+  /** the step is marked optional in the README */
+  optional?: boolean;
   failure?: FailureInfo;
 }
 
@@ -100,6 +104,13 @@ export interface ExerciseResult {
   stalled?: { seconds: number; test?: string };
   /** stopped by a save before it finished: out of date, not to be shown or recorded */
   aborted?: boolean;
+  /** the optional steps' specs are left out of `passed` and `total` (`--skip-optional`) */
+  optionalSkipped?: boolean;
+}
+
+/** Whether the learner asked to leave the optional steps out (`npm start -- --skip-optional`). */
+export function skippingOptional(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.KATA_SKIP_OPTIONAL === '1';
 }
 
 export function isPassing(r: ExerciseResult): boolean {
@@ -214,7 +225,7 @@ export function summarize(ex: Exercise, module: TestModuleLike | undefined): Exe
     tests.push(outcome);
   }
   const loadErrors = module.errors().map((e) => failureInfo(e, path.basename(ex.spec), ex));
-  return {
+  const result = {
     name: ex.name,
     passed: tests.filter((t) => t.state === 'passed').length,
     total: tests.length,
@@ -222,11 +233,38 @@ export function summarize(ex: Exercise, module: TestModuleLike | undefined): Exe
     loadErrors,
     durationMs: Math.round(module.diagnostic?.().duration ?? 0),
   };
+  return markOptional(result, optionalStepsOf(ex), skippingOptional());
 }
 
-/** The first failing spec, in the spec file's order (= README steps' order). */
+function optionalStepsOf(ex: Exercise): number[] {
+  try {
+    return optionalSteps(readFileSync(ex.readme, 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Marks the specs of the README's optional steps. When they are skipped, the counts are of the
+ * required specs only, so an exercise passes when its required steps do.
+ */
+export function markOptional(r: ExerciseResult, optional: readonly number[], skip: boolean): ExerciseResult {
+  if (optional.length === 0) return r;
+  const tests = r.tests.map((t) => (t.step !== null && optional.includes(t.step) ? { ...t, optional: true } : t));
+  if (!skip) return { ...r, tests };
+  const required = tests.filter((t) => !t.optional);
+  return {
+    ...r,
+    tests,
+    optionalSkipped: true,
+    passed: required.filter((t) => t.state === 'passed').length,
+    total: required.length,
+  };
+}
+
+/** The first failing spec, in the spec file's order (= README steps' order); skipped optional steps do not count. */
 export function firstFailure(r: ExerciseResult): TestOutcome | undefined {
-  return r.tests.find((t) => t.state !== 'passed');
+  return r.tests.find((t) => t.state !== 'passed' && !(r.optionalSkipped && t.optional));
 }
 
 /** The README step a learner is on: the step of the first failing spec. */
@@ -241,6 +279,7 @@ export interface StepSummary {
   step: number | null;
   passed: number;
   total: number;
+  optional?: boolean;
 }
 
 /** Specs grouped by their outermost describe block, in order. */
@@ -250,7 +289,7 @@ export function stepSummaries(r: ExerciseResult): StepSummary[] {
     const title = t.suites[0] ?? '';
     let g = groups.find((x) => x.title === title);
     if (!g) {
-      g = { title, step: t.step, passed: 0, total: 0 };
+      g = { title, step: t.step, passed: 0, total: 0, ...(t.optional ? { optional: true } : {}) };
       groups.push(g);
     }
     g.total++;

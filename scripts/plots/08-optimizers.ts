@@ -2,15 +2,17 @@
  * The picture of exercise 08 (`npm run plot -- 08`): the seed's comparison of optimizers
  * (its compare_optimizer.gif, as one still picture). Every optimizer walks down the Rosenbrock
  * function f(x, y) = (1 − x)² + 100·(y − x²)² from (−1.5, 2) towards its minimum at (1, 1):
- * the paths over the contours, and log₁₀ f step by step. The optimizers are the learner's
+ * the paths over the contours, and log₁₀ f step by step. A fourth panel shows a local minimum
+ * (lib/surfaces.ts' tilted double well) that SGD stays in and momentum rolls out of. The optimizers are the learner's
  * (scripts/plot.ts falls back to the reference solution for those that throw, and the legend
  * says so).
  */
 
 import type * as Optimizers from '../../exercises/08-optimizers/optimizers.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { figure, type Mark, type Point, palette } from '../../lib/svg.ts';
-import type { PlotContext } from '../plot.ts';
+import { tiltedWell } from '../../lib/surfaces.ts';
+import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
+import type { LearnerCode, PlotContext } from '../plot.ts';
 
 type Opt = typeof Optimizers;
 
@@ -75,6 +77,56 @@ function walk(opt: Optimizers.Optimizer): Path {
     points.push(p);
   }
   return { points };
+}
+
+const WELL_START = 2;
+const WELL_STEPS = 300;
+
+/** `opt` from WELL_START on the tilted double well: the points (w, f(w)) of its first WELL_STEPS steps. */
+function roll(opt: Optimizers.Optimizer): Point[] {
+  const w = NDArray.fromFlat([WELL_START], [1]);
+  const points: Point[] = [[WELL_START, tiltedWell.f(WELL_START)]];
+  for (let t = 1; t <= WELL_STEPS; t++) {
+    opt.step([w], [NDArray.fromFlat([tiltedWell.gradient(w.data[0] as number)], [1])]);
+    const x = w.data[0] as number;
+    if (!Number.isFinite(x)) break;
+    points.push([x, tiltedWell.f(x)]);
+  }
+  return points;
+}
+
+/** The local-minimum panel: the curve, and where SGD and momentum go on it. */
+function wellPanel(code: LearnerCode<Opt>): Panel {
+  const curve: Point[] = [];
+  for (let x = -1.6; x <= 2.05; x += 0.01) curve.push([x, tiltedWell.f(x)]);
+  const marks: Mark[] = [{ kind: 'line', points: curve, style: { stroke: '#999', width: 1.5 } }];
+  const rollers = [
+    { label: 'SGD, lr 0.01', colour: palette[6], make: (o: Opt) => o.sgd({ learningRate: 0.01 }) },
+    {
+      label: 'momentum μ 0.9, lr 0.01',
+      colour: palette[0],
+      make: (o: Opt) => o.momentum({ learningRate: 0.01, momentum: 0.9 }),
+    },
+  ];
+  for (const r of rollers) {
+    const { result: points, fellBack } = code.run(() => roll(r.make(code.fns)));
+    const label = `${r.label}${fellBack.length > 0 ? ' (reference)' : ''}: ends at ${points.at(-1)?.[0].toFixed(3)}`;
+    marks.push({ kind: 'points', points, radius: 2, style: { fill: r.colour } });
+    marks.push({ kind: 'points', points: points.slice(-1), radius: 5, label, style: { fill: r.colour } });
+  }
+  marks.push(
+    { kind: 'text', at: [tiltedWell.localMin - 0.3, -1.1], text: 'local minimum' },
+    { kind: 'text', at: [tiltedWell.globalMin - 0.4, -2.1], text: 'global minimum' },
+  );
+  return {
+    title: 'a local minimum: f(w) = w⁴ − 2w² + 0.5w',
+    note: `from w = ${WELL_START}, ${WELL_STEPS} steps, a dot per step`,
+    x: [-1.7, 2.1],
+    y: [-2.4, 9],
+    xLabel: 'w',
+    yLabel: 'f(w)',
+    marks,
+  };
 }
 
 /** How far along the valley a path got: the x of its last point (the valley runs from x = −1.5 to 1). */
@@ -183,6 +235,7 @@ export default async function plot(ctx: PlotContext): Promise<string> {
         xLabel: 'step',
         marks: losses,
       },
+      wellPanel(code),
     ],
     columns: 3,
     panelWidth: 440,

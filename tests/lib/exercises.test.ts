@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findExercise, listExercises, parseHints, parseSteps } from '../../lib/exercises.ts';
+import { findExercise, listExercises, optionalSteps, parseHints, parseSteps } from '../../lib/exercises.ts';
 
 describe('the exercise list', () => {
   it('reads the folders in order, with their files and titles', () => {
@@ -25,6 +25,13 @@ describe('README and HINTS parsing', () => {
     expect(parseSteps(md)).toEqual(['**a** — one', 'two']);
     expect(parseSteps('## 단계\n1. 하나\n')).toEqual(['하나']);
     expect(parseSteps('# nothing')).toEqual([]);
+  });
+
+  it('optionalSteps lists the steps marked _(optional)_ or _(선택)_ on their first line', () => {
+    const md = '## Steps\n\n1. **a**\n2. _(optional)_ **b**\n   _(optional)_ further down\n3. c\n4. _(optional)_ d\n';
+    expect(optionalSteps(md)).toEqual([2, 4]);
+    expect(optionalSteps('## 단계\n1. 하나\n2. _(선택)_ 둘\n')).toEqual([2]);
+    expect(optionalSteps('## Steps\n1. a (optional)\n')).toEqual([]);
   });
 
   it('parseHints reads steps and their tiers, ignoring headings inside code fences', () => {

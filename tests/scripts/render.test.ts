@@ -14,7 +14,7 @@ import {
 import { formatHint, nextHint } from '../../scripts/lib/hints.ts';
 import { catalogues, type Lang } from '../../scripts/lib/messages.ts';
 import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../../scripts/lib/render.ts';
-import type { ExerciseResult, TestOutcome } from '../../scripts/lib/results.ts';
+import { type ExerciseResult, markOptional, type TestOutcome } from '../../scripts/lib/results.ts';
 import { firstUnsolved, neighbour, nextUnsolved, progressBar } from '../../scripts/lib/status.ts';
 import { makeStyle } from '../../scripts/lib/term.ts';
 import { tempDir, writeFakeExercises } from './fake-kata.ts';
@@ -112,6 +112,17 @@ describe('the runner screen', () => {
     expect(screen).toMatch(/your code: exercises\/01-alpha\/alpha\.ts:1:1 {2}export function add/);
     expect(screen).toContain('✓ step 1: add');
     expect(screen).toContain('←');
+  });
+
+  it('tags optional steps in the table; skipping them, the exercise passes without them', () => {
+    const r = result([{ ...todoFailure('add', 1), state: 'passed' }, todoFailure('twice', 2)]);
+    const shown = renderScreen(ctx(), model(markOptional(r, [2], false)));
+    expect(shown).toMatch(/✗ step 2: twice +0\/1 {2}← {2}\(optional\)/);
+    expect(shown).toContain('Next: implement twice (step 2 in README.md)');
+    const skipped = renderScreen(ctx('ko'), model(markOptional(r, [2], true)));
+    expect(skipped).toContain('✓ 스펙 1개 중 1개 통과');
+    expect(skipped).toMatch(/✗ step 2: twice +0\/1 {2}\(선택, 건너뜀\)/);
+    expect(skipped).not.toContain('다음:');
   });
 
   it('a spec file that does not load says so first', () => {

@@ -9,7 +9,9 @@ import {
   failureInfo,
   firstFailure,
   isPassing,
+  markOptional,
   parseTodo,
+  skippingOptional,
   stepSummaries,
   summarize,
   type TestModuleLike,
@@ -176,6 +178,29 @@ describe('summarize', () => {
     const missing = summarize(ex, undefined);
     expect(isPassing(missing)).toBe(false);
     expect(missing.loadErrors[0]?.message).toMatch(/no results for tensors\.spec\.ts/);
+  });
+
+  it('marks the optional steps; skipping them, the exercise passes when the other steps do', () => {
+    const r = summarize(
+      ex,
+      fakeModule([
+        { suite: 'step 1: rank', name: 'a', state: 'passed' },
+        { suite: 'step 2: shape', name: 'b', state: 'failed', error: todo('shape', 2) },
+        { suite: 'step 2: shape', name: 'c', state: 'failed', error: todo('shape', 2) },
+        { suite: 'step 3: size', name: 'd', state: 'passed' },
+      ]),
+    );
+    const shown = markOptional(r, [2], false);
+    expect([shown.passed, shown.total, isPassing(shown), currentStep(shown)]).toEqual([2, 4, false, 2]);
+    expect(stepSummaries(shown).map((s) => s.optional === true)).toEqual([false, true, false]);
+    const skipped = markOptional(r, [2], true);
+    expect([skipped.passed, skipped.total, isPassing(skipped)]).toEqual([2, 2, true]);
+    expect([firstFailure(skipped), currentStep(skipped)]).toEqual([undefined, null]);
+    expect(stepSummaries(skipped)[1]).toEqual({ title: 'step 2: shape', step: 2, passed: 0, total: 2, optional: true });
+    const failing = markOptional(r, [3], true);
+    expect([failing.passed, failing.total, isPassing(failing), currentStep(failing)]).toEqual([1, 3, false, 2]);
+    expect(markOptional(r, [], true)).toBe(r);
+    expect([skippingOptional({ KATA_SKIP_OPTIONAL: '1' }), skippingOptional({})]).toEqual([true, false]);
   });
 
   it('all passing is passing; no specs at all is not', () => {
