@@ -121,7 +121,7 @@ describe('the runner screen', () => {
     expect(shown).toContain('Next: implement twice (step 2 in README.md)');
     const skipped = renderScreen(ctx('ko'), model(markOptional(r, [2], true)));
     expect(skipped).toContain('✓ 스펙 1개 중 1개 통과');
-    expect(skipped).toMatch(/✗ step 2: twice +0\/1 {2}\(선택, 건너뜀\)/);
+    expect(skipped).toMatch(/✗ 2단계: twice +0\/1 {2}\(선택, 건너뜀\)/);
     expect(skipped).not.toContain('다음:');
   });
 
