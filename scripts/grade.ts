@@ -159,6 +159,7 @@ async function main(): Promise<number> {
   if (values.points && !existsSync(values.points)) throw new UsageError(`--points ${values.points}: no such file`);
 
   const roster = values.roster ? readRoster(values.roster, values['local-root']) : null;
+  const shard = values.shard ? parseShard(values.shard) : null;
   if (roster && values.matrix) {
     const matrix = JSON.stringify(shardMatrix(roster, positive('--matrix', values.matrix, true) as number));
     console.log(matrix);
@@ -209,7 +210,7 @@ async function main(): Promise<number> {
     const cls = await gradeRoster(
       {
         roster,
-        shard: values.shard ? parseShard(values.shard) : null,
+        shard,
         reposDir: values.repos ? path.resolve(values.repos) : null,
         mode: values['fetch-only'] ? 'fetch' : values.fetched ? 'fetched' : 'both',
         fetchTimeoutS: positive('--fetch-timeout', values['fetch-timeout']) ?? 120,

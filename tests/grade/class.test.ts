@@ -5,7 +5,7 @@
  * the same bytes. Then the class page in Chromium: it sorts, it shows the pass rates, where the
  * class is stuck and the flags, and it loads nothing from the network.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { gradeRoster } from '../../scripts/grade/roster-run.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
 import type { ExerciseReport } from '../../scripts/grade/types.ts';
 import { CHROMIUM_FLAGS, findChromium } from '../../scripts/ui-check.ts';
-import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
+import { gitAt, makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-class-test-'));
 const kata = path.join(tmp, 'mini');
@@ -28,22 +28,15 @@ const remotes = path.join(tmp, 'remotes');
 const iso = detectSandbox();
 afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 }));
 
-const git = (cwd: string, date: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=L', '-c', 'user.email=l@example.org', ...args], {
-    cwd,
-    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    stdio: 'pipe',
-  });
-
 /** A learner's repository with one commit per state of their code, dated as given. */
 function learnerRepo(name: string, commits: [string, Record<string, string>][]): string {
   const dir = path.join(remotes, name);
   makeSubmission(kata, dir, {});
-  git(dir, '2026-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
+  gitAt(dir, '2026-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
   for (const [date, code] of commits) {
     makeSubmission(kata, dir, code);
-    git(dir, date, 'add', '-A');
-    git(dir, date, 'commit', '-qm', `work of ${date}`);
+    gitAt(dir, date, 'add', '-A');
+    gitAt(dir, date, 'commit', '-qm', `work of ${date}`);
   }
   return pathToFileURL(dir).href;
 }

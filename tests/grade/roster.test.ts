@@ -5,7 +5,7 @@
  * formulas — each is refused with its line, or made harmless. Fetching runs no hook and no
  * filter of anyone's, is shallow, stops at its time limit, and keeps the token out of .git.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,32 +14,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
 import { fetchConfig, fetchOne } from '../../scripts/grade/fetch.ts';
 import { parseCsv, parseRoster, type RosterEntry, shardOf } from '../../scripts/grade/roster.ts';
+import { gitAt } from './mini-kata.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-roster-test-'));
 const repo = path.join(tmp, 'course', 'learner');
 const url = pathToFileURL(repo).href;
 afterAll(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 }));
 
-const git = (cwd: string, date: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=L', '-c', 'user.email=l@example.org', ...args], {
-    cwd,
-    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    stdio: 'pipe',
-  })
-    .toString()
-    .trim();
-
 const commits: string[] = [];
 beforeAll(() => {
   mkdirSync(repo, { recursive: true });
-  git(repo, '2026-11-01T00:00:00Z', 'init', '-q', '-b', 'main');
+  gitAt(repo, '2026-11-01T00:00:00Z', 'init', '-q', '-b', 'main');
   for (const day of ['01', '02', '03']) {
     // the learner's .gitattributes asks for a filter that an instructor's config might define
     writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil\n');
     writeFileSync(path.join(repo, 'work.ts'), `export const day = ${day};\n`);
-    git(repo, `2026-11-${day}T12:00:00Z`, 'add', '-A');
-    git(repo, `2026-11-${day}T12:00:00Z`, 'commit', '-qm', `day ${day}`);
-    commits.push(git(repo, '2026-11-01T00:00:00Z', 'rev-parse', 'HEAD'));
+    gitAt(repo, `2026-11-${day}T12:00:00Z`, 'add', '-A');
+    gitAt(repo, `2026-11-${day}T12:00:00Z`, 'commit', '-qm', `day ${day}`);
+    commits.push(gitAt(repo, '2026-11-01T00:00:00Z', 'rev-parse', 'HEAD'));
   }
 });
 
@@ -169,7 +161,7 @@ describe('fetching a learner repository', () => {
       const got = await fetchOne(entry(), dir, { timeoutMs: 30_000, jobs: 1, token: 'SECRET-TOKEN' });
       expect(got).toEqual({ index: 0, folder: 'x', commit: commits[2], error: null });
       expect(readFileSync(path.join(dir, 'work.ts'), 'utf8')).toBe('export const day = 03;\n');
-      expect(git(dir, '2026-11-01T00:00:00Z', 'rev-list', '--count', 'HEAD')).toBe('1');
+      expect(gitAt(dir, '2026-11-01T00:00:00Z', 'rev-list', '--count', 'HEAD')).toBe('1');
       expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe('');
       expect(readFileSync(path.join(dir, '.git', 'config'), 'utf8')).not.toMatch(/SECRET|extraheader|hooksPath/i);
     } finally {
