@@ -21,8 +21,9 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 /** Failing, as opposed to passed or never run (a learner whose run stopped early is not stuck on the rest). */
 const FAILING = new Set(['failed', 'unconfirmed', 'timeout', 'error']);
 
-/** A learner whose code was graded (fetched, and not refused). */
-const gradedLearner = (l: ClassLearner) => l.fetchError === null && l.report.integrity.refused.length === 0;
+/** A learner whose code was graded (fetched, not refused as a whole): the pass rates count them. */
+const gradedLearner = (l: ClassLearner) =>
+  l.fetchError === null && l.report.exercises.some((e) => e.run.status !== 'not-graded');
 
 /** "step 2: mean" for a test named "step 2: mean > …"; hidden tests and others have a group of their own. */
 function stepOf(t: TestReport): string {
@@ -31,21 +32,25 @@ function stepOf(t: TestReport): string {
   return m ? (m[1] as string) : 'other tests';
 }
 
+/**
+ * What the grader found worth a look, per learner. The judge is a flag where it contradicts
+ * passing specs (tests "unconfirmed", or an exercise scored 0): code that is merely unfinished
+ * fails its specs and the judge alike, and is no flag.
+ */
 export function flagsOf(l: ClassLearner): string[] {
   const r = l.report;
   const flags: string[] = [];
   if (l.fetchError !== null) flags.push(`not fetched: ${l.fetchError}`);
-  else if (r.integrity.refused.length && !r.exercises.some((e) => e.run.status !== 'not-graded')) {
-    flags.push(`refused: ${r.integrity.refused.join(', ')}`);
-  }
+  else if (r.integrity.refused.length) flags.push(`refused: ${r.integrity.refused.join(', ')}`);
   if (!r.isolation.isolated) flags.push('not isolated');
   const changed = [...r.integrity.modified, ...r.integrity.deleted];
   if (changed.length) flags.push(`protected files changed: ${changed.join(', ')}`);
   for (const e of r.exercises) {
+    const unconfirmed = e.tests.filter((t) => t.status === 'unconfirmed').length;
     if (e.judge?.verdict === 'contradiction') flags.push(`${e.name}: specs passed, the judge disagrees (scored 0)`);
-    else if (e.judge?.verdict === 'partial') {
-      const steps = e.judge.steps.filter((s) => s.status !== 'agrees').map((s) => s.step);
-      flags.push(`${e.name}: the judge disagrees on step ${steps.join(', ')}`);
+    else if (unconfirmed) {
+      const steps = e.judge?.steps.filter((s) => s.status !== 'agrees').map((s) => s.step) ?? [];
+      flags.push(`${e.name}: ${unconfirmed} passing tests the judge finds wrong (step ${steps.join(', ')})`);
     }
     if (e.copied !== null) flags.push(`${e.name}: near-copy of the reference (${Math.round(e.copied * 100)} %)`);
     if (e.run.status === 'timeout' || e.run.status === 'crashed' || e.run.status === 'out-of-memory') {

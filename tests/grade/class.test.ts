@@ -130,14 +130,32 @@ describe('a roster graded in one run and in 2 shards', () => {
     expect(existsSync(path.join(mergedOut, 'learners', 'dora', 'junit.xml'))).toBe(true);
   });
 
-  it('flags near-copies of the reference, judge disagreements and what was not isolated', () => {
+  it('flags near-copies of the reference, judges contradicting passing specs, and what was not isolated', () => {
     const alice = one.learners[0] as ClassLearner;
     expect(flagsOf(alice)).toEqual([]);
     const e = alice.report.exercises[0] as ExerciseReport;
     const copied = { ...alice.report, exercises: [{ ...e, copied: 0.97 }] };
     const loose = { ...copied, isolation: { isolated: false, how: '', reason: 'no bubblewrap' } };
     expect(flagsOf({ ...alice, report: loose })).toEqual(['not isolated', '01-sum: near-copy of the reference (97 %)']);
-    expect(flagsOf(one.learners[3] as ClassLearner)).toEqual(['01-sum: the judge disagrees on step 2']);
+    // dora's mean fails its specs and the judge alike: unfinished, not suspicious
+    const dora = one.learners[3] as ClassLearner;
+    expect(dora.report.exercises[0]?.judge?.verdict).toBe('partial');
+    expect(flagsOf(dora)).toEqual([]);
+    const d = dora.report.exercises[0] as ExerciseReport;
+    const unconfirmed = {
+      ...d,
+      tests: d.tests.map((t) => (t.status === 'failed' ? { ...t, status: 'unconfirmed' as const } : t)),
+    };
+    expect(flagsOf({ ...dora, report: { ...dora.report, exercises: [unconfirmed] } })).toEqual([
+      '01-sum: 2 passing tests the judge finds wrong (step 2)',
+    ]);
+    const contradiction = {
+      ...d,
+      judge: { ...(d.judge as NonNullable<ExerciseReport['judge']>), verdict: 'contradiction' as const },
+    };
+    expect(flagsOf({ ...dora, report: { ...dora.report, exercises: [contradiction] } })).toEqual([
+      '01-sum: specs passed, the judge disagrees (scored 0)',
+    ]);
   });
 
   it('refuses to merge an incomplete or mixed set of shards, naming what is wrong', () => {
@@ -190,7 +208,6 @@ describe('the class page in Chromium', () => {
         const stuck = await page.$$eval('#stuck tbody tr', (rows) => rows.map((r) => r.textContent));
         expect(stuck[0]).toMatch(/^01-sumstep 2: mean > the mean of \[2, 4\] is 32 of 4/);
         const flags = await page.$eval('#flags', (ul) => ul.textContent);
-        expect(flags).toMatch(/dora: 01-sum: the judge disagrees on step 2/);
         expect(flags).toMatch(/erin: not fetched: /);
         expect(flags).not.toMatch(/alice/);
         expect(errors).toEqual([]);
