@@ -16,6 +16,8 @@ import type { ExerciseReport, TestReport } from './types.ts';
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const num = (x: number) => String(Math.round(x * 100) / 100);
+/** Cut to fit the chart's label column (bold exercise names are wider). */
+const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 
 /** Failing, as opposed to passed or never run (a learner whose run stopped early is not stuck on the rest). */
@@ -97,7 +99,7 @@ function chart(rates: Rate[]): string {
     const rate = r.total ? r.passed / r.total : 0;
     const y = i * row;
     const name = r.step ? `  ${r.label}` : r.label;
-    return `<g class="${r.step ? 'step' : 'exercise'}"><title>${esc(`${r.label}: ${r.passed} of ${r.total} tests passed`)}</title><text x="${r.step ? 16 : 0}" y="${y + 13}">${esc(name.trim().slice(0, 48))}</text><rect x="${label}" y="${y + 3}" width="${bar}" height="${row - 6}" fill="#eee"/><rect x="${label}" y="${y + 3}" width="${Math.round(bar * rate)}" height="${row - 6}" fill="${colour(rate)}"/><text x="${label + bar + 6}" y="${y + 13}">${pct(rate)}</text></g>`;
+    return `<g class="${r.step ? 'step' : 'exercise'}"><title>${esc(`${r.label}: ${r.passed} of ${r.total} tests passed`)}</title><text x="${r.step ? 16 : 0}" y="${y + 13}">${esc(short(name.trim(), r.step ? 46 : 42))}</text><rect x="${label}" y="${y + 3}" width="${bar}" height="${row - 6}" fill="#eee"/><rect x="${label}" y="${y + 3}" width="${Math.round(bar * rate)}" height="${row - 6}" fill="${colour(rate)}"/><text x="${label + bar + 6}" y="${y + 13}">${pct(rate)}</text></g>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="pass rate per exercise and step" width="${label + bar + 70}" height="${rates.length * row}" viewBox="0 0 ${label + bar + 70} ${rates.length * row}">${bars.join('')}</svg>`;
 }

@@ -78,7 +78,8 @@ export function writeClassFiles(out: string, cls: ClassReport, env = process.env
     exercises,
     cls.learners.map((l) => l.folder),
   );
-  writeAtomic(path.join(out, 'class.json'), `${JSON.stringify(cls, null, 1)}\n`);
+  // one line: for 300 learners × 11 exercises, indentation alone would be tens of megabytes
+  writeAtomic(path.join(out, 'class.json'), `${JSON.stringify(cls)}\n`);
   writeAtomic(path.join(out, 'grades.csv'), toCsv(reports, exercises));
   writeAtomic(path.join(out, 'summary.md'), summary);
   writeAtomic(path.join(out, 'class.html'), toClassHtml(cls));
