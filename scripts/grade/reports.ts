@@ -5,7 +5,6 @@
  * files a submission changed or deleted. Hidden tests appear as "hidden test k" with a status
  * and points only.
  */
-import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExerciseReport, GradeReport, TestReport } from './grade.ts';
 import { NOT_ISOLATED } from './sandbox.ts';
@@ -340,38 +339,4 @@ export function writeLearnerReports(dir: string, r: GradeReport): void {
   writeAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(r, null, 2)}\n`);
   writeAtomic(path.join(dir, 'junit.xml'), toJunit(r));
   writeAtomic(path.join(dir, 'summary.md'), toMarkdown(r));
-}
-
-/**
- * Writes a grading's reports into `out`. One learner: grade.json, junit.xml, summary.md and
- * grades.csv in `out`. A batch: out/learners/<folder>/{grade.json,junit.xml,summary.md}, where
- * the folder is the learner's name made safe (never a path of theirs, never a class file),
- * plus out/grades.csv and a class out/summary.md. Appends the summary to $GITHUB_STEP_SUMMARY
- * and, for one learner, the Classroom payload and points to $GITHUB_OUTPUT, when those are
- * set — after grading, when no learner process is left.
- */
-export function writeReports(out: string, reports: GradeReport[], batch: boolean, env = process.env): void {
-  const exercises = reports[0]?.exercises.map((e) => e.name) ?? [];
-  let summary: string;
-  if (batch) {
-    const folders = safeNames(reports.map((r) => r.learner));
-    reports.forEach((r, i) => {
-      writeLearnerReports(path.join(out, 'learners', folders[i] as string), r);
-    });
-    summary = toClassMarkdown(reports, exercises, folders);
-    writeAtomic(path.join(out, 'summary.md'), summary);
-  } else {
-    const r = reports[0] as GradeReport;
-    writeLearnerReports(out, r);
-    summary = toMarkdown(r);
-    if (env.GITHUB_OUTPUT) {
-      const payload = Buffer.from(JSON.stringify(classroomPayload(r))).toString('base64');
-      appendFileSync(
-        env.GITHUB_OUTPUT,
-        `result=${payload}\npoints=${r.score.points}\nmax-points=${r.score.possible}\n`,
-      );
-    }
-  }
-  writeAtomic(path.join(out, 'grades.csv'), toCsv(reports, exercises));
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
 }

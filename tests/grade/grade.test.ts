@@ -33,9 +33,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
+import { writeReports } from '../../scripts/grade/class.ts';
 import { type GradeReport, grade, listBatch, type TestReport } from '../../scripts/grade/grade.ts';
 import { readManifest } from '../../scripts/grade/manifest.ts';
-import { writeReports } from '../../scripts/grade/reports.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
 import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 
@@ -546,7 +546,7 @@ describe('what a learner controls in a batch is hostile input', () => {
   });
 
   it('grades every learner, never following a link or waiting on a FIFO; names become folders under learners/, never colliding with the class reports or each other', () => {
-    expect(readdirSync(out).sort()).toEqual(['grades.csv', 'learners', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual(['class.html', 'class.json', 'grades.csv', 'learners', 'summary.md']);
     expect(readdirSync(path.join(out, 'learners')).sort()).toEqual([
       'Alice',
       'HYPERLINK_x_',

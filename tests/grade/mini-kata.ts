@@ -7,6 +7,7 @@
  * API and lib/ndarray.ts, so the grader runs on it exactly as on the real one, in a second or
  * two per exercise.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../lib/exercises.ts';
@@ -206,4 +207,15 @@ export function makeSubmission(kata: string, dir: string, code: Record<string, s
     if (text === null) rmSync(path.join(dir, rel), { force: true });
     else write(dir, { [rel]: text });
   }
+}
+
+/** git in `cwd` as a learner, with author and commit date `date`; its output, trimmed. */
+export function gitAt(cwd: string, date: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.org', ...args], {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    stdio: 'pipe',
+  })
+    .toString()
+    .trim();
 }
