@@ -12,29 +12,18 @@
  * a stage. So npm test stays green however far the learner has got; `KATA_MODE=maintainer`
  * makes it check the working tree as it is.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listExercises, ROOT } from '../lib/exercises.ts';
-import { isExerciseCode, readManifest } from './grade/manifest.ts';
-import { KataStubsUnavailable, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
+import { ROOT } from '../lib/exercises.ts';
+import { readManifest } from './grade/manifest.ts';
+import { KataStubsUnavailable, kataCodePaths, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
 import { BIN, runNode } from './lib/proc.ts';
 import { typecheckWithStubs } from './lib/typecheck.ts';
 
 interface Step {
   name: string;
   run: () => Promise<number>;
-}
-
-/** What lint looks at on a learner's copy: everything but the exercise code. */
-function kataCodePaths(root: string): string[] {
-  const top = readdirSync(root).filter((n) => !['exercises', 'node_modules', '.git'].includes(n));
-  const exercises = listExercises(root).flatMap((ex) =>
-    readdirSync(ex.dir)
-      .map((f) => `exercises/${ex.name}/${f}`)
-      .filter((f) => !(isExerciseCode(f) && /\.[cm]?[jt]s$/.test(f))),
-  );
-  return [...top, ...exercises];
 }
 
 const report = path.join(tmpdir(), `kata-test-${process.pid}.json`);

@@ -23,6 +23,7 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -150,6 +151,19 @@ export function writeKataStubs(root: string, target: string, names?: readonly st
   writeStubs(target, kataStubBytes(root, readManifest(root), names));
 }
 
+/** What lint looks at on a learner's copy: every top-level entry and exercise file but the exercise code. */
+export function kataCodePaths(root: string): string[] {
+  const top = readdirSync(root).filter((n) => !['exercises', 'node_modules', '.git'].includes(n));
+  const exercises = listExercises(root).flatMap((ex) =>
+    readdirSync(ex.dir)
+      .map((f) => `exercises/${ex.name}/${f}`)
+      .filter((f) => !isCode(f)),
+  );
+  return [...top, ...exercises];
+}
+
+const isCode = (rel: string) => isExerciseCode(rel) && /\.[cm]?[jt]s$/.test(rel);
+
 const SKIPPED = new Set(['exercises', 'reports', 'plots', 'coverage']);
 
 /**
@@ -165,13 +179,15 @@ export function stageKata(root: string, manifest: Manifest): KataExercises {
     for (const d of readdirSync(root, { withFileTypes: true })) {
       if (d.name.startsWith('.') || SKIPPED.has(d.name)) continue;
       const from = path.join(root, d.name);
-      if (d.isDirectory()) symlinkSync(from, path.join(stage, d.name), 'junction');
-      else if (d.isFile()) copyFileSync(from, path.join(stage, d.name));
+      // node_modules may itself be a link (a copy of the kata that shares an install)
+      const kind = d.isSymbolicLink() ? statSync(from) : d;
+      if (kind.isDirectory()) symlinkSync(from, path.join(stage, d.name), 'junction');
+      else if (kind.isFile()) copyFileSync(from, path.join(stage, d.name));
     }
     for (const ex of listExercises(root)) {
       for (const d of readdirSync(ex.dir, { withFileTypes: true })) {
         const rel = `exercises/${ex.name}/${d.name}`;
-        if (!d.isFile() || (isExerciseCode(rel) && /\.[cm]?[jt]s$/.test(d.name))) continue;
+        if (!d.isFile() || isCode(rel)) continue;
         mkdirSync(path.join(stage, 'exercises', ex.name), { recursive: true });
         copyFileSync(path.join(ex.dir, d.name), path.join(stage, rel));
       }

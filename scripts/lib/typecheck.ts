@@ -15,7 +15,8 @@ export interface TypecheckResult {
   report: string;
 }
 
-export function typecheckWithStubs(root: string, stubs: Map<string, Uint8Array>): TypecheckResult {
+/** `only`: these files (relative paths) and what they import instead of all that tsconfig.json includes. */
+export function typecheckWithStubs(root: string, stubs: Map<string, Uint8Array>, only?: string[]): TypecheckResult {
   const parsed = ts.getParsedCommandLineOfConfigFile(
     path.join(root, 'tsconfig.json'),
     {},
@@ -39,7 +40,9 @@ export function typecheckWithStubs(root: string, stubs: Map<string, Uint8Array>)
   const { readFile, fileExists } = host;
   host.readFile = (f) => overlay.get(key(f)) ?? readFile.call(host, f);
   host.fileExists = (f) => overlay.has(key(f)) || fileExists.call(host, f);
-  const rootNames = [...parsed.fileNames.filter((f) => !learners(f)), ...overlay.keys()];
+  const rootNames = only
+    ? only.map((f) => path.join(root, f))
+    : [...parsed.fileNames.filter((f) => !learners(f)), ...overlay.keys()];
   const program = ts.createProgram({ rootNames, options: parsed.options, host });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   const report = ts.formatDiagnostics(diagnostics, {
