@@ -1,45 +1,85 @@
 /**
  * `npm test`: everything a maintainer needs to trust the kata, in order —
  *   1. typecheck  (tsc --noEmit)
- *   2. lint       (biome check: formatting and lint rules)
- *   3. vitest     the repo tests (lib/, scripts/, integrity, stubs fail) and every spec
- *                 against the reference solutions, in one run
+ *   2. lint       (biome check: formatting and lint rules; a warning fails too)
+ *   3. vitest     the repo tests (lib/, scripts/, integrity, stubs fail, the manifest) and every
+ *                 spec against the reference solutions, in one run
  * Stops at the first failing step. Prints each step's time and a closing count line.
+ *
+ * On a learner's copy (scripts/lib/kata-stubs.ts says how it tells) the same checks look at the
+ * kata, not at the learner's work: the typecheck reads the kata's stubs in place of the
+ * exercise code, lint leaves the exercise code out, and the tests check the kata's stubs from
+ * a stage. So npm test stays green however far the learner has got; `KATA_MODE=maintainer`
+ * makes it check the working tree as it is.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/exercises.ts';
+import { readManifest } from './grade/manifest.ts';
+import { KataStubsUnavailable, kataCodePaths, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
 import { BIN, runNode } from './lib/proc.ts';
+import { typecheckWithStubs } from './lib/typecheck.ts';
 
 interface Step {
   name: string;
-  script: string;
-  args: string[];
+  run: () => Promise<number>;
 }
 
 const report = path.join(tmpdir(), `kata-test-${process.pid}.json`);
 // a learner's template (npm run template) has neither the solutions nor the maintainers' tests
 const template = !existsSync(path.join(ROOT, 'solutions'));
+let copy: ReturnType<typeof kataMode>;
+let stubs = new Map<string, Uint8Array>();
+try {
+  copy = kataMode(ROOT);
+  if (copy.mode === 'learner') stubs = kataStubBytes(ROOT, readManifest(ROOT));
+} catch (e) {
+  const hint = e instanceof KataStubsUnavailable ? '' : ' (KATA_MODE=maintainer checks the working tree as it is)';
+  console.error(`npm test: ${(e as Error).message}${hint}`);
+  process.exit(1);
+}
+const learner = copy.mode === 'learner';
+const node =
+  (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  () =>
+    runNode(script, args, env);
+
 const steps: Step[] = [
-  { name: 'typecheck', script: BIN.tsc, args: ['--noEmit', '-p', 'tsconfig.json'] },
-  { name: 'lint', script: BIN.biome, args: ['check', '.'] },
+  {
+    name: 'typecheck',
+    run: learner
+      ? async () => {
+          const { errors, report: text } = typecheckWithStubs(ROOT, stubs);
+          if (text) process.stdout.write(text);
+          return errors ? 2 : 0;
+        }
+      : node(BIN.tsc, ['--noEmit', '-p', 'tsconfig.json']),
+  },
+  {
+    name: 'lint',
+    run: node(BIN.biome, ['check', '--error-on-warnings', ...(learner ? kataCodePaths(ROOT) : ['.'])]),
+  },
   {
     name: 'tests',
-    script: BIN.vitest,
-    args: [
-      'run',
-      '--project',
-      'repo',
-      '--project',
-      'solutions',
-      // Two test files at once even on 2 cores (Vitest's default there is one): many of the
-      // repo's tests wait on processes they start, and 2 took npm test from 285 to 236 s here.
-      `--maxWorkers=${Math.max(2, os.availableParallelism() - 1)}`,
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${report}`,
-    ],
+    run: node(
+      BIN.vitest,
+      [
+        'run',
+        '--project',
+        'repo',
+        '--project',
+        'solutions',
+        // Two test files at once even on 2 cores (Vitest's default there is one): many of the
+        // repo's tests wait on processes they start, and 2 took npm test from 285 to 236 s here.
+        `--maxWorkers=${Math.max(2, os.availableParallelism() - 1)}`,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+      ],
+      // the tests decide as npm test did, even if a file is saved while they run
+      { KATA_MODE: copy.mode },
+    ),
   },
 ];
 if (template) {
@@ -48,6 +88,12 @@ if (template) {
     "npm test: this copy of the kata has no solutions/ or tests/ (a learner's template): typecheck and lint only.\n" +
       "Your exercises: npm start; the maintainers' checks run in the kata's own repository.",
   );
+} else if (learner) {
+  console.log(
+    `npm test: a learner's copy — ${copy.reason}.\n` +
+      "It checks the kata as it ships: the kata's stubs (from grading/manifest.json and git), not your exercise code;\n" +
+      'npm start runs your specs. (KATA_MODE=maintainer npm test checks the working tree as it is.)',
+  );
 }
 
 const started = Date.now();
@@ -55,7 +101,7 @@ const timings: string[] = [];
 for (const step of steps) {
   const t0 = Date.now();
   console.log(`\n── npm test: ${step.name} ──`);
-  const code = await runNode(step.script, step.args);
+  const code = await step.run();
   timings.push(`${step.name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (code !== 0) {
     console.error(`\nnpm test: ${step.name} failed (exit ${code}). ${timings.join(', ')}`);

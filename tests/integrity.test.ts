@@ -5,10 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXERCISE_DIR_PATTERN, listExercises, optionalSteps, parseHints, parseSteps, ROOT } from '../lib/exercises.ts';
+import { kataExercises } from '../scripts/lib/kata-stubs.ts';
 
 const exercises = listExercises();
+// the stubs as the kata ships them, even on a learner's copy with its work in exercises/
+const kata = kataExercises(ROOT);
+afterAll(() => kata.remove());
 
 describe('the exercise list', () => {
   it('has exercises numbered 01, 02, … without gaps or duplicates', () => {
@@ -67,7 +71,7 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
   });
 
   it('the stub throws TODO errors tagged with the exercise and marks every place to edit', () => {
-    const stub = read(ex.stub);
+    const stub = read(kata.stubOf(ex));
     const throws = stub.match(/throw new Error\('TODO\((\d\d-[a-z0-9-]+)\)/g) ?? [];
     expect(throws.length).toBeGreaterThan(0);
     for (const t of throws) expect(t).toContain(`TODO(${ex.name})`);
@@ -82,7 +86,7 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
   });
 
   it('the stub and the solution export the same names', async () => {
-    const stub = await import(ex.stub);
+    const stub = await import(kata.stubOf(ex));
     const solution = await import(ex.solution);
     expect(Object.keys(stub).sort()).toEqual(Object.keys(solution).sort());
     for (const key of Object.keys(stub)) expect(typeof stub[key], key).toBe(typeof solution[key]);

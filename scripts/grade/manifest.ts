@@ -47,6 +47,12 @@ export interface ManifestExercise {
   name: string;
   /** the learner's file, for messages */
   stub: string;
+  /**
+   * The exercise code as the kata ships it (the stub, and any other code file of the folder
+   * that is not a spec): what `npm run reset` restores and what `npm test` checks on a
+   * learner's copy, whatever the learner has edited or committed. Absent in older manifests.
+   */
+  stubs?: Record<string, FileEntry>;
   specs: SpecEntry[];
 }
 
@@ -135,8 +141,15 @@ function isDir(f: string): boolean {
 }
 
 /** The learner's side of the kata: exercise code, which is graded, never protected. */
-function isExerciseCode(rel: string): boolean {
+export function isExerciseCode(rel: string): boolean {
   return rel.startsWith('exercises/') && !/\.(spec|test)\.[cm]?[jt]s$/.test(rel) && !rel.endsWith('/meta.json');
+}
+
+/** The exercise code files of an exercise folder (relative POSIX paths): the stub and its siblings, no specs. */
+export function exerciseCodeFiles(root: string, exerciseDir: string): string[] {
+  return walk(root, posix(path.relative(root, exerciseDir)))
+    .filter((f) => isExerciseCode(f) && /\.[cm]?[jt]s$/.test(f))
+    .sort();
 }
 
 /** What a run loads besides the specs: vitest's setup files and global setup. */
@@ -297,6 +310,7 @@ export function staleness(root: string): string[] {
   for (const ex of manifest.exercises) {
     for (const spec of ex.specs) if (spec.tests.length === 0) problems.push(`${spec.file} lists no tests`);
   }
+  problems.push(...stubStaleness(root, manifest));
   const pkg = readPackage(root);
   if (pkg.name !== manifest.kata.name || pkg.version !== manifest.kata.version) {
     problems.push(
@@ -304,6 +318,44 @@ export function staleness(root: string): string[] {
     );
   }
   return problems;
+}
+
+export interface StubChange {
+  file: string;
+  how: 'modified' | 'missing' | 'added';
+}
+
+/**
+ * Where the exercise code on disk differs from the stubs the manifest records: in the kata's
+ * own repository, a stub changed since `npm run manifest`; in a learner's copy, the learner's work.
+ */
+export function stubChanges(root: string, manifest: Manifest): StubChange[] {
+  const out: StubChange[] = [];
+  const dirs = new Map(listExercises(root).map((e) => [e.name, e.dir]));
+  for (const ex of manifest.exercises) {
+    const recorded = ex.stubs ?? {};
+    const dir = dirs.get(ex.name);
+    for (const f of dir ? exerciseCodeFiles(root, dir) : []) if (!(f in recorded)) out.push({ file: f, how: 'added' });
+    for (const [f, entry] of Object.entries(recorded)) {
+      const actual = hashOf(root, f);
+      if (actual === 'missing') out.push({ file: f, how: 'missing' });
+      else if (actual !== entry.sha256) out.push({ file: f, how: 'modified' });
+    }
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+const STUB_PROBLEM = {
+  modified: 'differs from the stub the manifest records',
+  missing: 'is missing (the manifest records it as a stub)',
+  added: 'is exercise code the manifest does not record',
+} as const;
+
+function stubStaleness(root: string, manifest: Manifest): string[] {
+  const unrecorded = manifest.exercises
+    .filter((e) => !e.stubs)
+    .map((e) => `the manifest records no stubs for ${e.name}`);
+  return [...unrecorded, ...stubChanges(root, manifest).map((c) => `${c.file} ${STUB_PROBLEM[c.how]}`)];
 }
 
 export function readPackage(root: string): { name: string; version: string } {
@@ -326,15 +378,17 @@ export function writeManifest(root: string, runner: RunnerConfig, tests: Map<str
   const files = protectedFiles(root, runner);
   const pkg = readPackage(root);
   const fields = packageFields(root) ?? {};
-  const entries: Record<string, FileEntry> = {};
-  for (const f of files) {
+  const entry = (f: string): FileEntry => {
     const bytes = normalised(readFileSync(path.join(root, f)));
-    entries[f] = { sha256: sha256(bytes), git: gitBlobId(bytes) };
-  }
+    return { sha256: sha256(bytes), git: gitBlobId(bytes) };
+  };
+  const entries: Record<string, FileEntry> = {};
+  for (const f of files) entries[f] = entry(f);
   entries[PACKAGE_ENTRY] = { sha256: sha256(canonicalJson(fields)) };
   const exercises: ManifestExercise[] = listExercises(root).map((ex) => ({
     name: ex.name,
     stub: posix(path.relative(root, ex.stub)),
+    stubs: Object.fromEntries(exerciseCodeFiles(root, ex.dir).map((f) => [f, entry(f)])),
     specs: files
       .filter((f) => f.startsWith(`exercises/${ex.name}/`) && f.endsWith('.spec.ts'))
       .map((file) => {

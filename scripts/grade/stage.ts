@@ -47,11 +47,11 @@ function writeStaged(root: string, rel: string, bytes: Uint8Array): void {
 }
 
 /** git's copies of these blobs, from the repository at `root` (ids not found are absent). */
-function gitBlobs(root: string, ids: string[]): Map<string, Buffer> {
+export function gitBlobs(root: string, ids: string[], git = 'git'): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (ids.length === 0 || ids.some((id) => !/^[0-9a-f]{40}$/.test(id))) return out;
   // the repository is the learner's: no pager, no prompt, no fsmonitor, and a time limit
-  const run = spawnSync('git', ['-c', 'core.fsmonitor=false', '-c', `safe.directory=${root}`, 'cat-file', '--batch'], {
+  const run = spawnSync(git, ['-c', 'core.fsmonitor=false', '-c', `safe.directory=${root}`, 'cat-file', '--batch'], {
     cwd: root,
     input: `${ids.join('\n')}\n`,
     maxBuffer: 256 * 1024 * 1024,

@@ -109,8 +109,12 @@ const en = {
   uiAt: (url: string) => `Vitest UI: ${url}   (Ctrl-C to stop)`,
   uiSummary: 'The results are in the browser and rerun on every save; here, one line per exercise after each run:',
   // reset
-  resetDone: (stub: string, backup: string) => `Restored ${stub} from git (HEAD). Your version is saved in ${backup}.`,
-  resetUnchanged: (stub: string) => `${stub} is already the committed stub: nothing to reset.`,
+  resetDone: (stub: string, backup: string, source: string) =>
+    `Restored ${stub}: it is the kata's stub again (${source}). Your version is saved in ${backup}.`,
+  resetUnchanged: (stub: string) => `${stub} is already the kata's stub: nothing to reset.`,
+  resetFromManifest: (blob: string) => `git blob ${blob}, recorded in grading/manifest.json`,
+  resetFromHead: 'the committed version at HEAD: this kata records no stubs in grading/manifest.json',
+  resetNoStub: (stub: string, detail: string) => `${stub} was not reset: ${detail}`,
   resetNoGit: (stub: string) =>
     `git is not available, so the committed version of ${stub} cannot be read. Install git, or restore the file by hand from a fresh clone.`,
   resetNotCommitted: (stub: string, detail: string) =>
@@ -207,9 +211,12 @@ const ko: Messages = {
     `.kata/state.json의 기록입니다${ran > 0 ? `. 그 뒤로 바뀐 연습 ${ran}개는 다시 실행했습니다` : ''} (npm run list -- --run은 모두 다시 실행합니다).`,
   uiAt: (url) => `Vitest UI: ${url}   (Ctrl-C로 종료)`,
   uiSummary: '결과는 브라우저에 있고 저장할 때마다 다시 실행됩니다. 여기에는 실행마다 연습별로 한 줄씩 나옵니다:',
-  resetDone: (stub, backup) =>
-    `${stub}을(를) git(HEAD)의 원래 상태로 되돌렸습니다. 내 버전은 ${backup}에 저장했습니다.`,
-  resetUnchanged: (stub) => `${stub}은(는) 이미 커밋된 원래 상태입니다: 되돌릴 것이 없습니다.`,
+  resetDone: (stub, backup, source) =>
+    `${stub}을(를) 카타의 원래 스텁으로 되돌렸습니다 (${source}). 내 버전은 ${backup}에 저장했습니다.`,
+  resetUnchanged: (stub) => `${stub}은(는) 이미 카타의 원래 스텁입니다: 되돌릴 것이 없습니다.`,
+  resetFromManifest: (blob) => `grading/manifest.json에 기록된 git blob ${blob}`,
+  resetFromHead: 'HEAD에 커밋된 버전: 이 카타의 grading/manifest.json에는 스텁 기록이 없습니다',
+  resetNoStub: (stub, detail) => `${stub}을(를) 되돌리지 않았습니다: ${detail}`,
   resetNoGit: (stub) =>
     `git을 쓸 수 없어 ${stub}의 커밋된 버전을 읽을 수 없습니다. git을 설치하거나, 새로 clone한 저장소에서 파일을 직접 복사하세요.`,
   resetNotCommitted: (stub, detail) =>

@@ -37,6 +37,7 @@ import { writeReports } from '../../scripts/grade/class.ts';
 import { type GradeReport, grade, listBatch, type TestReport } from '../../scripts/grade/grade.ts';
 import { readManifest } from '../../scripts/grade/manifest.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
+import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-grade-test-'));
@@ -765,7 +766,7 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
       cpSync(path.join(ROOT, f), path.join(dir, f));
     }
     cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-    for (const e of manifest.exercises) cpSync(path.join(ROOT, e.stub), path.join(dir, e.stub));
+    writeKataStubs(ROOT, dir); // not a learner's work in ROOT's exercises/
     edit(dir);
   };
 

@@ -10,13 +10,17 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
 import { readManifest } from '../../scripts/grade/manifest.ts';
+import { kataExercises } from '../../scripts/lib/kata-stubs.ts';
 
 const SEEDS = [1, 2, 3, 42, 1234, 99_991];
 const manifest = readManifest(ROOT);
+// the stubs as the kata ships them, even on a learner's copy with its work in exercises/
+const kata = kataExercises(ROOT);
+afterAll(() => kata.remove());
 
 /** The module, with a record of which of its exports were touched. */
 function watched(mod: Record<string, unknown>): { api: Record<string, unknown>; used: Set<string> } {
@@ -60,7 +64,7 @@ describe.each(listExercises(ROOT).map((e) => [e.name, e] as const))('the judge o
   });
 
   it('disagrees with the stub on every step it witnesses, and witnesses every step', async () => {
-    const stub = (await import(pathToFileURL(ex.stub).href)) as Record<string, unknown>;
+    const stub = (await import(pathToFileURL(kata.stubOf(ex)).href)) as Record<string, unknown>;
     const judge = await prepareJudge(ROOT, name, [], 7);
     if (!judge) throw new Error(`grading/judges/${name}.ts is missing`);
     const verdicts = await judgeInProcess(judge, ROOT, stub);

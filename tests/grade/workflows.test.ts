@@ -122,3 +122,19 @@ describe('every workflow', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the maintainers’ workflows', () => {
+  it('run only in the kata’s own repository, and CI checks the recorded stubs before npm test', () => {
+    for (const f of ['ci.yml', 'seeds.yml', 'mutation.yml', 'platforms.yml', 'oracle-node.yml']) {
+      const yaml = read(`.github/workflows/${f}`);
+      const ifs = yaml.match(/^ {4}if: .*$/gm) ?? [];
+      expect(ifs.length, f).toBeGreaterThan(0);
+      for (const line of ifs) expect(line, f).toMatch(/github\.repository == vars\.KATA_REPOSITORY/);
+    }
+    expect(read('.github/workflows/classroom.yml')).not.toMatch(/KATA_REPOSITORY/);
+    const run = read('.ci/run');
+    const at = (line: RegExp) => run.search(line);
+    expect(at(/^npm run manifest -- --check$/m)).toBeGreaterThan(at(/^npm ci /m));
+    expect(at(/^npm run manifest -- --check$/m)).toBeLessThan(at(/^npm test$/m));
+  });
+});

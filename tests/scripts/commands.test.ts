@@ -268,7 +268,7 @@ describe('npm run list, hint, solution, reset', () => {
 
       const again = await finished('reset.ts', ['01']);
       expect(again.code).toBe(1);
-      expect(again.out).toContain('exercises/01-alpha/alpha.ts is already the committed stub: nothing to reset.');
+      expect(again.out).toContain("exercises/01-alpha/alpha.ts is already the kata's stub: nothing to reset.");
 
       writeFileSync(stub('01-alpha', 'alpha'), '// changed\n');
       const noGit = await finished('reset.ts', ['01'], { KATA_GIT: path.join(root, 'no-such-git') });

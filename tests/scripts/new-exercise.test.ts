@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Exercise, findExercise, listExercises, parseHints, parseSteps, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
+import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { fillTemplate, main, planExercise, writeExercise } from '../../scripts/new-exercise.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-new-exercise-'));
@@ -72,9 +73,13 @@ beforeAll(() => {
     'exercises/01-tensors',
     'solutions/01-tensors',
     'tests/integrity.test.ts',
+    // what the integrity test reads the kata's stubs with
+    'scripts/lib/kata-stubs.ts',
+    'scripts/grade',
   ]) {
     cpSync(path.join(ROOT, item), path.join(kata, item), { recursive: true });
   }
+  writeKataStubs(ROOT, kata, ['01-tensors']); // the kata's, not a learner's work in ROOT
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(kata, 'node_modules'), 'junction');
   cpSync(path.join(ROOT, 'grading', 'judge'), path.join(kata, 'grading', 'judge'), { recursive: true });
   writeFileSync(path.join(kata, 'grading', 'manifest.json'), '{}\n');
@@ -175,7 +180,13 @@ describe('scaffolding an exercise', () => {
         '--reporter=json',
         `--outputFile=${report}`,
       ],
-      { cwd: kata, env: { ...process.env, KATA_QUIET: '1', CI: 'true' }, encoding: 'utf8', timeout: 150_000 },
+      // this copy's manifest is a placeholder: its stubs are checked as they are
+      {
+        cwd: kata,
+        env: { ...process.env, KATA_QUIET: '1', CI: 'true', KATA_MODE: 'maintainer' },
+        encoding: 'utf8',
+        timeout: 150_000,
+      },
     );
     expect(existsSync(report), `no report:\n${result.stderr}\n${result.stdout}`).toBe(true);
     const { testResults } = JSON.parse(read(report)) as {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
+import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { LEFT_OUT, main, templateFiles } from '../../scripts/template.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-template-'));
@@ -77,6 +78,7 @@ describe('npm run template', () => {
 
   it('in the template, npm test typechecks and lints, and says why it does no more', () => {
     execFileSync('git', ['init', '-q'], { cwd: out }); // Biome reads .gitignore through git
+    writeKataStubs(ROOT, out); // a template of the kata, not of a learner's work in ROOT
     const test = node(out, 'scripts/test.ts');
     expect(test.status, `${test.stdout}\n${test.stderr}`).toBe(0);
     expect(test.stdout).toMatch(/no solutions\/ or tests\/ \(a learner's template\): typecheck and lint only/);
