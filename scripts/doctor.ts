@@ -25,6 +25,7 @@ import {
   renderChecks,
   stateCheck,
 } from './lib/doctor.ts';
+import { kataMode } from './lib/kata-stubs.ts';
 import { explainWatch, isWsl, watchMode } from './lib/watch-mode.ts';
 import { findChromium } from './ui-check.ts';
 
@@ -156,6 +157,23 @@ checks.push({
     dirty ? `, ${dirty.split('\n').length} changed file${dirty.split('\n').length === 1 ? '' : 's'}` : ''
   }`,
 });
+try {
+  const copy = kataMode(ROOT);
+  checks.push({
+    section: 'kata',
+    label: 'tree',
+    level: 'info',
+    detail: `${copy.mode === 'learner' ? "a learner's copy" : "the kata's own (maintainer)"}: ${copy.reason}`,
+  });
+} catch (e) {
+  checks.push({
+    section: 'kata',
+    label: 'tree',
+    level: 'warn',
+    detail: (e as Error).message,
+    fix: 'unset KATA_MODE, or set it to maintainer or learner',
+  });
+}
 checks.push(stateCheck(ROOT, exercises.length));
 
 if (args.flags.has('json')) console.log(JSON.stringify({ checks }, null, 2));

@@ -144,6 +144,9 @@ describe('npm run doctor', () => {
     });
     expect(checks.find((c) => c.section === 'watch')).toMatchObject({ label: 'polling', detail: 'KATA_POLL=1 is set' });
     expect(checks.find((c) => c.label === 'Node')?.detail).toContain(process.version);
+    expect(checks.find((c) => c.label === 'tree')?.detail).toMatch(
+      /^(the kata's own \(maintainer\)|a learner's copy): /,
+    );
     expect(existsSync(path.join(ROOT, '.nvmrc'))).toBe(true);
   }, 130_000);
 });
