@@ -9,6 +9,7 @@
  *   npm run bench -- --runs 7             repetitions of the short benchmarks (default 5)
  *   npm run bench -- --epochs 5           MNIST epochs each way (default 1; 5 checks the
  *                                         accuracy target, about 7 minutes more)
+ *   npm run bench -- --out FILE           where the JSON goes (default reports/bench.json)
  */
 import { spawnSync } from 'node:child_process';
 import { utimesSync } from 'node:fs';
@@ -20,20 +21,35 @@ import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../lib/mnist.ts';
 import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer, matmulInto } from '../lib/nn/index.ts';
 import { loadOracle, type Tf } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
+import { helpText } from './lib/args.ts';
 import { BIN } from './lib/proc.ts';
 import type { ExerciseResult } from './lib/results.ts';
 import { formatTable } from './lib/table.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    skip: { type: 'string' },
-    runs: { type: 'string', default: '5' },
-    epochs: { type: 'string', default: '1' },
-    out: { type: 'string', default: path.join(ROOT, 'reports', 'bench.json') },
-  },
-  strict: true,
-});
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(helpText(import.meta.url));
+  process.exit(0);
+}
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (e) {
+  console.error(`npm run bench: ${(e as Error).message} (npm run bench -- --help lists them)`);
+  process.exit(2);
+}
+const { values: args } = parsed;
+function parseOptions() {
+  return parseArgs({
+    options: {
+      only: { type: 'string' },
+      skip: { type: 'string' },
+      runs: { type: 'string', default: '5' },
+      epochs: { type: 'string', default: '1' },
+      out: { type: 'string', default: path.join(ROOT, 'reports', 'bench.json') },
+    },
+    strict: true,
+  });
+}
 function positive(flag: string, raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {

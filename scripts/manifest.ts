@@ -6,6 +6,7 @@
  *
  *   npm run manifest             write it
  *   npm run manifest -- --check  only say whether it is fresh (exit 1 if not)
+ *   npm run manifest -- --help   this text
  *
  * Deterministic: sorted paths, LF-normalised hashes, test names collected with KATA_SEED=42
  * against the reference solutions (`vitest list`: the specs are loaded, not run).
@@ -13,6 +14,9 @@
 import { ROOT } from '../lib/exercises.ts';
 import { buildManifest } from './grade/build.ts';
 import { MANIFEST, staleness } from './grade/manifest.ts';
+import { helpOrRefuse } from './lib/args.ts';
+
+helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm run manifest', ['--check']);
 
 async function main(): Promise<number> {
   if (process.argv.includes('--check')) {

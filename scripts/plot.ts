@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { writeFileAtomic } from '../lib/files.ts';
+import { helpText } from './lib/args.ts';
 
 export const PLOTS_DIR = path.join(ROOT, 'scripts', 'plots');
 
@@ -147,6 +148,10 @@ function usage(): string {
 }
 
 async function main(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`${helpText(import.meta.url)}\n\n${usage()}`);
+    return 0;
+  }
   const argv = args.flatMap((a) => (a.startsWith('--out=') ? ['--out', a.slice(6)] : [a]));
   const outIndex = argv.indexOf('--out');
   const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;

@@ -17,9 +17,12 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/exercises.ts';
 import { readManifest } from './grade/manifest.ts';
+import { helpOrRefuse } from './lib/args.ts';
 import { KataStubsUnavailable, kataCodePaths, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
 import { BIN, runNode } from './lib/proc.ts';
 import { typecheckWithStubs } from './lib/typecheck.ts';
+
+helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm test');
 
 interface Step {
   name: string;

@@ -40,3 +40,27 @@ export function helpText(scriptUrl: string): string {
   const doc = /\/\*\*([\s\S]*?)\*\//.exec(source)?.[1] ?? '';
   return doc.replace(/^[ \t]*\* ?/gm, '').trim();
 }
+
+/**
+ * For the maintainers' commands that take (almost) no options: `--help` or `-h` prints the
+ * script's doc comment and exits 0; any other option than `allowed` is an error (exit 2), so a
+ * typo never runs the command for real (a rebuild, a 4-minute test run).
+ */
+export function helpOrRefuse(
+  scriptUrl: string,
+  argv: readonly string[],
+  command: string,
+  allowed: readonly string[] = [],
+): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(helpText(scriptUrl));
+    process.exit(0);
+  }
+  const unknown = argv.filter((a) => !allowed.includes(a));
+  if (unknown.length > 0) {
+    console.error(
+      `${command}: unknown option ${unknown.join(' ')}${allowed.length ? ` (it takes ${allowed.join(', ')}, or --help)` : ' (it takes none but --help)'}`,
+    );
+    process.exit(2);
+  }
+}
