@@ -13,6 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '../errors.ts';
+import { CONTROL_WORDS, DONE, ROWS, SEQ } from './control.ts';
 import type { LayerSpec, MLP } from './mlp.ts';
 
 export interface GradientResult {
@@ -25,12 +26,6 @@ export interface GradientResult {
 export interface GradientSource {
   lossAndGradients(x: Float32Array, labels: ArrayLike<number>, batch: number): GradientResult;
 }
-
-/** Control words in the shared Int32Array, one block per worker. */
-const SEQ = 0; // main → worker: step number (−1: quit)
-const ROWS = 1; // main → worker: rows in this part
-const DONE = 2; // worker → main: last finished step
-const CONTROL_WORDS = 4;
 
 export interface WorkerInit {
   inputSize: number;

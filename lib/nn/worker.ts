@@ -1,5 +1,6 @@
 /** A GradientPool worker: computes its part of every batch on the shared weights. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { CONTROL_WORDS, DONE, ROWS, SEQ } from './control.ts';
 import { MLP } from './mlp.ts';
 import type { WorkerInit } from './parallel.ts';
 
@@ -15,17 +16,17 @@ const stats = new Float64Array(init.stats);
 const x = new Float32Array(init.x);
 const y = new Int32Array(init.y);
 const grads = init.grads.map((b) => new Float32Array(b));
-const base = init.index * 4;
-const [SEQ, ROWS, DONE] = [base, base + 1, base + 2];
+const base = init.index * CONTROL_WORDS;
+const [seqAt, rowsAt, doneAt] = [base + SEQ, base + ROWS, base + DONE];
 
 parentPort?.postMessage('ready');
 let last = 0;
 for (;;) {
-  Atomics.wait(control, SEQ, last);
-  const seq = Atomics.load(control, SEQ);
+  Atomics.wait(control, seqAt, last);
+  const seq = Atomics.load(control, seqAt);
   if (seq === -1) break;
   if (seq === last) continue;
-  const rows = Atomics.load(control, ROWS);
+  const rows = Atomics.load(control, rowsAt);
   if (rows > 0) {
     const result = model.lossAndGradients(x, y, rows);
     result.grads.forEach((g, k) => {
@@ -35,6 +36,6 @@ for (;;) {
     stats[2 * init.index + 1] = result.correct;
   }
   last = seq;
-  Atomics.store(control, DONE, seq);
-  Atomics.notify(control, DONE);
+  Atomics.store(control, doneAt, seq);
+  Atomics.notify(control, doneAt);
 }

@@ -1,8 +1,9 @@
 /**
  * The guided runner behind `npm start`: picks the first unsolved exercise, runs its specs,
  * shows where the learner is, and reacts to saves (through the SpecRunner's watch mode) and
- * keys. It owns no I/O of its own: the terminal, the session and the clock are passed in, so
- * tests drive it with a fake session.
+ * keys. The terminal (`write`, `width`) and the session are passed in, so tests drive it with a
+ * fake session; it reads and writes .kata/state.json itself, and keeps time with Date.now and
+ * setInterval (tests use fake timers).
  *
  * Runs of the focused exercise are quick checks (fewer cases per property) while it fails:
  * the learner sees a failure sooner. When a quick check passes, the runner runs the specs
