@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXERCISE_DIR_PATTERN, listExercises, optionalSteps, parseHints, parseSteps, ROOT } from '../lib/exercises.ts';
 import { kataExercises } from '../scripts/lib/kata-stubs.ts';
@@ -13,6 +14,8 @@ const exercises = listExercises();
 // the stubs as the kata ships them, even on a learner's copy with its work in exercises/
 const kata = kataExercises(ROOT);
 afterAll(() => kata.remove());
+/** pieces of given code compared over all exercises (the check must not pass on nothing) */
+let givenPieces = 0;
 
 describe('the exercise list', () => {
   it('has exercises numbered 01, 02, … without gaps or duplicates', () => {
@@ -92,10 +95,47 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
     for (const key of Object.keys(stub)) expect(typeof stub[key], key).toBe(typeof solution[key]);
   });
 
+  it("the stub's given code (what the learner does not write) is the solution's, to the character", () => {
+    const parse = (file: string) => ts.createSourceFile(file, read(file), ts.ScriptTarget.ES2022, true);
+    const stub = parse(kata.stubOf(ex));
+    const solution = parse(ex.solution);
+    const statements = new Set(solution.statements.map((st) => st.getText(solution)));
+    const classes = new Map(
+      solution.statements
+        .filter(ts.isClassDeclaration)
+        .map((c) => [c.name?.text, new Set(c.members.map((m) => m.getText(solution)))]),
+    );
+    const missing: string[] = [];
+    for (const st of stub.statements) {
+      const text = st.getText(stub);
+      if (ts.isImportDeclaration(st)) continue;
+      if (!text.includes('TODO(')) {
+        givenPieces++;
+        if (!statements.has(text)) missing.push(text.split('\n')[0] ?? '');
+      } else if (ts.isClassDeclaration(st)) {
+        // a class the learner completes: its other members are given
+        for (const m of st.members) {
+          const member = m.getText(stub);
+          if (member.includes('TODO(')) continue;
+          givenPieces++;
+          if (!classes.get(st.name?.text)?.has(member)) missing.push(`${st.name?.text}: ${member.split('\n')[0]}`);
+        }
+      }
+    }
+    expect(missing, `given code in ${path.relative(ROOT, ex.stub)} that differs in the solution`).toEqual([]);
+  });
+
   it('the spec imports the exercise through its relative path (so the solutions project can swap it)', () => {
     const spec = read(ex.spec);
     expect(spec).toMatch(new RegExp(`from '\\./${ex.slug}\\.ts'`));
     expect(spec, 'a spec must not import the solution').not.toMatch(/solutions\//);
     expect(spec).not.toMatch(/\.(only|skip|todo)\(/);
+  });
+});
+
+describe("the stubs' given code", () => {
+  it('was compared for the exercises above, not skipped for want of any', () => {
+    // 96 pieces today: types, helpers, constants and the given members of the classes to complete
+    expect(givenPieces).toBeGreaterThan(50);
   });
 });
