@@ -135,7 +135,7 @@ describe.each(exercises.map((e) => [e.name, e] as const))('%s', (_name, ex) => {
 
 describe("the stubs' given code", () => {
   it('was compared for the exercises above, not skipped for want of any', () => {
-    // 96 pieces today: types, helpers, constants and the given members of the classes to complete
-    expect(givenPieces).toBeGreaterThan(50);
+    // 96 pieces in this kata today (types, helpers, constants, given class members); a scaffolded kata has a few
+    expect(givenPieces).toBeGreaterThan(0);
   });
 });
