@@ -122,7 +122,7 @@ function installed(name: BackendName): boolean {
  * it once; a worker whose backend then fails to start falls back and says so.
  */
 export function plannedBackend(env: NodeJS.ProcessEnv = process.env): BackendName {
-  return requestedBackend(env) ?? BACKENDS.find(installed) ?? 'cpu';
+  return backendOrder(env)[0] ?? 'cpu';
 }
 
 /** The backends loadOracle() tries, in order: the requested one, else every installed one. */

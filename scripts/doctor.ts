@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { type as osType, release } from 'node:os';
 import { ROOT } from '../lib/exercises.ts';
+import { plural } from '../lib/format.ts';
 import { backendOrder, chooseBackend, requestedBackend } from '../lib/oracle.ts';
 import { startCli } from './lib/cli.ts';
 import {
@@ -148,13 +149,13 @@ const git = (...a: string[]) => {
 };
 const head = git('rev-parse', '--short', 'HEAD');
 const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
-const dirty = git('status', '--porcelain', '--untracked-files=no');
+const changed = git('status', '--porcelain', '--untracked-files=no')?.split('\n').filter(Boolean).length ?? 0;
 checks.push({
   section: 'kata',
   label: 'version',
   level: 'info',
   detail: `${pkg.version ?? '?'}${head ? ` at ${head}${branch && branch !== 'HEAD' ? ` on ${branch}` : ''}` : ' (not a git checkout)'}${
-    dirty ? `, ${dirty.split('\n').length} changed file${dirty.split('\n').length === 1 ? '' : 's'}` : ''
+    changed > 0 ? `, ${plural(changed, 'changed file')}` : ''
   }`,
 });
 try {

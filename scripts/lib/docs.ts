@@ -88,14 +88,18 @@ export function readmeStep(ex: Exercise, lang: Lang, n: number): string | undefi
 }
 
 /**
- * A spec's step title ("step 3: size and bytes") as the learner reads it: in Korean, the step's
- * title from HINTS.ko.md ("3단계: 원소 개수와 바이트 수"), since the specs' describe names stay
- * English (test names are part of the grading contract). As it is when there is none.
+ * How a spec's step titles ("step 3: size and bytes") read to the learner: in Korean, the
+ * step's title from HINTS.ko.md ("3단계: 원소 개수와 바이트 수"), since the specs' describe names
+ * stay English (test names are part of the grading contract); as they are otherwise, or where
+ * HINTS.ko.md has none. HINTS.ko.md is read once, for all the rows of a screen.
  */
-export function stepTitleFor(ex: Exercise, lang: Lang, specTitle: string, step: number | null): string {
-  if (lang !== 'ko' || step === null) return specTitle;
-  const title = loadHints(ex, lang).find((h) => h.step === step)?.title;
-  return title ? `${step}단계: ${title}` : specTitle;
+export function stepTitles(ex: Exercise, lang: Lang): (specTitle: string, step: number | null) => string {
+  if (lang !== 'ko') return (specTitle) => specTitle;
+  const titles = new Map(loadHints(ex, lang).map((h) => [h.step, h.title]));
+  return (specTitle, step) => {
+    const title = step === null ? undefined : titles.get(step);
+    return title ? `${step}단계: ${title}` : specTitle;
+  };
 }
 
 /**

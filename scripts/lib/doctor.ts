@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { plural } from '../../lib/format.ts';
 import { parseState, statePath } from './state.ts';
 import type { Style } from './term.ts';
 
@@ -195,13 +196,13 @@ export function renderChecks(checks: readonly Check[], style: Style): string {
   }
   const fails = checks.filter((c) => c.level === 'fail').length;
   const warns = checks.filter((c) => c.level === 'warn').length;
+  const counts = [
+    fails > 0 ? style.red(plural(fails, 'problem')) : '',
+    warns > 0 ? style.yellow(plural(warns, 'warning')) : '',
+  ].filter(Boolean);
   out.push(
     '',
-    fails + warns === 0
-      ? style.green('No problems found.')
-      : `${fails > 0 ? style.red(`${fails} problem${fails === 1 ? '' : 's'}`) : ''}${fails > 0 && warns > 0 ? ', ' : ''}${
-          warns > 0 ? style.yellow(`${warns} warning${warns === 1 ? '' : 's'}`) : ''
-        }: each has its fix above.`,
+    counts.length === 0 ? style.green('No problems found.') : `${counts.join(', ')}: each has its fix above.`,
   );
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 /** The runner's screen and the exercise list, as text (pure functions of what is known). */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Exercise } from '../../lib/exercises.ts';
-import { readmeExcerpt, readmeFile, readmeStep, stepTitleFor, titleFor } from './docs.ts';
+import { readmeExcerpt, readmeFile, readmeStep, stepTitles, titleFor } from './docs.ts';
 import { rel } from './fsutil.ts';
 import type { Lang, Messages } from './messages.ts';
 import {
@@ -149,7 +149,8 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
   out.push(`${style.bold(status)}${timing.length > 0 ? style.dim(`   ${timing.join(' · ')}`) : ''}`);
 
   const first = firstFailure(r);
-  const steps = stepSummaries(r).map((s) => ({ ...s, shown: stepTitleFor(ex, ctx.lang, s.title, s.step) }));
+  const shownTitle = stepTitles(ex, ctx.lang);
+  const steps = stepSummaries(r).map((s) => ({ ...s, shown: shownTitle(s.title, s.step) }));
   if (steps.length > 1) {
     const titleWidth = Math.min(48, Math.max(...steps.map((s) => displayWidth(s.shown))));
     for (const s of steps) {

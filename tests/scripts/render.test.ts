@@ -7,7 +7,7 @@ import {
   hintsFile,
   loadHints,
   readmeExcerpt,
-  stepTitleFor,
+  stepTitles,
   terminalMarkdown,
   toSentenceEnd,
 } from '../../scripts/lib/docs.ts';
@@ -263,7 +263,7 @@ describe('README and hints', () => {
       const steps = [...readFileSync(ex.spec, 'utf8').matchAll(/describe\('(step (\d+): [^']*)'/g)];
       expect(steps.length, ex.name).toBeGreaterThan(0);
       for (const [, title = '', n] of steps) {
-        expect(stepTitleFor(ex, 'ko', title, Number(n)), `${ex.name}: ${title}`).toMatch(/^\d+단계: \S/);
+        expect(stepTitles(ex, 'ko')(title, Number(n)), `${ex.name}: ${title}`).toMatch(/^\d+단계: \S/);
       }
     }
   });
