@@ -17,8 +17,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
 import { writeFileAtomic } from '../lib/files.ts';
+import { matmul } from '../lib/kernels/index.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../lib/mnist.ts';
-import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer, matmulInto } from '../lib/nn/index.ts';
+import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer } from '../lib/nn/index.ts';
 import { loadOracle, type Tf } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
 import { helpText } from './lib/args.ts';
@@ -139,7 +140,7 @@ async function benchMatmul(): Promise<void> {
     const b = Float32Array.from({ length: k * n }, () => rng.uniform(-1, 1));
     const c = new Float32Array(m * n);
     const flops = 2 * m * k * n;
-    const lib = timeMs(() => matmulInto(a, b, c, m, k, n));
+    const lib = timeMs(() => matmul(c, a, b, m, k, n));
     const entry: Record<string, unknown> = {
       shape: `${m}×${k}×${n}`,
       lib: { ...lib, gflops: flops / lib.median / 1e6 },

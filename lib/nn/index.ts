@@ -1,5 +1,4 @@
-/** lib/nn: the fast from-scratch MLP used by `npm run mnist` and `npm run bench`. */
-export { matmulInto, matmulTransAInto, matmulTransBInto, sumRowsInto } from './kernels.ts';
+/** lib/nn: the fast from-scratch MLP used by `npm run mnist` and `npm run bench`, on lib/kernels. */
 export { type Activation, type DenseParams, type Initializer, type LayerSpec, MLP, type MlpOptions } from './mlp.ts';
 export { Adam, makeOptimizer, OPTIMIZERS, type Optimizer, type OptimizerName, RMSprop, SGD } from './optimizers.ts';
 export { defaultWorkers, GradientPool, type GradientResult, type GradientSource } from './parallel.ts';

@@ -1,12 +1,12 @@
 /**
  * A multi-layer perceptron of Dense layers on flat Float32Arrays — the from-scratch model
  * behind `npm run mnist`, the same network as the book's 2.5 (NaiveDense, NaiveSequential)
- * written for speed: preallocated buffers, the kernels of ./kernels.ts, and the softmax +
+ * written for speed: preallocated buffers, the kernels of lib/kernels, and the softmax +
  * cross-entropy gradient in its simple fused form p − y.
  */
 import { ArgumentError, ShapeError } from '../errors.ts';
+import * as K from '../kernels/index.ts';
 import { createRng } from '../rng.ts';
-import { matmulInto, matmulTransAInto, matmulTransBInto, sumRowsInto } from './kernels.ts';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
 export type Initializer = 'glorotUniform' | 'uniform';
@@ -37,6 +37,7 @@ interface Workspace {
   acts: Float32Array[]; // acts[l] = output of layer l
   deltas: Float32Array[]; // dL/dZ of layer l
   grads: Float32Array[]; // [dW0, db0, dW1, db1, …]
+  predictions: Int32Array;
 }
 
 export class MLP {
@@ -105,6 +106,7 @@ export class MLP {
       acts: this.layers.map((l) => new Float32Array(batch * l.units)),
       deltas: this.layers.map((l) => new Float32Array(batch * l.units)),
       grads: this.layers.flatMap((l) => [new Float32Array(l.W.length), new Float32Array(l.units)]),
+      predictions: new Int32Array(batch),
     };
     return this.workspace;
   }
@@ -120,12 +122,13 @@ export class MLP {
     const ws = this.ensureWorkspace(batch);
     let input = x;
     this.layers.forEach((layer, l) => {
-      const out = ws.acts[l] as Float32Array;
-      matmulInto(input, layer.W, out, batch, layer.inputs, layer.units, layer.bias);
+      const out = ws.acts[l];
+      K.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
+      K.addBias(out, out, layer.bias, batch, layer.units);
       activate(out, batch, layer.units, layer.activation);
       input = out;
     });
-    return ws.acts[this.layers.length - 1] as Float32Array;
+    return ws.acts[this.layers.length - 1];
   }
 
   /**
@@ -149,34 +152,20 @@ export class MLP {
     const ws = this.workspace as Workspace;
     const L = this.layers.length;
     const classes = last.units;
-    // Loss, accuracy and dL/dZ of the softmax layer: (p − onehot(y)) / batch.
-    const dOut = ws.deltas[L - 1] as Float32Array;
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < batch; i++) {
-      const y = labels[i] as number;
-      const o = i * classes;
-      let best = 0;
-      for (let c = 0; c < classes; c++) {
-        dOut[o + c] = (probs[o + c] as number) / batch;
-        if ((probs[o + c] as number) > (probs[o + best] as number)) best = c;
-      }
-      dOut[o + y] -= 1 / batch;
-      loss -= Math.log(Math.max(probs[o + y] as number, 1e-7)); // Keras clips to [ε, 1 − ε]
-      if (best === y) correct++;
-    }
+    const loss = K.crossEntropySum(probs, labels, batch, classes);
+    const correct = K.argmaxRows(ws.predictions, probs, labels, batch, classes);
+    K.crossEntropyBackward(ws.deltas[L - 1], probs, labels, batch, classes);
     // Back through the layers: dW = aᵀ·dZ, db = Σ dZ, dA_prev = dZ·Wᵀ, dZ_prev = dA_prev ⊙ act′.
     for (let l = L - 1; l >= 0; l--) {
-      const layer = this.layers[l] as DenseParams;
-      const input = l === 0 ? x : (ws.acts[l - 1] as Float32Array);
-      const dZ = ws.deltas[l] as Float32Array;
-      matmulTransAInto(input, dZ, ws.grads[2 * l] as Float32Array, batch, layer.inputs, layer.units);
-      sumRowsInto(dZ, ws.grads[2 * l + 1] as Float32Array, batch, layer.units);
+      const layer = this.layers[l];
+      const input = l === 0 ? x : ws.acts[l - 1];
+      const dZ = ws.deltas[l];
+      K.matmulTransA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
+      K.sumRows(ws.grads[2 * l + 1], dZ, batch, layer.units);
       if (l > 0) {
-        const prev = this.layers[l - 1] as DenseParams;
-        const dPrev = ws.deltas[l - 1] as Float32Array;
-        matmulTransBInto(dZ, layer.W, dPrev, batch, layer.units, layer.inputs);
-        activationBackward(dPrev, ws.acts[l - 1] as Float32Array, prev.activation);
+        const dPrev = ws.deltas[l - 1];
+        K.matmulTransB(dPrev, dZ, layer.W, batch, layer.units, layer.inputs);
+        activationBackward(dPrev, ws.acts[l - 1], this.layers[l - 1].activation);
       }
     }
     return { loss: loss / batch, correct, grads: ws.grads };
@@ -185,55 +174,17 @@ export class MLP {
 
 /** Applies the activation in place to a [rows × cols] buffer. */
 function activate(z: Float32Array, rows: number, cols: number, activation: Activation): void {
-  const n = rows * cols;
-  switch (activation) {
-    case 'relu':
-      // NOTE: `<= 0` and not `< 0`: relu(−0) is +0 in TF.js; NaN fails both tests and stays NaN.
-      for (let i = 0; i < n; i++) if ((z[i] as number) <= 0) z[i] = 0;
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) z[i] = 1 / (1 + Math.exp(-(z[i] as number)));
-      return;
-    case 'tanh':
-      for (let i = 0; i < n; i++) z[i] = Math.tanh(z[i] as number);
-      return;
-    case 'linear':
-      return;
-    case 'softmax':
-      for (let r = 0; r < rows; r++) {
-        const o = r * cols;
-        let m = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < cols; j++) m = Math.max(m, z[o + j] as number);
-        let s = 0;
-        for (let j = 0; j < cols; j++) {
-          const e = Math.exp((z[o + j] as number) - m);
-          z[o + j] = e;
-          s += e;
-        }
-        for (let j = 0; j < cols; j++) z[o + j] = (z[o + j] as number) / s;
-      }
-      return;
-  }
+  if (activation === 'relu') K.relu(z, z, rows * cols);
+  else if (activation === 'sigmoid') K.sigmoid(z, z, rows * cols);
+  else if (activation === 'tanh') K.tanh(z, z, rows * cols);
+  else if (activation === 'softmax') K.softmax(z, z, rows, cols);
 }
 
 /** dZ = dA ⊙ act′(Z), computed from the activation's output a (in place on dA). */
 function activationBackward(dA: Float32Array, a: Float32Array, activation: Activation): void {
-  const n = dA.length;
-  switch (activation) {
-    case 'relu':
-      // NOTE: relu′(0) = 0, as TensorFlow defines it; a = 0 exactly where z ≤ 0. Multiplied, as
-      // TF.js' dy·step(z), not assigned 0: a NaN or an infinity in dA stays NaN where a = 0.
-      for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * ((a[i] as number) > 0 ? 1 : 0);
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * (a[i] as number) * (1 - (a[i] as number));
-      return;
-    case 'tanh':
-      for (let i = 0; i < n; i++) dA[i] = (dA[i] as number) * (1 - (a[i] as number) ** 2);
-      return;
-    case 'linear':
-      return;
-    case 'softmax':
-      throw new ArgumentError('MLP', 'softmax is only supported as the last layer (fused with cross-entropy)');
-  }
+  if (activation === 'relu') K.reluBackward(dA, dA, a, dA.length);
+  else if (activation === 'sigmoid') K.sigmoidBackward(dA, dA, a, dA.length);
+  else if (activation === 'tanh') K.tanhBackward(dA, dA, a, dA.length);
+  else if (activation === 'softmax')
+    throw new ArgumentError('MLP', 'softmax is only supported as the last layer (fused with cross-entropy)');
 }

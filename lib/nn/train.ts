@@ -3,6 +3,7 @@
  * partial), per-step and per-epoch callbacks, and a Keras-like History.
  */
 import { ArgumentError } from '../errors.ts';
+import { argmaxRows, crossEntropySum } from '../kernels/index.ts';
 import { createRng } from '../rng.ts';
 import type { MLP } from './mlp.ts';
 import type { Optimizer } from './optimizers.ts';
@@ -146,15 +147,14 @@ export function evaluate(model: MLP, data: Dataset, batchSize = 1000): Evaluatio
   for (let from = 0; from < data.count; from += batchSize) {
     const n = Math.min(batchSize, data.count - from);
     const probs = model.forward(data.x.subarray(from * data.features, (from + n) * data.features), n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < classes; c++)
-        if ((probs[i * classes + c] as number) > (probs[i * classes + best] as number)) best = c;
-      const y = data.y[from + i] as number;
-      predictions[from + i] = best;
-      if (best === y) correct++;
-      loss -= Math.log(Math.min(Math.max(probs[i * classes + y] as number, 1e-7), 1 - 1e-7));
-    }
+    const labels = subarrayOf(data.y, from, from + n);
+    loss += crossEntropySum(probs, labels, n, classes);
+    correct += argmaxRows(predictions.subarray(from, from + n), probs, labels, n, classes);
   }
   return { loss: loss / data.count, accuracy: correct / data.count, predictions };
+}
+
+/** Labels [from, to) without a copy where they are a typed array. */
+function subarrayOf(y: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  return ArrayBuffer.isView(y) ? (y as Uint8Array).subarray(from, to) : Array.prototype.slice.call(y, from, to);
 }

@@ -9,6 +9,9 @@
  * arrays that is TF.js' range (exp(89) = Infinity, square(2^-149) = 0); on float64 arrays the
  * range is float64's, so the same inputs give exp(89) ≈ 4.5e38 and square(2^-149) = 2^-298.
  */
+
+import type { Floats } from '../kernels/index.ts';
+import * as K from '../kernels/index.ts';
 import { type DType, NDArray } from '../ndarray.ts';
 import { sizeOf } from '../shape.ts';
 import { broadcastShapes, broadcastStrides } from './broadcast.ts';
@@ -105,16 +108,15 @@ export const exp = (x: NDArray): NDArray => map(x, Math.exp);
 export const log = (x: NDArray): NDArray => map(x, Math.log);
 export const sqrt = (x: NDArray): NDArray => map(x, Math.sqrt);
 export const square = (x: NDArray): NDArray => map(x, (v) => v * v);
-/**
- * max(x, 0): NaN stays NaN and relu(−0) = +0, as tf.relu on the cpu and wasm backends.
- * NOTE: `v > 0 ? v : 0` would turn NaN into 0, and `v < 0 ? 0 : v` would keep −0.
- */
-export const relu = (x: NDArray): NDArray => map(x, (v) => Math.max(v, 0));
-export const tanh = (x: NDArray): NDArray => map(x, Math.tanh);
-/**
- * 1 / (1 + e^−x), written so that large |x| never overflows.
- * NOTE: TF.js' wasm backend returns 0 where the result is subnormal (x below about −87.3:
- * sigmoid(−100) = 0 there); lib, like the cpu backend, keeps it (≈ 3.8e−44 in float32).
- */
-export const sigmoid = (x: NDArray): NDArray =>
-  map(x, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
+/** Runs an element-wise kernel of lib/kernels into a new array of x's shape and dtype. */
+function kernelMap(x: NDArray, kernel: (out: Floats, x: Floats, n: number) => void): NDArray {
+  const out = allocate(x.dtype, x.size);
+  kernel(out, x.data, x.size);
+  return new NDArray(out, x.shape);
+}
+
+/** max(x, 0): NaN stays NaN and relu(−0) = +0, as tf.relu (see lib/kernels/elementwise.ts). */
+export const relu = (x: NDArray): NDArray => kernelMap(x, K.relu);
+export const tanh = (x: NDArray): NDArray => kernelMap(x, K.tanh);
+/** 1 / (1 + e^−x), written so that large |x| never overflows (see lib/kernels/elementwise.ts). */
+export const sigmoid = (x: NDArray): NDArray => kernelMap(x, K.sigmoid);

@@ -2,19 +2,9 @@
 import type * as TF from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { numericalGradient, relativeError } from '../../lib/gradcheck.ts';
+import * as K from '../../lib/kernels/index.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import {
-  Adam,
-  evaluate,
-  fit,
-  MLP,
-  makeOptimizer,
-  matmulInto,
-  matmulTransAInto,
-  matmulTransBInto,
-  RMSprop,
-  SGD,
-} from '../../lib/nn/index.ts';
+import { Adam, evaluate, fit, MLP, makeOptimizer, RMSprop, SGD } from '../../lib/nn/index.ts';
 import * as ops from '../../lib/ops/index.ts';
 import { loadOracle, type Oracle, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -32,8 +22,18 @@ const f32 = (shape: number[], seed: number, sparsity = 0) => {
   return x;
 };
 
+/** The textbook triple loop in float64: the definition the kernels' fast paths must meet. */
+function naiveMatmul(a: NDArray, b: NDArray): NDArray {
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) out[i * n + j] += a.data[i * k + p] * b.data[p * n + j];
+  return new NDArray(out, [m, n]);
+}
+
 describe('kernels', () => {
-  it('matmulInto, matmulTransAInto, matmulTransBInto equal lib/ops matmul (dense and sparse paths, leftover rows and columns)', () => {
+  it('matmul, matmulTransA, matmulTransB equal the triple loop (dense and sparse paths, leftover rows and columns)', () => {
     for (const [m, k, n] of [
       [1, 1, 1],
       [5, 7, 3],
@@ -46,17 +46,36 @@ describe('kernels', () => {
         const a = f32([m, k], m + k, sparsity);
         const b = f32([k, n], k + n);
         const out = new Float32Array(m * n);
-        matmulInto(a.data as Float32Array, b.data as Float32Array, out, m, k, n);
-        expect(new NDArray(out, [m, n])).toBeAllClose(ops.matmul(a, b), float32Tolerance(k, 3));
+        K.matmul(out, a.data, b.data, m, k, n);
+        expect(new NDArray(out, [m, n])).toBeAllClose(naiveMatmul(a, b), float32Tolerance(k, 3));
+        // aᵀ·g, with a stored [m×k]: the kernel's m is k here, and its k is m
         const g = f32([m, n], 99);
         const dW = new Float32Array(k * n);
-        matmulTransAInto(a.data as Float32Array, g.data as Float32Array, dW, m, k, n);
-        expect(new NDArray(dW, [k, n])).toBeAllClose(ops.matmul(a, g, { transposeA: true }), float32Tolerance(m, 3));
+        K.matmulTransA(dW, a.data, g.data, k, m, n);
+        expect(new NDArray(dW, [k, n])).toBeAllClose(naiveMatmul(ops.transpose(a), g), float32Tolerance(m, 3));
         const dX = new Float32Array(m * k);
-        matmulTransBInto(g.data as Float32Array, b.data as Float32Array, dX, m, n, k);
-        expect(new NDArray(dX, [m, k])).toBeAllClose(ops.matmul(g, b, { transposeB: true }), float32Tolerance(n, 3));
+        K.matmulTransB(dX, g.data, b.data, m, n, k);
+        expect(new NDArray(dX, [m, k])).toBeAllClose(naiveMatmul(g, ops.transpose(b)), float32Tolerance(n, 3));
       }
     }
+  });
+
+  it('softmax and the cross-entropy routines: in place, clipped to [ε, 1 − ε] as Keras', () => {
+    // softmax([0, ln 3]) = [1/4, 3/4]; a certain right answer costs −log(1 − 1e-7) ≈ 1e-7, not 0,
+    // and a certain wrong one log(1e7) ≈ 16.118, not Infinity
+    const z = Float32Array.from([0, Math.log(3), 0, 200]);
+    K.softmax(z, z, 2, 2);
+    expect(new NDArray(z, [2, 2])).toBeAllClose(NDArray.fromFlat([0.25, 0.75, 0, 1], [2, 2]), { rtol: 1e-6 });
+    const p = Float32Array.from([0, 1, 1, 0]);
+    expect(K.crossEntropySum(p, [1, 1], 1, 2)).toBeCloseTo(1e-7, 12);
+    expect(K.crossEntropySum(p.subarray(2), [1], 1, 2)).toBeCloseTo(Math.log(1e7), 5);
+    const predictions = new Int32Array(2);
+    expect(K.argmaxRows(predictions, z, [1, 0], 2, 2)).toBe(1);
+    expect([...predictions]).toEqual([1, 1]);
+    // (p − onehot(y)) / rows
+    const d = new Float32Array(4);
+    K.crossEntropyBackward(d, z, [1, 0], 2, 2);
+    expect(new NDArray(d, [2, 2])).toBeAllClose(NDArray.fromFlat([0.125, -0.125, -0.5, 0.5], [2, 2]), { rtol: 1e-6 });
   });
 });
 
