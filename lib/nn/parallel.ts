@@ -3,7 +3,8 @@
  * main thread computes one part and every worker another, all reading the same weights
  * (SharedArrayBuffers), and the parts' mean gradients are combined into the batch mean.
  *
- *   const pool = await GradientPool.start(model, { workers: 1 });   // 1 extra thread
+ *   const loader = new URL('../scripts/register.mjs', import.meta.url); // the caller's TS loader
+ *   const pool = await GradientPool.start(model, { workers: 1, loader });   // 1 extra thread
  *   fit(model, optimizer, data, { epochs, batchSize, gradients: pool });
  *   await pool.close();
  *
@@ -51,6 +52,19 @@ export function defaultWorkers(): number {
   return Math.max(0, availableParallelism() - 1);
 }
 
+export interface PoolOptions {
+  /** extra threads (default: one per core beyond the first) */
+  workers?: number;
+  /** the most rows one thread computes per step (default 1024) */
+  maxRows?: number;
+  /**
+   * A module each worker imports before its own code: the loader that lets Node run
+   * TypeScript (`--import` it). Worker threads do not inherit the one the caller runs under,
+   * and lib cannot know it: scripts use scripts/register.mjs, Vitest its own.
+   */
+  loader: string | URL;
+}
+
 export class GradientPool implements GradientSource {
   private seq = 0;
   private readonly control: Int32Array;
@@ -68,7 +82,7 @@ export class GradientPool implements GradientSource {
   }
 
   /** Starts `workers` threads sharing `model`'s weights (moved into shared memory). */
-  static async start(model: MLP, options: { workers?: number; maxRows?: number } = {}): Promise<GradientPool> {
+  static async start(model: MLP, options: PoolOptions): Promise<GradientPool> {
     const workers = options.workers ?? defaultWorkers();
     if (!Number.isInteger(workers) || workers < 0)
       throw new ArgumentError('GradientPool', `workers must be a whole number ≥ 0, got ${workers}`);
@@ -94,8 +108,7 @@ export class GradientPool implements GradientSource {
       };
       const worker = new Worker(new URL('./worker.ts', import.meta.url), {
         workerData: init,
-        // Worker threads do not inherit the TypeScript loader; give them the same one.
-        execArgv: ['--import', new URL('../../scripts/register.mjs', import.meta.url).href],
+        execArgv: ['--import', String(options.loader)],
       });
       ready.push(
         new Promise((resolve, reject) => {
@@ -122,7 +135,7 @@ export class GradientPool implements GradientSource {
     const f = this.model.inputSize;
     const parts = this.slots.length + 1;
     const per = Math.ceil(batch / parts);
-    const capacity = (this.slots[0]?.y.length ?? Number.POSITIVE_INFINITY) as number;
+    const capacity = this.slots[0]?.y.length ?? Number.POSITIVE_INFINITY;
     if (per > capacity) {
       throw new ArgumentError(
         'GradientPool',

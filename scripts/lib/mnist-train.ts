@@ -3,6 +3,7 @@
  * layers, trained the same way and logged the same way — Keras' per-epoch History, the test
  * set's result at each epoch's end, and the training curve every few steps (lib/training-log.ts).
  */
+import { argmaxRows, crossEntropySum } from '../../lib/kernels/index.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist.ts';
 import {
   type EpochLogs,
@@ -13,7 +14,7 @@ import {
   MLP,
   makeOptimizer,
 } from '../../lib/nn/index.ts';
-import { loadOracle } from '../../lib/oracle.ts';
+import { loadOracle, type Tf } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { kerasProgress } from '../../lib/terminal.ts';
 import { type EpochPoint, logInterval, StepRecorder } from '../../lib/training-log.ts';
@@ -81,7 +82,11 @@ export async function runScratch(o: TrainOptions, data: Data, stop: () => boolea
   );
   const pool =
     o.workers > 0
-      ? await GradientPool.start(model, { workers: o.workers, maxRows: Math.ceil(o.batchSize / (o.workers + 1)) })
+      ? await GradientPool.start(model, {
+          workers: o.workers,
+          maxRows: Math.ceil(o.batchSize / (o.workers + 1)),
+          loader: WORKER_LOADER,
+        })
       : undefined;
   if (pool) console.log(`engine: lib/nn on ${pool.threads} threads`);
   const progress = progressPrinter();
@@ -124,21 +129,7 @@ export async function runScratch(o: TrainOptions, data: Data, stop: () => boolea
 export async function runTfjs(o: TrainOptions, data: Data, stop: () => boolean): Promise<RunResult> {
   const { tf, description } = await loadOracle();
   console.log(`engine: ${description}`);
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [PIXELS],
-        units: o.hidden,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }),
-      }),
-      tf.layers.dense({
-        units: CLASSES,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 1 }),
-      }),
-    ],
-  });
+  const model = kerasMlp(tf, o.hidden, o.seed);
   const lr = o.lr ?? (o.optimizer === 'sgd' || o.optimizer === 'momentum' ? 0.01 : 0.001);
   const optimizer =
     o.optimizer === 'rmsprop'
@@ -153,17 +144,11 @@ export async function runTfjs(o: TrainOptions, data: Data, stop: () => boolean):
     const x = tf.tensor2d(set.x, [set.count, PIXELS]);
     // NOTE: predict's default batch of 32 makes 1,875 calls for the training set; 1,000 is far faster.
     const probs = model.predict(x, { batchSize: 1000 }) as import('@tensorflow/tfjs').Tensor;
-    const classes = probs.argMax(-1);
-    const predictions = Uint8Array.from(classes.dataSync());
-    const p = probs.dataSync();
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < set.count; i++) {
-      const y = set.y[i] as number;
-      loss -= Math.log(Math.min(Math.max(p[i * CLASSES + y] as number, 1e-7), 1 - 1e-7));
-      if (predictions[i] === y) correct++;
-    }
-    tf.dispose([x, probs, classes]);
+    const p = probs.dataSync() as Float32Array;
+    const predictions = new Uint8Array(set.count);
+    const correct = argmaxRows(predictions, p, set.y, set.count, CLASSES);
+    const loss = crossEntropySum(p, set.y, set.count, CLASSES);
+    tf.dispose([x, probs]);
     return { loss: loss / set.count, accuracy: correct / set.count, predictions };
   };
   const xs = tf.tensor2d(data.train.x, [data.train.count, PIXELS]);
@@ -221,6 +206,32 @@ export async function runTfjs(o: TrainOptions, data: Data, stop: () => boolean):
   tf.dispose([xs, ys]);
   model.dispose();
   return { history, log, testPoints, stopped, test: test ?? evalOn(data.test), train, params };
+}
+
+/** The TS loader for the GradientPool's worker threads (they do not inherit this process's). */
+export const WORKER_LOADER = new URL('../register.mjs', import.meta.url);
+
+/**
+ * The chapter's network in TensorFlow.js layers, 784 → Dense(hidden, relu) → Dense(10,
+ * softmax), Glorot-uniform kernels seeded `seed` and `seed + 1`: one builder for
+ * `npm run mnist -- --engine tfjs` and the bench's peer, so the two measure the same model.
+ */
+export function kerasMlp(tf: Tf, hidden: number, seed: number) {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [PIXELS],
+        units: hidden,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
+      tf.layers.dense({
+        units: CLASSES,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
+    ],
+  });
 }
 
 export interface Data {

@@ -10,6 +10,9 @@ function problem(count: number, features: number, seed: number) {
   return { x, y, count, features };
 }
 
+// Vitest's TypeScript loader does not reach worker threads: they get the scripts' one.
+const loader = new URL('../../scripts/register.mjs', import.meta.url);
+
 const specs = [
   { units: 6, activation: 'relu' as const },
   { units: 3, activation: 'softmax' as const },
@@ -20,7 +23,7 @@ describe('GradientPool', () => {
     const data = problem(13, 5, 1); // 13 rows: parts of 7 and 6
     const single = new MLP(5, specs, { seed: 2 });
     const pooled = new MLP(5, specs, { seed: 2 });
-    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 64 });
+    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 64, loader });
     try {
       expect(pool.threads).toBe(2);
       const a = single.lossAndGradients(data.x, data.y, 13);
@@ -42,7 +45,7 @@ describe('GradientPool', () => {
     const data = problem(40, 5, 3);
     const single = new MLP(5, specs, { seed: 4 });
     const pooled = new MLP(5, specs, { seed: 4 });
-    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 16 });
+    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 16, loader });
     try {
       const options = { epochs: 3, batchSize: 8, seed: 5 };
       fit(single, makeOptimizer('rmsprop', 0.01), data, options);
