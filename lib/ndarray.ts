@@ -117,7 +117,7 @@ export class NDArray {
   static fromFlat(values: ArrayLike<number>, shape: Shape, dtype: DType = 'float64'): NDArray {
     checkShape('fromFlat', shape);
     const out = allocate(dtype, values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+    for (let i = 0; i < values.length; i++) out[i] = values[i];
     return new NDArray(out, shape);
   }
 
@@ -162,21 +162,21 @@ export class NDArray {
     }
     let o = 0;
     for (let i = 0; i < index.length; i++) {
-      const k = index[i] as number;
-      const n = this.shape[i] as number;
+      const k = index[i];
+      const n = this.shape[i];
       if (!Number.isInteger(k) || k < 0 || k >= n) {
         throw new ShapeError(
           'index',
           `index ${k} is out of range for axis ${i} of size ${n} (index [${index.join(',')}], shape ${formatShape(this.shape)})`,
         );
       }
-      o += k * (this.strides[i] as number);
+      o += k * this.strides[i];
     }
     return o;
   }
 
   get(...index: number[]): number {
-    return this.data[this.offset(index)] as number;
+    return this.data[this.offset(index)];
   }
 
   set(index: readonly number[], value: number): this {
@@ -187,15 +187,13 @@ export class NDArray {
   // ---- conversion -----------------------------------------------------------------
 
   toNested(): Nested {
-    if (this.rank === 0) return this.data[0] as number;
+    if (this.rank === 0) return this.data[0];
     const build = (axis: number, offset: number): Nested => {
-      const n = this.shape[axis] as number;
-      const step = this.strides[axis] as number;
+      const n = this.shape[axis];
+      const step = this.strides[axis];
       const out: Nested[] = [];
       for (let i = 0; i < n; i++) {
-        out.push(
-          axis === this.rank - 1 ? (this.data[offset + i * step] as number) : build(axis + 1, offset + i * step),
-        );
+        out.push(axis === this.rank - 1 ? this.data[offset + i * step] : build(axis + 1, offset + i * step));
       }
       return out;
     };

@@ -20,7 +20,7 @@ export function stridesOf(shape: Shape): number[] {
   let step = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = step;
-    step *= shape[i] as number;
+    step *= shape[i];
   }
   return strides;
 }

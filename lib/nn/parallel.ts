@@ -148,7 +148,7 @@ export class GradientPool implements GradientSource {
       const from = Math.min(batch, (w + 1) * per);
       const rows = Math.min(batch, from + per) - from;
       slot.x.set(x.subarray(from * f, (from + rows) * f));
-      for (let r = 0; r < rows; r++) slot.y[r] = labels[from + r] as number;
+      for (let r = 0; r < rows; r++) slot.y[r] = labels[from + r];
       const c = w * CONTROL_WORDS;
       Atomics.store(this.control, c + ROWS, rows);
       Atomics.store(this.control, c + SEQ, seq);
@@ -160,9 +160,9 @@ export class GradientPool implements GradientSource {
     let loss = own.loss * mine;
     let correct = own.correct;
     this.combined.forEach((g, k) => {
-      const src = own.grads[k] as Float32Array;
+      const src = own.grads[k];
       const w = mine / batch;
-      for (let i = 0; i < g.length; i++) g[i] = (src[i] as number) * w;
+      for (let i = 0; i < g.length; i++) g[i] = src[i] * w;
     });
     this.slots.forEach((slot, w) => {
       const c = w * CONTROL_WORDS;
@@ -170,12 +170,12 @@ export class GradientPool implements GradientSource {
         Atomics.wait(this.control, c + DONE, Atomics.load(this.control, c + DONE), 1000);
       const rows = Atomics.load(this.control, c + ROWS);
       if (rows === 0) return;
-      loss += (this.stats[2 * w] as number) * rows;
-      correct += this.stats[2 * w + 1] as number;
+      loss += this.stats[2 * w] * rows;
+      correct += this.stats[2 * w + 1];
       const weight = rows / batch;
       this.combined.forEach((g, k) => {
-        const src = slot.grads[k] as Float32Array;
-        for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (src[i] as number) * weight;
+        const src = slot.grads[k];
+        for (let i = 0; i < g.length; i++) g[i] = g[i] + src[i] * weight;
       });
     });
     return { loss: loss / batch, correct, grads: this.combined };

@@ -68,9 +68,9 @@ function gather(
 ) {
   const f = data.features;
   for (let r = from; r < to; r++) {
-    const src = indices[r] as number;
+    const src = indices[r];
     xb.set(data.x.subarray(src * f, (src + 1) * f), (r - from) * f);
-    yb[r - from] = data.y[src] as number;
+    yb[r - from] = data.y[src];
   }
 }
 

@@ -30,7 +30,7 @@ for (;;) {
   if (rows > 0) {
     const result = model.lossAndGradients(x, y, rows);
     result.grads.forEach((g, k) => {
-      (grads[k] as Float32Array).set(g);
+      grads[k].set(g);
     });
     stats[2 * init.index] = result.loss;
     stats[2 * init.index + 1] = result.correct;

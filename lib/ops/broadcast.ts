@@ -14,8 +14,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 1; i <= rank; i++) {
-    const da = a.length - i >= 0 ? (a[a.length - i] as number) : 1;
-    const db = b.length - i >= 0 ? (b[b.length - i] as number) : 1;
+    const da = a.length - i >= 0 ? a[a.length - i] : 1;
+    const db = b.length - i >= 0 ? b[b.length - i] : 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
         op,
@@ -36,7 +36,7 @@ export function broadcastAxes(inShape: Shape, outShape: Shape): number[] {
   const lead = outShape.length - inShape.length;
   const axes: number[] = [];
   for (let i = 0; i < outShape.length; i++) {
-    if (i < lead || (inShape[i - lead] === 1 && (outShape[i] as number) !== 1)) axes.push(i);
+    if (i < lead || (inShape[i - lead] === 1 && outShape[i] !== 1)) axes.push(i);
   }
   return axes;
 }
@@ -50,7 +50,7 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   const strides = new Array<number>(outShape.length).fill(0);
   let step = 1;
   for (let i = inShape.length - 1; i >= 0; i--) {
-    const d = inShape[i] as number;
+    const d = inShape[i];
     strides[i + lead] = d === 1 ? 0 : step;
     step *= d;
   }

@@ -34,7 +34,7 @@ function allocate(dtype: DType, n: number): Float32Array | Float64Array {
 export function map(x: NDArray, f: (v: number) => number): NDArray {
   const out = allocate(x.dtype, x.size);
   const d = x.data;
-  for (let i = 0; i < out.length; i++) out[i] = f(d[i] as number);
+  for (let i = 0; i < out.length; i++) out[i] = f(d[i]);
   return new NDArray(out, x.shape);
 }
 
@@ -49,13 +49,13 @@ export function zipWith(op: string, aIn: Operand, bIn: Operand, f: (x: number, y
   const bd = b.data;
   // Fast paths: same shape, or one side a scalar or a trailing row (x + bias).
   if (a.size === n && b.size === n) {
-    for (let i = 0; i < n; i++) out[i] = f(ad[i] as number, bd[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
   } else if (a.size === n && n % b.size === 0 && sameTail(b.shape, shape)) {
     const m = b.size;
-    for (let i = 0; i < n; i++) out[i] = f(ad[i] as number, bd[i % m] as number);
+    for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i % m]);
   } else if (b.size === n && n % a.size === 0 && sameTail(a.shape, shape)) {
     const m = a.size;
-    for (let i = 0; i < n; i++) out[i] = f(ad[i % m] as number, bd[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(ad[i % m], bd[i]);
   } else {
     const sa = broadcastStrides(a.shape, shape);
     const sb = broadcastStrides(b.shape, shape);
@@ -64,15 +64,15 @@ export function zipWith(op: string, aIn: Operand, bIn: Operand, f: (x: number, y
     let oa = 0;
     let ob = 0;
     for (let i = 0; i < n; i++) {
-      out[i] = f(ad[oa] as number, bd[ob] as number);
+      out[i] = f(ad[oa], bd[ob]);
       // Odometer: advance the last axis, carrying into earlier ones.
       for (let ax = rank - 1; ax >= 0; ax--) {
-        index[ax] = (index[ax] as number) + 1;
-        oa += sa[ax] as number;
-        ob += sb[ax] as number;
-        if ((index[ax] as number) < (shape[ax] as number)) break;
-        oa -= (sa[ax] as number) * (shape[ax] as number);
-        ob -= (sb[ax] as number) * (shape[ax] as number);
+        index[ax] = index[ax] + 1;
+        oa += sa[ax];
+        ob += sb[ax];
+        if (index[ax] < shape[ax]) break;
+        oa -= sa[ax] * shape[ax];
+        ob -= sb[ax] * shape[ax];
         index[ax] = 0;
       }
     }

@@ -1,6 +1,9 @@
 /**
- * lib's own tensor ops, for the exercises after the one that teaches each op and for the
- * tools (MNIST training, plots). The exercises' specs keep the naive, teachable versions.
+ * lib's tensor ops on NDArrays, for the reference solutions after the exercise that teaches
+ * each op, the REPL and the tests. Each op checks shapes, allocates its result and calls
+ * lib/kernels, the typed-array routines `npm run mnist` and `npm run bench` train and
+ * measure with (through lib/nn), so the tools and the ops share one numeric core. The
+ * exercises' specs keep the naive, teachable versions.
  */
 export { broadcastAxes, broadcastShapes, broadcastStrides } from './broadcast.ts';
 export {

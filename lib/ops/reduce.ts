@@ -45,21 +45,21 @@ function reduce(
   let s = 1;
   for (let i = x.rank - 1; i >= 0; i--) {
     outStrides[i] = axes.has(i) ? 0 : s;
-    s *= keptShape[i] as number;
+    s *= keptShape[i];
   }
   const index = new Array<number>(x.rank).fill(0);
   let o = 0;
   for (let i = 0; i < x.size; i++) {
-    out[o] = step(out[o] as number, x.data[i] as number);
+    out[o] = step(out[o], x.data[i]);
     for (let ax = x.rank - 1; ax >= 0; ax--) {
-      index[ax] = (index[ax] as number) + 1;
-      o += outStrides[ax] as number;
-      if ((index[ax] as number) < (x.shape[ax] as number)) break;
-      o -= (outStrides[ax] as number) * (x.shape[ax] as number);
+      index[ax] = index[ax] + 1;
+      o += outStrides[ax];
+      if (index[ax] < x.shape[ax]) break;
+      o -= outStrides[ax] * x.shape[ax];
       index[ax] = 0;
     }
   }
-  if (finish) for (let o = 0; o < out.length; o++) out[o] = finish(out[o] as number);
+  if (finish) for (let o = 0; o < out.length; o++) out[o] = finish(out[o]);
   const shape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.has(i));
   return new NDArray(x.dtype === 'float32' ? Float32Array.from(out) : out, shape);
 }
@@ -76,7 +76,7 @@ export function sum(x: NDArray, axis?: number | readonly number[], keepDims = fa
  */
 export function mean(x: NDArray, axis?: number | readonly number[], keepDims = false): NDArray {
   const axes = normaliseAxes('mean', x, axis);
-  const count = axes.reduce((n, a) => n * (x.shape[a] as number), 1);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
   return reduce(
     'mean',
     x,
@@ -100,13 +100,13 @@ export function max(x: NDArray, axis?: number | readonly number[], keepDims = fa
  */
 export function argmax(x: NDArray): number[] {
   if (x.rank === 0) throw new ShapeError('argmax', 'needs at least one axis, got a scalar');
-  const n = x.shape[x.rank - 1] as number;
+  const n = x.shape[x.rank - 1];
   if (n === 0) throw new ShapeError('argmax', `the last axis is empty (shape ${formatShape(x.shape)})`);
   const rows = x.size / n;
   const out = new Array<number>(rows);
   for (let r = 0; r < rows; r++) {
     let best = 0;
-    for (let j = 1; j < n; j++) if ((x.data[r * n + j] as number) > (x.data[r * n + best] as number)) best = j;
+    for (let j = 1; j < n; j++) if (x.data[r * n + j] > x.data[r * n + best]) best = j;
     out[r] = best;
   }
   return out;

@@ -29,25 +29,25 @@ export function transpose(x: NDArray, perm?: readonly number[]): NDArray {
       `perm [${p.join(',')}] is not a permutation of the ${rank} axes of ${formatShape(x.shape)}`,
     );
   }
-  const outShape = p.map((ax) => x.shape[ax] as number);
+  const outShape = p.map((ax) => x.shape[ax]);
   const out = x.dtype === 'float32' ? new Float32Array(x.size) : new Float64Array(x.size);
   if (rank === 2 && p[0] === 1) {
     const [r, c] = x.shape as [number, number];
     const d = x.data;
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = d[i * c + j] as number;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = d[i * c + j];
     return new NDArray(out, outShape);
   }
   const inStrides = stridesOf(x.shape);
-  const srcStrides = p.map((ax) => inStrides[ax] as number);
+  const srcStrides = p.map((ax) => inStrides[ax]);
   const index = new Array<number>(rank).fill(0);
   let src = 0;
   for (let i = 0; i < out.length; i++) {
-    out[i] = x.data[src] as number;
+    out[i] = x.data[src];
     for (let ax = rank - 1; ax >= 0; ax--) {
-      index[ax] = (index[ax] as number) + 1;
-      src += srcStrides[ax] as number;
-      if ((index[ax] as number) < (outShape[ax] as number)) break;
-      src -= (srcStrides[ax] as number) * (outShape[ax] as number);
+      index[ax] = index[ax] + 1;
+      src += srcStrides[ax];
+      if (index[ax] < outShape[ax]) break;
+      src -= srcStrides[ax] * outShape[ax];
       index[ax] = 0;
     }
   }
