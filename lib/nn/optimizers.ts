@@ -23,66 +23,75 @@ export interface Optimizer {
   step(params: Float32Array[], grads: Float32Array[]): void;
 }
 
-/** One state array per parameter and slot (velocity; or m and v), created at the first step. */
-function slots(params: Float32Array[], store: Float32Array[][], count: number): Float32Array[][] {
-  if (store.length === 0)
-    for (const p of params) store.push(Array.from({ length: count }, () => new Float32Array(p.length)));
-  return store;
+/**
+ * What every optimizer here shares: state arrays per parameter (`slots` of them: a velocity,
+ * or Adam's m and v), made at the first step, and an update applied to each parameter.
+ */
+abstract class SlotOptimizer implements Optimizer {
+  abstract readonly name: string;
+  private state: Float32Array[][] = [];
+  private readonly slots: number;
+  constructor(slots: number) {
+    this.slots = slots;
+  }
+  step(params: Float32Array[], grads: Float32Array[]): void {
+    if (this.state.length === 0)
+      for (const p of params) this.state.push(Array.from({ length: this.slots }, () => new Float32Array(p.length)));
+    this.beginStep();
+    for (const [k, w] of params.entries()) this.update(w, grads[k], this.state[k]);
+  }
+  /** Called once per step, before the updates (Adam counts its steps). */
+  protected beginStep(): void {}
+  protected abstract update(w: Float32Array, g: Float32Array, state: Float32Array[]): void;
 }
 
-export class SGD implements Optimizer {
+/** SGD (momentum 0), momentum, or Nesterov momentum. */
+export class SGD extends SlotOptimizer {
   readonly name = 'sgd';
-  private velocity: Float32Array[][] = [];
   readonly lr: number;
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(lr: number = 0.01, momentum: number = 0, nesterov: boolean = false) {
+    super(1);
     [this.lr, this.momentum, this.nesterov] = [lr, momentum, nesterov];
   }
-  step(params: Float32Array[], grads: Float32Array[]): void {
-    if (this.momentum === 0) {
-      for (const [k, w] of params.entries()) sgdStep(w, grads[k], w.length, this.lr);
-      return;
-    }
-    const state = slots(params, this.velocity, 1);
-    for (const [k, w] of params.entries())
-      momentumStep(w, state[k][0], grads[k], w.length, this.lr, this.momentum, this.nesterov);
+  protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
+    if (this.momentum === 0) sgdStep(w, g, w.length, this.lr);
+    else momentumStep(w, v, g, w.length, this.lr, this.momentum, this.nesterov);
   }
 }
 
-export class RMSprop implements Optimizer {
+export class RMSprop extends SlotOptimizer {
   readonly name = 'rmsprop';
-  private state: Float32Array[][] = [];
   readonly lr: number;
   readonly rho: number;
   readonly epsilon: number;
   constructor(lr: number = 0.001, rho: number = 0.9, epsilon: number = 1e-7) {
+    super(1);
     [this.lr, this.rho, this.epsilon] = [lr, rho, epsilon];
   }
-  step(params: Float32Array[], grads: Float32Array[]): void {
-    const state = slots(params, this.state, 1);
-    for (const [k, w] of params.entries())
-      rmspropStep(w, state[k][0], grads[k], w.length, this.lr, this.rho, this.epsilon);
+  protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
+    rmspropStep(w, s, g, w.length, this.lr, this.rho, this.epsilon);
   }
 }
 
-export class Adam implements Optimizer {
+export class Adam extends SlotOptimizer {
   readonly name = 'adam';
-  private state: Float32Array[][] = [];
   private t = 0;
+  private alpha = 0;
   readonly lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   constructor(lr: number = 0.001, beta1: number = 0.9, beta2: number = 0.999, epsilon: number = 1e-7) {
+    super(2);
     [this.lr, this.beta1, this.beta2, this.epsilon] = [lr, beta1, beta2, epsilon];
   }
-  step(params: Float32Array[], grads: Float32Array[]): void {
-    const state = slots(params, this.state, 2);
-    const { beta1, beta2, epsilon } = this;
-    const alpha = adamRate(this.lr, beta1, beta2, ++this.t);
-    for (const [k, w] of params.entries())
-      adamStep(w, state[k][0], state[k][1], grads[k], w.length, alpha, beta1, beta2, epsilon);
+  protected override beginStep(): void {
+    this.alpha = adamRate(this.lr, this.beta1, this.beta2, ++this.t);
+  }
+  protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[]): void {
+    adamStep(w, m, v, g, w.length, this.alpha, this.beta1, this.beta2, this.epsilon);
   }
 }
 

@@ -24,12 +24,10 @@ import {
   specialVector,
 } from '../support/special-values.ts';
 
-const names = specialNames();
-const x = specialVector();
-const pairs = specialPairs();
+const [names, x, pairs] = [specialNames(), specialVector(), specialPairs()];
 const pa = pairs.a.data;
 const pb = pairs.b.data;
-const pairLabel = (i: number) => pairs.names[i] as string;
+const pairLabel = (i: number) => pairs.names[i];
 
 const unary = (
   name: string,
