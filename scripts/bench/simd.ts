@@ -9,7 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { simdKernels } from '../../lib/kernels/simd/index.ts';
+import { chooseKernels, createSimdKernels } from '../../lib/kernels/simd/index.ts';
 import { plainMatmul } from '../../lib/kernels/simd/plain.ts';
 import { loadOracle, onBackend } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -43,11 +43,8 @@ function medianMs(fn: () => void): number {
   return samples[samples.length >> 1] as number;
 }
 
-const simd = simdKernels();
-if (!simd) {
-  console.error('bench/simd: no WebAssembly SIMD here; nothing to compare');
-  process.exit(1);
-}
+if (!chooseKernels().simd) process.exit(1);
+const simd = createSimdKernels();
 const oracle = await loadOracle();
 const { tf } = oracle;
 const fmt = (v: number) => v.toFixed(2);
