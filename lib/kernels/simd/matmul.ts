@@ -8,8 +8,9 @@
  *
  * The kernel reads and writes only its own memory, so each call copies a and b in and the
  * product out (at 128×784·784×512 the copies are a few percent of the time: README.md).
- * That memory grows to the largest call so far and is never shrunk; nothing else is allocated
- * per call. Arrays may be longer than their matrices: only the first m·k, k·n, m·n are used.
+ * That memory grows to the largest call so far and is never shrunk; a call allocates no buffer,
+ * only the small views `subarray` makes. Arrays may be longer than their matrices: only the
+ * first m·k, k·n, m·n elements are used.
  */
 import { readFileSync } from 'node:fs';
 import { ArgumentError, ShapeError } from '../../errors.ts';
@@ -63,10 +64,25 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
   const gemm = instance.exports.gemm as Gemm;
   const memory = instance.exports.memory as WasmMemory;
   let heap = new Float32Array(memory.buffer);
-  let last: number[] = [];
+  // gemm's arguments, kept for rerunWithoutCopies; filled in place, so that a call allocates nothing
+  const args = new Int32Array(11);
+  const callGemm = () =>
+    gemm(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, args[9]!, args[10]!);
 
-  function run(op: string, out: Float32Array, a: Float32Array, b: Float32Array, dims: number[], strides: number[]) {
-    const [m, k, n] = dims as [number, number, number];
+  // (ars, acs, brs, bcs): A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]
+  function run(
+    op: string,
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    ars: number,
+    acs: number,
+    brs: number,
+    bcs: number,
+  ) {
     check(op, out, a, b, m, k, n);
     const aAt = SCRATCH_BYTES;
     const bAt = aAt + align16(m * k * 4);
@@ -79,44 +95,46 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     }
     heap.set(a.subarray(0, m * k), aAt / 4);
     heap.set(b.subarray(0, k * n), bAt / 4);
-    last = [outAt, aAt, bAt, m, k, n, ...strides, packAt];
-    gemm(...last);
+    args[0] = outAt;
+    args[1] = aAt;
+    args[2] = bAt;
+    args[3] = m;
+    args[4] = k;
+    args[5] = n;
+    args[6] = ars;
+    args[7] = acs;
+    args[8] = brs;
+    args[9] = bcs;
+    args[10] = packAt;
+    callGemm();
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
 
   return {
-    matmul: (out, a, b, m, k, n) => run('matmul', out, a, b, [m, k, n], [k, 1, n, 1]),
-    matmulTransA: (out, a, b, m, k, n) => run('matmulTransA', out, a, b, [m, k, n], [1, m, n, 1]),
-    matmulTransB: (out, a, b, m, k, n) => run('matmulTransB', out, a, b, [m, k, n], [k, 1, 1, k]),
-    rerunWithoutCopies: () => gemm(...last),
+    matmul: (out, a, b, m, k, n) => run('matmul', out, a, b, m, k, n, k, 1, n, 1),
+    matmulTransA: (out, a, b, m, k, n) => run('matmulTransA', out, a, b, m, k, n, 1, m, n, 1),
+    matmulTransB: (out, a, b, m, k, n) => run('matmulTransB', out, a, b, m, k, n, k, 1, 1, k),
+    rerunWithoutCopies: callGemm,
   };
 }
 
 function check(op: string, out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
-  for (const [name, d] of [
-    ['m', m],
-    ['k', k],
-    ['n', n],
-  ] as const) {
-    if (!Number.isInteger(d) || d < 0) throw new ArgumentError(op, `${name} must be an integer ≥ 0, got ${d}`);
-  }
-  for (const [name, array, size] of [
-    ['a', a, m * k],
-    ['b', b, k * n],
-    ['out', out, m * n],
-  ] as const) {
-    if (array.length < size) {
-      throw new ShapeError(op, `${name} has ${array.length} elements, needs ${size} (m ${m}, k ${k}, n ${n})`);
-    }
-  }
+  checkSize(op, 'm', m);
+  checkSize(op, 'k', k);
+  checkSize(op, 'n', n);
+  if (a.length < m * k) throw new ShapeError(op, `a has ${a.length} elements, needs ${m * k} ${dims(m, k, n)}`);
+  if (b.length < k * n) throw new ShapeError(op, `b has ${b.length} elements, needs ${k * n} ${dims(m, k, n)}`);
+  if (out.length < m * n) throw new ShapeError(op, `out has ${out.length} elements, needs ${m * n} ${dims(m, k, n)}`);
   // The plain kernels write out while they still read a and b; refuse it here too, so that
   // code which works with one kernel works with the other.
-  for (const [name, input, size] of [
-    ['a', a, m * k],
-    ['b', b, k * n],
-  ] as const) {
-    if (overlaps(out, m * n, input, size)) throw new ArgumentError(op, `out must not overlap ${name}`);
-  }
+  if (overlaps(out, m * n, a, m * k)) throw new ArgumentError(op, 'out must not overlap a');
+  if (overlaps(out, m * n, b, k * n)) throw new ArgumentError(op, 'out must not overlap b');
+}
+
+const dims = (m: number, k: number, n: number) => `(m ${m}, k ${k}, n ${n})`;
+
+function checkSize(op: string, name: string, d: number) {
+  if (!Number.isInteger(d) || d < 0) throw new ArgumentError(op, `${name} must be an integer ≥ 0, got ${d}`);
 }
 
 /** Whether the first `outSize` floats of out share memory with the first `size` of input. */
