@@ -1,0 +1,179 @@
+;; out[m×n] = A[m×k] · B[k×n] in float32 with WebAssembly SIMD (f32x4: four floats per vector).
+;;
+;; A and B are read through strides (in elements), so one kernel serves matmul, matmulTransA and
+;; matmulTransB: A(i,p) = a[i·ars + p·acs] and B(p,j) = b[p·brs + j·bcs]. All pointers are byte
+;; offsets into this module's memory, which the JavaScript wrapper (matmul.ts) lays out and grows.
+;;
+;; How it goes (see README.md beside this file):
+;;   1. pack B into panels of 8 columns: panel q holds B(p, 8q..8q+7) for p = 0..k-1, 8 floats
+;;      in a row, zero-padded past column n, so the micro-kernel reads B with two aligned-size
+;;      vector loads per step whatever B's strides were;
+;;   2. for every 4 rows of A and every panel, the 4×8 micro-kernel keeps the 4×8 tile of out
+;;      in 8 vector registers for the whole sum over p: per step, 4 broadcasts of A, 2 loads of
+;;      B, 8 multiplies and 8 adds (64 flops for 6 loads);
+;;   3. the last 1–3 rows of A take the 1×8 kernel; the last panel stores only its n mod 8
+;;      real columns, through a 32-byte scratch tile at address 0.
+;;
+;; Special values: every product is computed (no zero is skipped), so NaN and 0·Infinity reach
+;; the output as in TF.js. NOTE: sums are kept in float32, as TF.js' wasm backend keeps them;
+;; the plain TypeScript kernels keep float64 partial sums, so a partial sum beyond ±3.4e38 that
+;; later cancels is Infinity here and finite there.
+(module
+  (memory (export "memory") 1)
+
+  ;; Bytes 0..31: the scratch tile for partial stores. The wrapper places arrays after it.
+  (global $scratch i32 (i32.const 0))
+
+  ;; Copies B(p, j) into panels of 8 columns at `pack` (k·8 floats per panel, zero-padded).
+  (func $pack_b (param $b i32) (param $k i32) (param $n i32) (param $brs i32) (param $bcs i32)
+                (param $pack i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $dst i32) (local $src i32)
+    (local.set $dst (local.get $pack))
+    (block $panels_done
+      (loop $panels
+        (br_if $panels_done (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $p (i32.const 0))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $p) (local.get $k)))
+            (local.set $c (i32.const 0))
+            (loop $cols
+              (if (i32.lt_s (i32.add (local.get $j0) (local.get $c)) (local.get $n))
+                (then
+                  (local.set $src
+                    (i32.add (local.get $b)
+                      (i32.shl
+                        (i32.add (i32.mul (local.get $p) (local.get $brs))
+                                 (i32.mul (i32.add (local.get $j0) (local.get $c)) (local.get $bcs)))
+                        (i32.const 2))))
+                  (f32.store (local.get $dst) (f32.load (local.get $src))))
+                (else (f32.store (local.get $dst) (f32.const 0))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $cols (i32.lt_s (local.get $c) (i32.const 8))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+        (br $panels))))
+
+  ;; Stores one row of a tile (lo = columns 0..3, hi = 4..7) at `dst`: all 8 columns when
+  ;; cols = 8, else the first `cols` of them through the scratch tile.
+  (func $store_row (param $dst i32) (param $lo v128) (param $hi v128) (param $cols i32)
+    (if (i32.eq (local.get $cols) (i32.const 8))
+      (then
+        (v128.store (local.get $dst) (local.get $lo))
+        (v128.store offset=16 (local.get $dst) (local.get $hi)))
+      (else
+        (v128.store (global.get $scratch) (local.get $lo))
+        (v128.store offset=16 (global.get $scratch) (local.get $hi))
+        (memory.copy (local.get $dst) (global.get $scratch) (i32.shl (local.get $cols) (i32.const 2))))))
+
+  ;; The 4×8 micro-kernel: out rows at dst, dst+ldc, … (bytes); A rows at a0..a3 advance by
+  ;; acs bytes per step; the panel advances by 32 bytes per step.
+  (func $tile4x8 (param $a0 i32) (param $acs i32) (param $ars i32) (param $panel i32) (param $k i32)
+                 (param $dst i32) (param $ldc i32) (param $cols i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a0) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $steps
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $panel)))
+        (local.set $b1 (v128.load offset=16 (local.get $panel)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $a1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $a2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat (local.get $a3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $a0 (i32.add (local.get $a0) (local.get $acs)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $steps)))
+    (call $store_row (local.get $dst) (local.get $c00) (local.get $c01) (local.get $cols))
+    (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
+    (call $store_row (local.get $dst) (local.get $c10) (local.get $c11) (local.get $cols))
+    (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
+    (call $store_row (local.get $dst) (local.get $c20) (local.get $c21) (local.get $cols))
+    (local.set $dst (i32.add (local.get $dst) (local.get $ldc)))
+    (call $store_row (local.get $dst) (local.get $c30) (local.get $c31) (local.get $cols)))
+
+  ;; One row of A against one panel: the 4×8 kernel cut to its first row, for the last m mod 4.
+  (func $tile1x8 (param $a0 i32) (param $acs i32) (param $panel i32) (param $k i32)
+                 (param $dst i32) (param $cols i32)
+    (local $end i32) (local $x v128) (local $c0 v128) (local $c1 v128)
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $steps
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $x) (v128.load (local.get $panel)))))
+        (local.set $c1
+          (f32x4.add (local.get $c1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $panel)))))
+        (local.set $a0 (i32.add (local.get $a0) (local.get $acs)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $steps)))
+    (call $store_row (local.get $dst) (local.get $c0) (local.get $c1) (local.get $cols)))
+
+  ;; out[m×n] = A·B, A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs] (strides in floats);
+  ;; `pack` needs ceil(n/8)·k·8 floats. Rows of A outside, panels inside: a block of 4 rows of A
+  ;; (4·k floats, 12.5 KB at k = 784) stays in the L1 cache while every panel streams past it.
+  (func (export "gemm") (param $out i32) (param $a i32) (param $b i32)
+                        (param $m i32) (param $k i32) (param $n i32)
+                        (param $ars i32) (param $acs i32) (param $brs i32) (param $bcs i32)
+                        (param $pack i32)
+    (local $i i32) (local $j0 i32) (local $cols i32) (local $arow i32) (local $panel i32)
+    (local $ldc i32) (local $panelBytes i32)
+    (call $pack_b (local.get $b) (local.get $k) (local.get $n) (local.get $brs) (local.get $bcs)
+                  (local.get $pack))
+    ;; From here on strides are in bytes.
+    (local.set $ars (i32.shl (local.get $ars) (i32.const 2)))
+    (local.set $acs (i32.shl (local.get $acs) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ars))))
+        (local.set $j0 (i32.const 0))
+        (local.set $panel (local.get $pack))
+        (block $panels_done
+          (loop $panels
+            (br_if $panels_done (i32.ge_s (local.get $j0) (local.get $n)))
+            (local.set $cols (i32.sub (local.get $n) (local.get $j0)))
+            (if (i32.gt_s (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
+            (if (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+              (then
+                (call $tile4x8 (local.get $arow) (local.get $acs) (local.get $ars) (local.get $panel)
+                               (local.get $k)
+                               (i32.add (local.get $out)
+                                 (i32.add (i32.mul (local.get $i) (local.get $ldc))
+                                          (i32.shl (local.get $j0) (i32.const 2))))
+                               (local.get $ldc) (local.get $cols)))
+              (else
+                (call $tile1x8 (local.get $arow) (local.get $acs) (local.get $panel) (local.get $k)
+                               (i32.add (local.get $out)
+                                 (i32.add (i32.mul (local.get $i) (local.get $ldc))
+                                          (i32.shl (local.get $j0) (i32.const 2))))
+                               (local.get $cols))))
+            (local.set $panel (i32.add (local.get $panel) (local.get $panelBytes)))
+            (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+            (br $panels)))
+        (local.set $i
+          (i32.add (local.get $i)
+            (select (i32.const 4) (i32.const 1) (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))))
+        (br $rows))))
+)
