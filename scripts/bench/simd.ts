@@ -11,12 +11,13 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { matmul as plainMatmul } from '../../lib/kernels/matmul.ts';
 import { chooseKernels, createSimdKernels } from '../../lib/kernels/simd/index.ts';
-import { plainMatmul } from '../../lib/kernels/simd/plain.ts';
 import { loadOracle, onBackend } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { helpText } from '../lib/args.ts';
 import { formatTable } from '../lib/table.ts';
+import { timeMs } from './report.ts';
 
 let runs: number;
 try {
@@ -33,17 +34,7 @@ try {
 }
 
 /** Median time (ms) of `runs` calls after one warm-up. */
-function medianMs(fn: () => void): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((x, y) => x - y);
-  return samples[samples.length >> 1] as number;
-}
+const medianMs = (fn: () => void): number => timeMs(fn, runs).median;
 
 if (!chooseKernels().simd) process.exit(1);
 const simd = createSimdKernels();

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
+import * as plainKernels from '../../lib/kernels/matmul.ts';
 import { assemble, wasmPath, watPath } from '../../lib/kernels/simd/build.ts';
 import { chooseKernels, type MatmulKernel, matmulKernels } from '../../lib/kernels/simd/index.ts';
-import { plainMatmul, plainMatmulTransA, plainMatmulTransB } from '../../lib/kernels/simd/plain.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { transpose } from '../../lib/ops/index.ts';
 import { loadOracle, type Oracle, runOracle, type Tensor } from '../../lib/oracle.ts';
@@ -35,9 +35,9 @@ const simd = matmulKernels();
 type Kind = 'matmul' | 'matmulTransA' | 'matmulTransB';
 const KINDS: Kind[] = ['matmul', 'matmulTransA', 'matmulTransB'];
 const PLAIN: Record<Kind, MatmulKernel> = {
-  matmul: plainMatmul,
-  matmulTransA: plainMatmulTransA,
-  matmulTransB: plainMatmulTransB,
+  matmul: plainKernels.matmul,
+  matmulTransA: plainKernels.matmulTransA,
+  matmulTransB: plainKernels.matmulTransB,
 };
 
 /** The stored form of a [m×k] and b [k×n] that `kind` reads: a as k×m for transA, b as n×k for transB. */

@@ -2,8 +2,9 @@
  * The SIMD matmul kernels where WebAssembly SIMD runs (Node 16.4 and later, every current
  * browser), else the plain TypeScript kernels, with one warning that says so.
  */
+
+import * as plain from '../matmul.ts';
 import { createSimdKernels, type MatmulKernel, simdModuleBytes, wasm } from './matmul.ts';
-import { plainMatmul, plainMatmulTransA, plainMatmulTransB } from './plain.ts';
 
 export type { MatmulKernel, SimdKernels } from './matmul.ts';
 export { createSimdKernels } from './matmul.ts';
@@ -23,7 +24,7 @@ export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = consol
     return { matmul, matmulTransA, matmulTransB, simd: true };
   }
   warn('lib/kernels/simd: this runtime has no WebAssembly SIMD; matmul uses the plain TypeScript kernels');
-  return { matmul: plainMatmul, matmulTransA: plainMatmulTransA, matmulTransB: plainMatmulTransB, simd: false };
+  return { matmul: plain.matmul, matmulTransA: plain.matmulTransA, matmulTransB: plain.matmulTransB, simd: false };
 }
 
 let chosen: MatmulKernels | undefined;
