@@ -35,7 +35,7 @@ import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
 import { writeReports } from '../../scripts/grade/class.ts';
 import { type GradeReport, grade, listBatch, type TestReport } from '../../scripts/grade/grade.ts';
-import { readManifest } from '../../scripts/grade/manifest.ts';
+import { readManifest } from '../../scripts/grade/manifest-file.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';

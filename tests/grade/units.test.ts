@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { similarity } from '../../scripts/grade/copies.ts';
 import type { GradeReport } from '../../scripts/grade/grade.ts';
-import { gitBlobId } from '../../scripts/grade/manifest.ts';
+import { gitBlobId } from '../../scripts/grade/manifest-file.ts';
 import { allocatePoints, parsePointsFile, readExerciseMeta } from '../../scripts/grade/meta.ts';
 import {
   classroomPayload,
@@ -22,8 +22,8 @@ import {
   toJunit,
   toMarkdown,
 } from '../../scripts/grade/reports.ts';
-import { reviewFlags } from '../../scripts/grade/results.ts';
-import { parseChannel } from '../../scripts/grade/run.ts';
+import { reviewFlags } from '../../scripts/grade/review-flags.ts';
+import { parseChannel } from '../../scripts/grade/run-result.ts';
 import { Refused, readRegular, walkRegular } from '../../scripts/grade/safe-fs.ts';
 import { explainFailure } from '../../scripts/grade/sandbox.ts';
 import {
