@@ -6,7 +6,7 @@
  *   - it disagrees with the stub on every step it witnesses, and witnesses every step whose
  *     specs exercise code (a judge that passes a stub's step is no witness).
  * The sandboxed path (the runner inside Vitest, the reporter, the comparison) is tested on the
- * mini kata and on exercise 01 in grade.test.ts.
+ * mini kata and on exercise 01 in grade-learners.test.ts and grade-cli.test.ts.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

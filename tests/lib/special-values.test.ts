@@ -21,14 +21,10 @@ import {
   SUBNORMAL_FLUSHED_ON_WASM,
   show,
   softmaxRows,
-  specialNames,
-  specialPairs,
-  specialVector,
+  specialInputs,
 } from '../support/special-values.ts';
 
-const names = specialNames();
-const x = specialVector();
-const pairs = specialPairs();
+const { names, x, pairs } = specialInputs();
 
 const unary = (
   name: string,

@@ -21,18 +21,14 @@ import {
   STD_MIN_MAX_ON_WASM,
   SUBNORMAL_FLUSHED_ON_WASM,
   softmaxRows,
+  specialInputs,
   specialMatrices,
-  specialNames,
-  specialPairs,
-  specialVector,
 } from '../support/special-values.ts';
 
-const names = specialNames();
-const x = specialVector();
+const { names, x, pairs } = specialInputs();
 const n = x.size;
 const square = new NDArray(x.data, [4, n / 4]);
 const column = new NDArray(x.data, [n, 1]);
-const pairs = specialPairs();
 const label = (i: number) => `(${names[i % n]})`;
 const rows = softmaxRows();
 const { a: A, b: B } = specialMatrices();

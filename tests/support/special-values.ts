@@ -64,6 +64,11 @@ export function specialPairs(): { a: NDArray; b: NDArray; names: string[] } {
 /** The names of specialVector()'s elements. */
 export const specialNames = (): string[] => [...NAMES];
 
+/** What the special-value tests start from: the specials, their names, and every ordered pair of them. */
+export function specialInputs(): { names: string[]; x: NDArray; pairs: ReturnType<typeof specialPairs> } {
+  return { names: specialNames(), x: specialVector(), pairs: specialPairs() };
+}
+
 /** Rows of `rows` as a float32 matrix. */
 export function f32Rows(rows: readonly (readonly number[])[]): NDArray {
   return NDArray.fromNested(rows as number[][], 'float32');
