@@ -13,7 +13,8 @@
  */
 import { ROOT } from '../lib/exercises.ts';
 import { buildManifest } from './grade/build.ts';
-import { MANIFEST, staleness } from './grade/manifest.ts';
+import { staleness } from './grade/manifest-checks.ts';
+import { MANIFEST } from './grade/manifest-file.ts';
 import { helpOrRefuse } from './lib/args.ts';
 
 helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm run manifest', ['--check']);

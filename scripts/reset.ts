@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../lib/exercises.ts';
-import { type Manifest, readManifest } from './grade/manifest.ts';
+import { type Manifest, readManifest } from './grade/manifest-file.ts';
 import { exerciseArg, startCli } from './lib/cli.ts';
 import { fileStamp, rel, writeFileAtomic } from './lib/fsutil.ts';
 import { committedVersion, GitUnavailableError } from './lib/git.ts';

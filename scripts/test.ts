@@ -16,7 +16,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/exercises.ts';
-import { readManifest } from './grade/manifest.ts';
+import { readManifest } from './grade/manifest-file.ts';
 import { helpOrRefuse } from './lib/args.ts';
 import { KataStubsUnavailable, kataCodePaths, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
 import { BIN, runNode } from './lib/proc.ts';

@@ -23,7 +23,8 @@ import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Exercise, listExercises, ROOT } from '../lib/exercises.ts';
-import { compareWithManifest, readManifest, staleness } from '../scripts/grade/manifest.ts';
+import { compareWithManifest, staleness } from '../scripts/grade/manifest-checks.ts';
+import { readManifest } from '../scripts/grade/manifest-file.ts';
 import {
   KataStubsUnavailable,
   kataCodePaths,

@@ -8,20 +8,31 @@
  */
 
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
+import type {
+  ActivationName,
+  Batch,
+  Evaluation,
+  FitOptions,
+  LossAndGradients,
+  Model,
+  NaiveDenseOptions,
+  TrainHistory,
+  TrainOptions,
+} from '../../lib/given/10-mnist.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import { add, argmax, map, matmul, mul, relu, softmax, sum } from '../../lib/ops/index.ts';
 import { type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
-import { createRng, type Rng } from '../../lib/rng.ts';
+import { createRng } from '../../lib/rng.ts';
 import { formatShape } from '../../lib/shape.ts';
+
+// Given, not for the learner to write: one copy of the types that the stub and the solution share.
+export type * from '../../lib/given/10-mnist.ts';
 
 // ShapeError and ArgumentError are the errors to throw; formatShape prints a shape as [2,3].
 // lib/ops holds what exercises 02–06 taught (matmul with transposes, add, sum, map, relu,
 // softmax, argmax): use it. toTensor turns an NDArray into a float32 tf.Tensor.
 
 // ==== Part 1: the Keras way, with TensorFlow.js layers ======================================
-
-/** A tf.Sequential model (what `tf.sequential(…)` returns). */
-export type Model = ReturnType<Tf['sequential']>;
 
 // ---- Step 1: build and compile ------------------------------------------------------------
 
@@ -47,19 +58,6 @@ export function prepareImages(images: NDArray): NDArray {
 
 // ---- Step 3: train, predict, evaluate -------------------------------------------------------
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  /** shuffle the samples before every epoch (Keras' default: true) */
-  shuffle?: boolean;
-}
-
-/** Keras' History.history: one number per epoch. */
-export interface TrainHistory {
-  loss: number[];
-  accuracy: number[];
-}
-
 /** model.fit(images, labels, epochs, batch_size): the training loss and accuracy per epoch. */
 export async function trainModel(
   tf: Tf,
@@ -78,11 +76,6 @@ export function predictClasses(tf: Tf, model: Model, images: NDArray): number[] 
   throw new Error('TODO(10-mnist): implement predictClasses (step 3 in README.md)');
 }
 
-export interface Evaluation {
-  loss: number;
-  accuracy: number;
-}
-
 /** model.evaluate(images, labels): the mean loss and the accuracy. */
 export function evaluateModel(tf: Tf, model: Model, images: NDArray, labels: ArrayLike<number>): Evaluation {
   // TODO: evaluate the model, read the loss and the accuracy, free the tensors.
@@ -90,16 +83,6 @@ export function evaluateModel(tf: Tf, model: Model, images: NDArray, labels: Arr
 }
 
 // ==== Part 2: from scratch, as the book's 2.5 ================================================
-
-export type ActivationName = 'relu' | 'softmax';
-export type InitializerName = 'uniform' | 'glorotUniform';
-
-export interface NaiveDenseOptions {
-  /** 'uniform' in [0, 0.1) as the book's NaiveDense (default), or Keras' 'glorotUniform' */
-  init?: InitializerName;
-  /** where the initial weights come from (default: a generator seeded with KATA_SEED) */
-  rng?: Rng;
-}
 
 // ---- Step 4: NaiveDense and NaiveSequential ---------------------------------------------------
 
@@ -149,11 +132,6 @@ export class NaiveSequential {
 
 // ---- Step 5: BatchGenerator ---------------------------------------------------------------------
 
-export interface Batch {
-  images: NDArray;
-  labels: number[];
-}
-
 /** The book's BatchGenerator: consecutive batches of batchSize rows, the last one smaller. */
 export class BatchGenerator {
   readonly numBatches: number;
@@ -173,13 +151,6 @@ export class BatchGenerator {
 
 /** Keras' fuzz factor: probabilities are clipped to [EPSILON, 1 − EPSILON] before the log. */
 export const EPSILON = 1e-7;
-
-export interface LossAndGradients {
-  /** mean sparse categorical cross-entropy of the batch */
-  loss: number;
-  /** ∂loss/∂w for every w of model.weights, in the same order and shapes */
-  gradients: NDArray[];
-}
 
 /** Forward (keeping every layer's output), the mean cross-entropy, then backward from the last layer. */
 export function lossAndGradients(model: NaiveSequential, images: NDArray, labels: ArrayLike<number>): LossAndGradients {
@@ -207,13 +178,6 @@ export function trainingStep(
 }
 
 // ---- Step 8: fit and evaluate ------------------------------------------------------------------------
-
-export interface FitOptions {
-  epochs: number;
-  /** default 128, as the book */
-  batchSize?: number;
-  learningRate: number;
-}
 
 /** The book's fit: per epoch, a new BatchGenerator and one training step per batch. Mean loss per epoch. */
 export function fit(model: NaiveSequential, images: NDArray, labels: ArrayLike<number>, options: FitOptions): number[] {

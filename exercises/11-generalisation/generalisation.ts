@@ -8,6 +8,16 @@
  */
 
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
+import type {
+  Diagnosis,
+  DropoutOptions,
+  EarlyStoppingFitResult,
+  EarlyStoppingOptions,
+  ExperimentConfig,
+  ExperimentResult,
+  FitReport,
+  Thresholds,
+} from '../../lib/given/11-generalisation.ts';
 import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import {
@@ -18,23 +28,15 @@ import {
   type MLP,
   makeOptimizer,
   type Optimizer,
-  type OptimizerName,
 } from '../../lib/nn/index.ts';
-import type { Rng } from '../../lib/rng.ts';
+
+// Given, not for the learner to write: one copy of the types that the stub and the solution share.
+export type * from '../../lib/given/11-generalisation.ts';
 
 // ArgumentError and ShapeError are the errors to throw. lib/nn is the fast from-scratch MLP of
 // `npm run mnist`: MLP, makeOptimizer, fit and evaluate are what the experiments train with.
 
 // ---- Step 1: the gap and a diagnosis ----------------------------------------------------
-
-export type Diagnosis = 'underfitting' | 'overfitting' | 'good fit';
-
-export interface Thresholds {
-  /** below this training accuracy the model has not learned its own data: underfitting */
-  minTrainAcc: number;
-  /** above this train − test gap the model has learned its data too well: overfitting */
-  maxGap: number;
-}
 
 /** Tuned for MNIST-sized problems, where even a linear model reaches ~92% on its training data. */
 export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ minTrainAcc: 0.9, maxGap: 0.05 });
@@ -43,11 +45,6 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ minTrain
 export function generalisationGap(trainAcc: number, testAcc: number): number {
   // TODO: check both are accuracies in [0, 1], then return the gap.
   throw new Error('TODO(11-generalisation): implement generalisationGap (step 1 in README.md)');
-}
-
-export interface FitReport {
-  trainAcc: number;
-  testAcc: number;
 }
 
 /** Underfitting first (trainAcc < minTrainAcc), then overfitting (gap > maxGap), else a good fit. */
@@ -72,33 +69,6 @@ export function toDataset(split: MnistSplit, options: { raw?: boolean } = {}): D
 
 // ---- Step 3: experiments --------------------------------------------------------------------
 
-export interface ExperimentConfig {
-  train: Dataset;
-  test: Dataset;
-  /** units of the one hidden relu layer: features → hidden → classes (softmax) */
-  hidden: number;
-  epochs: number;
-  batchSize?: number;
-  optimizer?: OptimizerName;
-  /** the optimizer's Keras default when not given */
-  lr?: number;
-  /** seeds the initial weights and the shuffles */
-  seed?: number;
-  classes?: number;
-  thresholds?: Partial<Thresholds>;
-}
-
-export interface ExperimentResult {
-  model: MLP;
-  history: EpochLogs[];
-  trainAcc: number;
-  testAcc: number;
-  trainLoss: number;
-  testLoss: number;
-  gap: number;
-  diagnosis: Diagnosis;
-}
-
 /** Trains a fresh features-hidden-classes MLP on train, then evaluates it on train and test. */
 export function runExperiment(config: ExperimentConfig): ExperimentResult {
   // TODO: check the config, build and train the model, evaluate it on both sets, and diagnose.
@@ -106,16 +76,6 @@ export function runExperiment(config: ExperimentConfig): ExperimentResult {
 }
 
 // ---- Step 4: dropout --------------------------------------------------------------------------
-
-/** Anything with next(): uniform numbers in [0, 1). lib/rng's createRng(seed) is one. */
-export type RandomSource = Pick<Rng, 'next'>;
-
-export interface DropoutOptions {
-  /** true while training (drop and rescale); false at inference (the identity). Default false. */
-  training?: boolean;
-  /** the generator of the masks; needed when training */
-  rng?: RandomSource;
-}
 
 /**
  * Inverted dropout: while training, each element is dropped (set to 0) with probability `rate`
@@ -159,19 +119,6 @@ export function withL2(optimizer: Optimizer, l2 = 0.01): Optimizer {
 export function validationSplit(data: Dataset, fraction: number): { train: Dataset; validation: Dataset } {
   // TODO: check the fraction and the data, find where to split, and copy both parts.
   throw new Error('TODO(11-generalisation): implement validationSplit (step 6 in README.md)');
-}
-
-export interface EarlyStoppingOptions {
-  /** the log to watch (default 'val_loss') */
-  monitor?: string;
-  /** an improvement smaller than this does not count (default 0; its sign is ignored) */
-  minDelta?: number;
-  /** epochs without improvement to wait before stopping (default 0) */
-  patience?: number;
-  /** 'min' (a loss), 'max' (an accuracy) or 'auto': 'max' if the name contains 'acc' (default) */
-  mode?: 'auto' | 'min' | 'max';
-  /** keep copies of the weights of the best epoch (default false) */
-  restoreBestWeights?: boolean;
 }
 
 /** Keras' (and TF.js') EarlyStopping callback, without a model: you give it each epoch's logs. */
@@ -223,19 +170,6 @@ export interface EarlyStoppingFitOptions {
   validationSplit: number;
   earlyStopping: EarlyStopping;
   seed?: number;
-}
-
-export interface EarlyStoppingFitResult {
-  /** one entry per epoch trained, with val_loss and val_accuracy */
-  history: EpochLogs[];
-  /** 0-based, as Keras' stopped_epoch; −1 if it trained every epoch */
-  stoppedEpoch: number;
-  /** 0-based index into history of the best monitored value */
-  bestEpoch: number;
-  /** true when the best epoch's weights were copied back into the model */
-  restored: boolean;
-  train: Dataset;
-  validation: Dataset;
 }
 
 /** model.fit(x, y, {validationSplit, callbacks: [earlyStopping]}) with lib/nn, one epoch at a time. */

@@ -5,9 +5,10 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Manifest, protectedFiles, type RunnerConfig, writeManifest } from './manifest.ts';
-import { dedupe } from './results.ts';
+import { type Manifest, type RunnerConfig, writeManifest } from './manifest-file.ts';
+import { protectedFiles } from './protected-files.ts';
 import { runVitest } from './run.ts';
+import { dedupe } from './test-status.ts';
 import { buildTree, removeTree } from './tree.ts';
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);

@@ -19,8 +19,9 @@ import {
   type Tolerance,
 } from '../../grading/judge/api.ts';
 import type { JudgePlan } from '../../grading/judge/runner.ts';
-import { JUDGES } from './manifest.ts';
-import type { RunResult } from './run.ts';
+import { JUDGES } from './manifest-file.ts';
+import type { RunResult } from './run-result.ts';
+import type { JudgeReport } from './types.ts';
 
 export interface JudgeCaseInfo {
   /** the runner's test is named `judge <id>` */
@@ -203,4 +204,28 @@ export function judgeVerdicts(judge: PreparedJudge, run: RunResult): CaseVerdict
     }
     return { ...base, status: 'agrees', detail: null };
   });
+}
+
+/** Per-step verdicts of the public judge cases, and what they do to the exercise. */
+export function judgeReport(judge: PreparedJudge, verdicts: CaseVerdict[], passedSteps: Set<number>): JudgeReport {
+  const steps = [...new Set(verdicts.filter((v) => !v.hidden).map((v) => v.step))].sort((a, b) => a - b);
+  const perStep = steps.map((step) => {
+    const mine = verdicts.filter((v) => !v.hidden && v.step === step);
+    const bad = mine.find((v) => v.status === 'disagrees') ?? mine.find((v) => v.status === 'no-answer');
+    return {
+      step,
+      status: bad ? bad.status : ('agrees' as const),
+      detail: bad ? `${bad.name}: ${bad.detail}` : null,
+    };
+  });
+  const against = perStep.filter((s) => s.status !== 'agrees');
+  const contradiction = against.some((s) => passedSteps.has(s.step));
+  const pub = verdicts.filter((v) => !v.hidden);
+  return {
+    seed: judge.seed,
+    cases: pub.length,
+    agreed: pub.filter((v) => v.status === 'agrees').length,
+    steps: perStep,
+    verdict: contradiction ? 'contradiction' : against.length ? 'partial' : 'agrees',
+  };
 }

@@ -15,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Manifest, PACKAGE_ENTRY, protectedBytes } from './manifest.ts';
+import type { Manifest } from './manifest-file.ts';
+import { PACKAGE_ENTRY, protectedBytes } from './protected-files.ts';
 import { walkRegular } from './safe-fs.ts';
 import { sha256 } from './util.ts';
 

@@ -28,6 +28,8 @@ const SOURCE = /\.([cm]?[jt]s|json)$/;
 const QUIET = /\.(md|txt|svg|png|jpe?g|gif)$/i;
 /** The grader's setup file (scripts/grade/probe.ts), placed in every tree so it resolves the tree's packages. */
 export const PROBE_IN_TREE = 'kata-grade/probe.ts';
+/** The judge's runner, as a test file of the tree: Vitest runs it after the specs. */
+export const JUDGE_RUNNER = 'grading/judge/runner.ts';
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.ts');
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_TREE_BYTES = 100 * 1024 * 1024;

@@ -1,5 +1,5 @@
 /** The shape of a grading report (grade.json), shared by the grader and the report writers. */
-import type { RunStatus } from './run.ts';
+import type { RunStatus } from './run-result.ts';
 
 export type TestStatus = 'passed' | 'failed' | 'timeout' | 'error' | 'not-run' | 'unconfirmed';
 

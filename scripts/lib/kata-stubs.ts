@@ -30,7 +30,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Exercise, listExercises } from '../../lib/exercises.ts';
-import { isExerciseCode, type Manifest, protectedBytes, readManifest, stubChanges } from '../grade/manifest.ts';
+import { stubChanges } from '../grade/manifest-checks.ts';
+import { type Manifest, readManifest } from '../grade/manifest-file.ts';
+import { isExerciseCode, protectedBytes } from '../grade/protected-files.ts';
 import { gitBlobs } from '../grade/stage.ts';
 import { sha256 } from '../grade/util.ts';
 

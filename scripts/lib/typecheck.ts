@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import { isExerciseCode } from '../grade/manifest.ts';
+import { isExerciseCode } from '../grade/protected-files.ts';
 
 export interface TypecheckResult {
   errors: number;

@@ -6,16 +6,27 @@
  */
 
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
+import type {
+  ActivationName,
+  Batch,
+  Evaluation,
+  FitOptions,
+  LossAndGradients,
+  Model,
+  NaiveDenseOptions,
+  TrainHistory,
+  TrainOptions,
+} from '../../lib/given/10-mnist.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { add, argmax, map, matmul, mul, relu, softmax, sum } from '../../lib/ops/index.ts';
 import { type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
-import { createRng, type Rng } from '../../lib/rng.ts';
+import { createRng } from '../../lib/rng.ts';
 import { formatShape } from '../../lib/shape.ts';
 
-// ==== Part 1: the Keras way, with TensorFlow.js layers ======================================
+// Given, not for the learner to write: one copy of the types that the stub and the solution share.
+export type * from '../../lib/given/10-mnist.ts';
 
-/** A tf.Sequential model (what `tf.sequential(…)` returns). */
-export type Model = ReturnType<Tf['sequential']>;
+// ==== Part 1: the Keras way, with TensorFlow.js layers ======================================
 
 // ---- Step 1: build and compile ------------------------------------------------------------
 
@@ -66,19 +77,6 @@ export function prepareImages(images: NDArray): NDArray {
 
 // ---- Step 3: train, predict, evaluate -------------------------------------------------------
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  /** shuffle the samples before every epoch (Keras' default: true) */
-  shuffle?: boolean;
-}
-
-/** Keras' History.history: one number per epoch. */
-export interface TrainHistory {
-  loss: number[];
-  accuracy: number[];
-}
-
 /** model.fit(images, labels, epochs, batch_size): the training loss and accuracy per epoch. */
 export async function trainModel(
   tf: Tf,
@@ -112,11 +110,6 @@ export function predictClasses(tf: Tf, model: Model, images: NDArray): number[] 
   }
 }
 
-export interface Evaluation {
-  loss: number;
-  accuracy: number;
-}
-
 /** model.evaluate(images, labels): the mean loss and the accuracy. */
 export function evaluateModel(tf: Tf, model: Model, images: NDArray, labels: ArrayLike<number>): Evaluation {
   const xs = toTensor(tf, images);
@@ -130,16 +123,6 @@ export function evaluateModel(tf: Tf, model: Model, images: NDArray, labels: Arr
 }
 
 // ==== Part 2: from scratch, as the book's 2.5 ================================================
-
-export type ActivationName = 'relu' | 'softmax';
-export type InitializerName = 'uniform' | 'glorotUniform';
-
-export interface NaiveDenseOptions {
-  /** 'uniform' in [0, 0.1) as the book's NaiveDense (default), or Keras' 'glorotUniform' */
-  init?: InitializerName;
-  /** where the initial weights come from (default: a generator seeded with KATA_SEED) */
-  rng?: Rng;
-}
 
 // ---- Step 4: NaiveDense and NaiveSequential ---------------------------------------------------
 
@@ -222,11 +205,6 @@ export class NaiveSequential {
 
 // ---- Step 5: BatchGenerator ---------------------------------------------------------------------
 
-export interface Batch {
-  images: NDArray;
-  labels: number[];
-}
-
 /** The book's BatchGenerator: consecutive batches of batchSize rows, the last one smaller. */
 export class BatchGenerator {
   readonly numBatches: number;
@@ -280,13 +258,6 @@ export class BatchGenerator {
 
 /** Keras' fuzz factor: probabilities are clipped to [EPSILON, 1 − EPSILON] before the log. */
 export const EPSILON = 1e-7;
-
-export interface LossAndGradients {
-  /** mean sparse categorical cross-entropy of the batch */
-  loss: number;
-  /** ∂loss/∂w for every w of model.weights, in the same order and shapes */
-  gradients: NDArray[];
-}
 
 function checkLabels(op: string, labels: ArrayLike<number>, batch: number, classes: number): void {
   if (labels.length !== batch) {
@@ -382,13 +353,6 @@ export function trainingStep(
 }
 
 // ---- Step 8: fit and evaluate ------------------------------------------------------------------------
-
-export interface FitOptions {
-  epochs: number;
-  /** default 128, as the book */
-  batchSize?: number;
-  learningRate: number;
-}
 
 /** The book's fit: per epoch, a new BatchGenerator and one training step per batch. Mean loss per epoch. */
 export function fit(

@@ -6,14 +6,14 @@
  *   - it disagrees with the stub on every step it witnesses, and witnesses every step whose
  *     specs exercise code (a judge that passes a stub's step is no witness).
  * The sandboxed path (the runner inside Vitest, the reporter, the comparison) is tested on the
- * mini kata and on exercise 01 in grade.test.ts.
+ * mini kata and on exercise 01 in grade-learners.test.ts and grade-cli.test.ts.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
-import { readManifest } from '../../scripts/grade/manifest.ts';
+import { readManifest } from '../../scripts/grade/manifest-file.ts';
 import { kataExercises } from '../../scripts/lib/kata-stubs.ts';
 
 const SEEDS = [1, 2, 3, 42, 1234, 99_991];

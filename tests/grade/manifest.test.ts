@@ -8,7 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/exercises.ts';
 import { runnerConfig } from '../../scripts/grade/build.ts';
-import { compareWithManifest, protectedFiles, readManifest, staleness } from '../../scripts/grade/manifest.ts';
+import { compareWithManifest, staleness } from '../../scripts/grade/manifest-checks.ts';
+import { readManifest } from '../../scripts/grade/manifest-file.ts';
+import { protectedFiles } from '../../scripts/grade/protected-files.ts';
 import { kataMode } from '../../scripts/lib/kata-stubs.ts';
 
 const mode = kataMode(ROOT);

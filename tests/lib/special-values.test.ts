@@ -15,19 +15,16 @@ import {
   F32_MAX,
   F32_MIN_SUBNORMAL,
   f32Rows,
+  pairCase,
   productCases,
+  STD_MIN_MAX_ON_WASM,
   SUBNORMAL_FLUSHED_ON_WASM,
   show,
   softmaxRows,
-  specialNames,
-  specialPairs,
-  specialVector,
+  specialInputs,
 } from '../support/special-values.ts';
 
-const [names, x, pairs] = [specialNames(), specialVector(), specialPairs()];
-const pa = pairs.a.data;
-const pb = pairs.b.data;
-const pairLabel = (i: number) => pairs.names[i];
+const { names, x, pairs } = specialInputs();
 
 const unary = (
   name: string,
@@ -41,18 +38,7 @@ const binary = (
   ours: (a: NDArray, b: NDArray) => NDArray,
   tf: (tf: Tf, a: Tensor, b: Tensor) => Tensor,
   differs?: Case['differs'],
-): Case => ({
-  name,
-  inputs: [pairs.a, pairs.b],
-  ours: (a, b) => ours(a as NDArray, b as NDArray),
-  tf: (t, a, b) => tf(t, a as Tensor, b as Tensor),
-  label: pairLabel,
-  differs,
-});
-
-// wasm's std::max(a, b) and std::min(a, b) return a where b is NaN or both are zeros
-const stdMinMax: Divergence = (i) =>
-  Number.isNaN(pb[i] as number) || (pa[i] === 0 && pb[i] === 0) ? pa[i] : undefined;
+): Case => pairCase(name, [pairs.a, pairs.b], ours, tf, differs);
 
 describe('element-wise ops on every special value and every pair of them', () => {
   const cases = [
@@ -68,8 +54,8 @@ describe('element-wise ops on every special value and every pair of them', () =>
     binary('sub', ops.sub, (tf, a, b) => tf.sub(a, b)),
     binary('mul', ops.mul, (tf, a, b) => tf.mul(a, b)),
     binary('div', ops.div, (tf, a, b) => tf.div(a, b)),
-    binary('maximum', ops.maximum, (tf, a, b) => tf.maximum(a, b), { wasm: stdMinMax }),
-    binary('minimum', ops.minimum, (tf, a, b) => tf.minimum(a, b), { wasm: stdMinMax }),
+    binary('maximum', ops.maximum, (tf, a, b) => tf.maximum(a, b), { wasm: STD_MIN_MAX_ON_WASM }),
+    binary('minimum', ops.minimum, (tf, a, b) => tf.minimum(a, b), { wasm: STD_MIN_MAX_ON_WASM }),
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s agrees with TF.js (cpu and wasm)', async (_, c) => {
     await expectAgrees(c);

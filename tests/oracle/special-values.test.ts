@@ -12,33 +12,24 @@ import * as s04 from '../../solutions/04-geometry/geometry.ts';
 import * as s05 from '../../solutions/05-dense/dense.ts';
 import {
   type Case,
-  type Divergence,
   expectAgrees,
   expectSprinkledProductsAgree,
   f32Rows,
   overflowingProduct,
+  pairCase,
   productCases,
+  STD_MIN_MAX_ON_WASM,
   SUBNORMAL_FLUSHED_ON_WASM,
   softmaxRows,
+  specialInputs,
   specialMatrices,
-  specialNames,
-  specialPairs,
-  specialVector,
 } from '../support/special-values.ts';
 
-const names = specialNames();
-const x = specialVector();
+const { names, x, pairs } = specialInputs();
 const n = x.size;
 const square = new NDArray(x.data, [4, n / 4]);
 const column = new NDArray(x.data, [n, 1]);
-const pairs = specialPairs();
 const label = (i: number) => `(${names[i % n]})`;
-const pairLabel = (i: number) => pairs.names[i] as string;
-// wasm's std::max(a, b) returns a where b is NaN or both are zeros (NOTE at 02's maximum)
-const stdMax: Divergence = (i) =>
-  Number.isNaN(pairs.b.data[i] as number) || (pairs.a.data[i] === 0 && pairs.b.data[i] === 0)
-    ? pairs.a.data[i]
-    : undefined;
 const rows = softmaxRows();
 const { a: A, b: B } = specialMatrices();
 
@@ -51,28 +42,22 @@ describe('02 · element-wise ops and broadcasting', () => {
   );
   it(
     'naiveAdd agrees with tf.add on every pair',
-    agree({
-      name: 'naiveAdd',
-      inputs: [new NDArray(pairs.a.data, [n, n]), new NDArray(pairs.b.data, [n, n])],
-      ours: (a, b) => s02.naiveAdd(a as NDArray, b as NDArray),
-      tf: (tf, a, b) => tf.add(a as Tensor, b as Tensor),
-      label: pairLabel,
-    }),
+    agree(
+      pairCase(
+        'naiveAdd',
+        [new NDArray(pairs.a.data, [n, n]), new NDArray(pairs.b.data, [n, n])],
+        s02.naiveAdd,
+        (tf, a, b) => tf.add(a, b),
+      ),
+    ),
   );
   for (const [name, ours, tf, differs] of [
     ['add', s02.add, (t: Tf, a: Tensor, b: Tensor) => t.add(a, b), undefined],
-    ['maximum', s02.maximum, (t: Tf, a: Tensor, b: Tensor) => t.maximum(a, b), { wasm: stdMax }],
+    ['maximum', s02.maximum, (t: Tf, a: Tensor, b: Tensor) => t.maximum(a, b), { wasm: STD_MIN_MAX_ON_WASM }],
   ] as const) {
     it(
       `${name} of a column and a row of special values (every pair, by broadcasting) agrees with tf.${name}`,
-      agree({
-        name,
-        inputs: [column, x],
-        ours: (a, b) => ours(a as NDArray, b as NDArray),
-        tf: (t, a, b) => tf(t, a as Tensor, b as Tensor),
-        label: pairLabel,
-        differs,
-      }),
+      agree(pairCase(name, [column, x], ours, tf, differs)),
     );
   }
 });

@@ -11,25 +11,22 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Exercise, findExercise, listExercises, parseHints, parseSteps, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { fillTemplate, main, planExercise, writeExercise } from '../../scripts/new-exercise.ts';
+import { tempFolder } from '../helpers/temp-folder.ts';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'kata-new-exercise-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder('kata-new-exercise-');
 
 /** A copy of the kata that vitest can run: the real lib/ and configs, one real exercise. */
 const kata = path.join(tmp, 'kata');

@@ -64,6 +64,11 @@ export function specialPairs(): { a: NDArray; b: NDArray; names: string[] } {
 /** The names of specialVector()'s elements. */
 export const specialNames = (): string[] => [...NAMES];
 
+/** What the special-value tests start from: the specials, their names, and every ordered pair of them. */
+export function specialInputs(): { names: string[]; x: NDArray; pairs: ReturnType<typeof specialPairs> } {
+  return { names: specialNames(), x: specialVector(), pairs: specialPairs() };
+}
+
 /** Rows of `rows` as a float32 matrix. */
 export function f32Rows(rows: readonly (readonly number[])[]): NDArray {
   return NDArray.fromNested(rows as number[][], 'float32');
@@ -208,6 +213,35 @@ export const isSubnormal = (y: number): boolean => y !== 0 && Math.abs(y) < F32_
 
 /** TF.js' wasm backend returns 0 for subnormal results of sigmoid and softmax (lib's NOTEs). */
 export const SUBNORMAL_FLUSHED_ON_WASM: Case['differs'] = { wasm: (_, y) => (isSubnormal(y) ? 0 : undefined) };
+
+/**
+ * A binary op of ours and TF.js' on every pair of specialPairs(), element i being pair i: the
+ * inputs are the pairs themselves, or anything that lays them out in that order (a reshape,
+ * a column broadcast against a row).
+ */
+export function pairCase(
+  name: string,
+  inputs: [NDArray, NDArray],
+  ours: (a: NDArray, b: NDArray) => NDArray,
+  tf: (tf: Tf, a: Tensor, b: Tensor) => Tensor,
+  differs?: Case['differs'],
+): Case {
+  const { names } = specialPairs();
+  return {
+    name,
+    inputs,
+    ours: (a, b) => ours(a as NDArray, b as NDArray),
+    tf: (t, a, b) => tf(t, a as Tensor, b as Tensor),
+    label: (i) => names[i] as string,
+    differs,
+  };
+}
+
+/** wasm's std::max(a, b) and std::min(a, b) return a where b is NaN or both are zeros (the NOTEs at maximum). */
+export const STD_MIN_MAX_ON_WASM: Divergence = (() => {
+  const { a, b } = specialPairs();
+  return (i) => (Number.isNaN(b.data[i] as number) || (a.data[i] === 0 && b.data[i] === 0) ? a.data[i] : undefined);
+})();
 
 /** A matrix product of ours on the special matrices, and on the documented float64 sums. */
 export function productCases(name: string, ours: (a: NDArray, b: NDArray) => NDArray): Case[] {
