@@ -81,7 +81,7 @@ describe('step 1: vector dot', () => {
     expect(
       () => vectorDot(nd([1, 2, 3]), nd([1, 2, 3, 4])),
       'vectorDot of a [3] and b [4] must throw: the lengths differ',
-    ).toThrow(/vectorDot: lengths 3 and 4 differ \(a \[3\], b \[4\]\)/);
+    ).toThrowKind(ShapeError, /vectorDot: lengths 3 and 4 differ \(a \[3\], b \[4\]\)/);
   });
 
   it('rejects anything that is not a vector, naming its shape', () => {
@@ -152,7 +152,8 @@ describe('step 2: matrix · vector', () => {
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    expect(() => matrixVectorDot(a, nd([1, 2])), 'matrixVectorDot of a [2,3] and b [2] must throw').toThrow(
+    expect(() => matrixVectorDot(a, nd([1, 2])), 'matrixVectorDot of a [2,3] and b [2] must throw').toThrowKind(
+      ShapeError,
       /matrixVectorDot: inner dimensions 3 and 2 differ \(a \[2,3\], b \[2\]\)/,
     );
   });
@@ -278,11 +279,13 @@ describe('step 3: matrix · matrix', () => {
 
   it('rejects (2,3)·(4,5): a row of a has 3 numbers but a column of b has 4', () => {
     const b45 = NDArray.ones([4, 5]);
-    expect(() => matmul(a23, b45), 'matmul of a [2,3] and b [4,5] must throw').toThrow(
+    expect(() => matmul(a23, b45), 'matmul of a [2,3] and b [4,5] must throw').toThrowKind(
+      ShapeError,
       /matmul: inner dimensions 3 and 4 differ \(a \[2,3\], b \[4,5\]\)/,
     );
     // equal shapes are not enough: (2,3)·(2,3) has inner dimensions 3 and 2
-    expect(() => matmul(a23, a23), 'matmul of a [2,3] and b [2,3] must throw').toThrow(
+    expect(() => matmul(a23, a23), 'matmul of a [2,3] and b [2,3] must throw').toThrowKind(
+      ShapeError,
       /inner dimensions 3 and 2 differ \(a \[2,3\], b \[2,3\]\)/,
     );
   });
@@ -517,24 +520,28 @@ describe('step 5: the shape rule', () => {
   });
 
   it('rejects inner dimensions that differ, naming them and both shapes', () => {
-    expect(() => matmulShape([2, 3], [4, 5]), 'matmulShape of a [2,3] and b [4,5] must throw').toThrow(
+    expect(() => matmulShape([2, 3], [4, 5]), 'matmulShape of a [2,3] and b [4,5] must throw').toThrowKind(
+      ShapeError,
       /matmulShape: inner dimensions 3 and 4 differ \(a \[2,3\], b \[4,5\]\)/,
     );
-    expect(() => matmulShape([3], [4]), 'matmulShape of a [3] and b [4] must throw').toThrow(
+    expect(() => matmulShape([3], [4]), 'matmulShape of a [3] and b [4] must throw').toThrowKind(
+      ShapeError,
       /inner dimensions 3 and 4 differ \(a \[3\], b \[4\]\)/,
     );
     // transposed, a (2,3) is a (3,2): its rows have 2 numbers
     expect(
       () => matmulShape([2, 3], [4, 5], { transposeA: true }),
       'matmulShape of a [2,3] transposed and b [4,5] must throw',
-    ).toThrow(/inner dimensions 2 and 4 differ \(a \[2,3\] transposed, b \[4,5\]\)/);
+    ).toThrowKind(ShapeError, /inner dimensions 2 and 4 differ \(a \[2,3\] transposed, b \[4,5\]\)/);
   });
 
   it('rejects batch axes that do not broadcast, naming both batch shapes and both shapes', () => {
-    expect(() => matmulShape([2, 4, 5], [3, 5, 6]), 'batch [2] against [3] must throw').toThrow(
+    expect(() => matmulShape([2, 4, 5], [3, 5, 6]), 'batch [2] against [3] must throw').toThrowKind(
+      ShapeError,
       /matmulShape: batch dimensions \[2\] and \[3\] cannot broadcast \(a \[2,4,5\], b \[3,5,6\]\)/,
     );
-    expect(() => matmulShape([2, 3, 4, 5], [7, 5, 6]), 'batch [2,3] against [7] must throw').toThrow(
+    expect(() => matmulShape([2, 3, 4, 5], [7, 5, 6]), 'batch [2,3] against [7] must throw').toThrowKind(
+      ShapeError,
       /batch dimensions \[2,3\] and \[7\] cannot broadcast \(a \[2,3,4,5\], b \[7,5,6\]\)/,
     );
   });
@@ -750,17 +757,18 @@ describe('step 6: stacks of matrices', () => {
       ShapeError,
       /^batchedMatmul: b must have rank 2 or more, got rank 1 \(a \[3,2\], b \[2\]\); use vectorDot or matrixVectorDot for vectors$/,
     );
-    expect(() => batchedMatmul(NDArray.ones([2, 3]), NDArray.ones([4, 5])), 'a [2,3] with b [4,5] must throw').toThrow(
-      /inner dimensions 3 and 4 differ \(a \[2,3\], b \[4,5\]\)/,
-    );
+    expect(
+      () => batchedMatmul(NDArray.ones([2, 3]), NDArray.ones([4, 5])),
+      'a [2,3] with b [4,5] must throw',
+    ).toThrowKind(ShapeError, /inner dimensions 3 and 4 differ \(a \[2,3\], b \[4,5\]\)/);
     expect(
       () => batchedMatmul(NDArray.ones([2, 3]), NDArray.ones([4, 5]), { transposeA: true }),
       'a [2,3] transposed with b [4,5] must throw',
-    ).toThrow(/inner dimensions 2 and 4 differ \(a \[2,3\] transposed, b \[4,5\]\)/);
+    ).toThrowKind(ShapeError, /inner dimensions 2 and 4 differ \(a \[2,3\] transposed, b \[4,5\]\)/);
     expect(
       () => batchedMatmul(NDArray.ones([2, 4, 5]), NDArray.ones([3, 5, 6])),
       'batch [2] with batch [3] must throw',
-    ).toThrow(/batch dimensions \[2\] and \[3\] cannot broadcast \(a \[2,4,5\], b \[3,5,6\]\)/);
+    ).toThrowKind(ShapeError, /batch dimensions \[2\] and \[3\] cannot broadcast \(a \[2,4,5\], b \[3,5,6\]\)/);
   });
 
   it('does not change its inputs', () => {

@@ -113,10 +113,16 @@ describe('step 1: the train/test gap and a diagnosis', () => {
   });
 
   it('accuracies are fractions in [0, 1]: an ArgumentError names the value (98.9 is a percentage)', () => {
-    expect(() => generalisationGap(98.9, 97.7)).toThrow(/generalisationGap.*trainAcc.*98\.9.*percentage/);
-    expect(() => generalisationGap(0.9, -0.1)).toThrow(/generalisationGap.*testAcc.*-0\.1/);
-    expect(() => diagnose({ trainAcc: 0.9, testAcc: Number.NaN })).toThrow(/diagnose.*testAcc.*NaN/);
-    expect(() => diagnose({ trainAcc: 0.9, testAcc: 0.9 }, { maxGap: -1 })).toThrow(/diagnose.*maxGap.*-1/);
+    expect(() => generalisationGap(98.9, 97.7)).toThrowKind(
+      ArgumentError,
+      /generalisationGap.*trainAcc.*98\.9.*percentage/,
+    );
+    expect(() => generalisationGap(0.9, -0.1)).toThrowKind(ArgumentError, /generalisationGap.*testAcc.*-0\.1/);
+    expect(() => diagnose({ trainAcc: 0.9, testAcc: Number.NaN })).toThrowKind(ArgumentError, /diagnose.*testAcc.*NaN/);
+    expect(() => diagnose({ trainAcc: 0.9, testAcc: 0.9 }, { maxGap: -1 })).toThrowKind(
+      ArgumentError,
+      /diagnose.*maxGap.*-1/,
+    );
   });
 
   it('0 and 1 are accuracies; every argument of diagnose is checked, and only 1 < value ≤ 100 gets the percentage hint', () => {
@@ -175,9 +181,9 @@ describe('step 2: normalised inputs', () => {
   });
 
   it('refuses values outside [0, max], naming the first one, and a maximum that is not positive', () => {
-    expect(() => normalise([0, 256, 3])).toThrow(/normalise.*\[1\].*256/);
-    expect(() => normalise([0, -1])).toThrow(/normalise.*\[1\].*-1/);
-    expect(() => normalise([0, 1], 0)).toThrow(/normalise.*max.*0/);
+    expect(() => normalise([0, 256, 3])).toThrowKind(ArgumentError, /normalise.*\[1\].*256/);
+    expect(() => normalise([0, -1])).toThrowKind(ArgumentError, /normalise.*\[1\].*-1/);
+    expect(() => normalise([0, 1], 0)).toThrowKind(ArgumentError, /normalise.*max.*0/);
   });
 
   it('agrees with tf.div(pixels, 255) on random images', () => {
@@ -273,10 +279,19 @@ describe('step 3: experiments — under- and overfitting, normalised and raw inp
 
   it('checks its config: sizes are positive integers, train and test have the same features', () => {
     const train = sample(mnist().train, 10, TRAIN_SEED);
-    expect(() => runExperiment({ train, test: train, hidden: 0, epochs: 1 })).toThrow(/runExperiment.*hidden.*0/);
-    expect(() => runExperiment({ train, test: train, hidden: 4, epochs: 1.5 })).toThrow(/runExperiment.*epochs.*1\.5/);
+    expect(() => runExperiment({ train, test: train, hidden: 0, epochs: 1 })).toThrowKind(
+      ArgumentError,
+      /runExperiment.*hidden.*0/,
+    );
+    expect(() => runExperiment({ train, test: train, hidden: 4, epochs: 1.5 })).toThrowKind(
+      ArgumentError,
+      /runExperiment.*epochs.*1\.5/,
+    );
     const narrow: Dataset = { x: new Float32Array(10 * 4), y: train.y, count: 10, features: 4 };
-    expect(() => runExperiment({ train, test: narrow, hidden: 4, epochs: 1 })).toThrow(/runExperiment.*784.*4/);
+    expect(() => runExperiment({ train, test: narrow, hidden: 4, epochs: 1 })).toThrowKind(
+      ShapeError,
+      /runExperiment.*784.*4/,
+    );
   });
 
   it('the model starts from the seed’s weights: with lr 0, those of new MLP(…, {seed}), and another seed gives others', () => {
@@ -545,10 +560,13 @@ describe('step 4: dropout', () => {
 
   it('a rate outside [0, 1) is an ArgumentError; so is training without a generator', () => {
     const x = nd([1, 2]);
-    expect(() => dropout(x, 1, { training: true, rng: createRng(1) })).toThrow(/dropout.*rate.*\[0, 1\).*1/);
-    expect(() => dropout(x, -0.1)).toThrow(/dropout.*rate.*-0\.1/);
-    expect(() => dropout(x, Number.NaN)).toThrow(/dropout.*rate.*NaN/);
-    expect(() => dropout(x, 0.5, { training: true })).toThrow(/dropout.*rng/);
+    expect(() => dropout(x, 1, { training: true, rng: createRng(1) })).toThrowKind(
+      ArgumentError,
+      /dropout.*rate.*\[0, 1\).*1/,
+    );
+    expect(() => dropout(x, -0.1)).toThrowKind(ArgumentError, /dropout.*rate.*-0\.1/);
+    expect(() => dropout(x, Number.NaN)).toThrowKind(ArgumentError, /dropout.*rate.*NaN/);
+    expect(() => dropout(x, 0.5, { training: true })).toThrowKind(ArgumentError, /dropout.*rng/);
   });
 });
 
@@ -615,9 +633,9 @@ describe('step 5: the L2 penalty and its gradient', () => {
   });
 
   it('refuses a negative l2', () => {
-    expect(() => l2Penalty(nd([1]), -0.01)).toThrow(/l2Penalty.*l2.*-0\.01/);
-    expect(() => l2Gradient(nd([1]), -1)).toThrow(/l2Gradient.*l2.*-1/);
-    expect(() => withL2(new SGD(0.1), -1)).toThrow(/withL2.*l2.*-1/);
+    expect(() => l2Penalty(nd([1]), -0.01)).toThrowKind(ArgumentError, /l2Penalty.*l2.*-0\.01/);
+    expect(() => l2Gradient(nd([1]), -1)).toThrowKind(ArgumentError, /l2Gradient.*l2.*-1/);
+    expect(() => withL2(new SGD(0.1), -1)).toThrowKind(ArgumentError, /withL2.*l2.*-1/);
     // l2 = 0 is allowed: no penalty at all
     expect(l2Penalty(nd([1, -2]), 0)).toBe(0);
     expect(l2Gradient(nd([1, -2]), 0)).toBeAllClose([0, 0], { label: 'l2Gradient(w, 0)' });
@@ -789,7 +807,7 @@ describe('step 6: validation split and early stopping', () => {
         };
         const splitAt = Math.floor(count * (1 - f)); // tfjs-layers engine/training.ts
         if (splitAt === 0 || splitAt === count) {
-          expect(() => validationSplit(data, f)).toThrow(/validationSplit/);
+          expect(() => validationSplit(data, f)).toThrowKind(ArgumentError, /validationSplit/);
           return;
         }
         const { train, validation } = validationSplit(data, f);
@@ -814,7 +832,7 @@ describe('step 6: validation split and early stopping', () => {
       /validationSplit: 10 samples cannot be split by fraction 0\.95: it leaves 0 for training and 10 for validation/,
     );
     const one: Dataset = { x: new Float32Array(2), y: [0], count: 1, features: 2 };
-    expect(() => validationSplit(one, 0.5)).toThrow(/validationSplit.*1 sample/);
+    expect(() => validationSplit(one, 0.5)).toThrowKind(ArgumentError, /validationSplit.*1 sample/);
     // the other end: 1 − 1e-17 rounds to 1 in float64, so floor(10 · 1) = 10 leaves nothing to validate on
     expect(() => validationSplit(tenSamples(), 1e-17)).toThrowKind(
       ArgumentError,
@@ -927,13 +945,17 @@ describe('step 6: validation split and early stopping', () => {
   });
 
   it('checks its options, and says which logs it got when the monitored one is missing', () => {
-    expect(() => new EarlyStopping({ patience: -1 })).toThrow(/EarlyStopping.*patience.*-1/);
-    expect(() => new EarlyStopping({ patience: 1.5 })).toThrow(/EarlyStopping.*patience.*1\.5/);
-    expect(() => new EarlyStopping({ mode: 'maximum' as EarlyStoppingOptions['mode'] })).toThrow(
+    expect(() => new EarlyStopping({ patience: -1 })).toThrowKind(ArgumentError, /EarlyStopping.*patience.*-1/);
+    expect(() => new EarlyStopping({ patience: 1.5 })).toThrowKind(ArgumentError, /EarlyStopping.*patience.*1\.5/);
+    expect(() => new EarlyStopping({ mode: 'maximum' as EarlyStoppingOptions['mode'] })).toThrowKind(
+      ArgumentError,
       /EarlyStopping.*mode.*maximum/,
     );
     const es = new EarlyStopping();
-    expect(() => es.onEpochEnd(0, { loss: 0.3, accuracy: 0.9 })).toThrow(/EarlyStopping.*val_loss.*loss, accuracy/);
+    expect(() => es.onEpochEnd(0, { loss: 0.3, accuracy: 0.9 })).toThrowKind(
+      ArgumentError,
+      /EarlyStopping.*val_loss.*loss, accuracy/,
+    );
     expect(() => es.onEpochEnd(3, {})).toThrowKind(
       ArgumentError,
       /EarlyStopping: the logs of epoch 3 have no "val_loss" \(they have: nothing\)/,
