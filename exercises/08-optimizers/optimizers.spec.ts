@@ -115,7 +115,7 @@ function expectInPlace(opt: Optimizer, name: string): void {
   ]);
   const db = nd(-3);
   const params = [W, b];
-  stepsWith(opt, params, [dW, db], 2);
+  expect(() => stepsWith(opt, params, [dW, db], 2)).toLeaveUnchanged({ dW, db }, `2 steps of ${name}`);
   expect(params[0], `${name}: step must change params[0] itself, not put a new array in the list`).toBe(W);
   expect(params[1], `${name}: step must change params[1] itself`).toBe(b);
   expect(W).toHaveShape([2, 2]);
@@ -125,11 +125,6 @@ function expectInPlace(opt: Optimizer, name: string): void {
   expect(W.data[1], `${name}: params[0][0, 1] after 2 steps of g = −1`).toBeGreaterThan(2);
   expect(W.data[2], `${name}: params[0][1, 0] after 2 steps of g = 0`).toBe(3);
   expect(b.data[0], `${name}: params[1] after 2 steps of g = −3`).toBeGreaterThan(0.5);
-  expect(dW, `${name}: the gradient must not change`).toBeAllClose([
-    [0.5, -1],
-    [0, 2],
-  ]);
-  expect(db, `${name}: the gradient must not change`).toBeAllClose(-3);
 }
 
 /** A learning rate must be a positive number: 0 and below, NaN and ±Infinity are refused. */
@@ -316,7 +311,7 @@ describe('step 1: SGD', () => {
     ]);
     const db = nd(4);
     const params = [W, b];
-    opt.step(params, [dW, db]);
+    expect(() => opt.step(params, [dW, db])).toLeaveUnchanged({ dW, db }, 'sgd.step');
     expect(params[0], 'step must change params[0] itself, not make a new array').toBe(W);
     expect(W).toHaveShape([2, 2]);
     // W − 0.5·dW = [[1 − 1, 2], [3, 4 + 1]];  b − 0.5·4 = −2
@@ -329,10 +324,6 @@ describe('step 1: SGD', () => {
     );
     expect(b).toHaveShape([]);
     expect(b).toBeAllClose(-2, { label: 'sgd, params[1] after step 1' });
-    expect(dW, 'the gradient must not change').toBeAllClose([
-      [2, 0],
-      [0, -2],
-    ]);
     expect(opt.name).toBe('sgd');
   });
 

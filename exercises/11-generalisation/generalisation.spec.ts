@@ -162,12 +162,12 @@ describe('step 1: the train/test gap and a diagnosis', () => {
 describe('step 2: normalised inputs', () => {
   it('maps 0–255 to 0–1 as float32: [0, 51, 102, 255] → [0, 0.2, 0.4, 1]', () => {
     const pixels = Uint8Array.from([0, 51, 102, 255]);
+    expect(() => normalise(pixels)).toLeaveUnchanged({ pixels }, 'normalise(pixels)');
     const x = normalise(pixels);
     expect(x, 'normalise returns a Float32Array (the book: astype("float32") / 255)').toBeInstanceOf(Float32Array);
     expect(x.length).toBe(4);
     // 51/255 = 0.2 and 102/255 = 0.4, rounded to float32
     expect(Array.from(x)).toBeAllClose([0, 0.2, 0.4, 1], { ...float32Tolerance(1), label: 'normalise' });
-    expect(Array.from(pixels), 'the pixels must be unchanged').toEqual([0, 51, 102, 255]);
   });
 
   it('takes any array of numbers and another maximum: normalise([0, 5, 10], 10) → [0, 0.5, 1]', () => {
@@ -577,6 +577,7 @@ describe('step 5: the L2 penalty and its gradient', () => {
       [3, 0.5],
     ]);
     expect(l2Penalty(w, 0.01)).toBeAllClose(0.1425, { label: 'l2Penalty(W, 0.01)' });
+    expect(() => l2Gradient(w, 0.01)).toLeaveUnchanged({ W: w }, 'l2Gradient(W, 0.01)');
     const g = l2Gradient(w, 0.01);
     expect(g).toHaveShape([2, 2]);
     // ∂(λ·Σ w²)/∂w = 2λw = 0.02·W
@@ -587,7 +588,6 @@ describe('step 5: the L2 penalty and its gradient', () => {
       ],
       { label: 'l2Gradient(W, 0.01)' },
     );
-    expect(Array.from(w.data), 'W must be unchanged').toEqual([1, -2, 3, 0.5]);
   });
 
   it("l2 defaults to 0.01, as Keras' regularizers.l2(); a list of arrays adds up their penalties", () => {
@@ -777,6 +777,10 @@ function stopEpoch(es: EarlyStopping, values: readonly number[], monitor = 'val_
 describe('step 6: validation split and early stopping', () => {
   it('validationSplit(data, 0.2) keeps the LAST 20% for validation, as Keras: samples 8 and 9 of 10', () => {
     const data = tenSamples();
+    expect(() => validationSplit(data, 0.2)).toLeaveUnchanged(
+      { 'data.x': data.x, 'data.y': data.y },
+      'validationSplit',
+    );
     const { train, validation } = validationSplit(data, 0.2);
     // splitAt = floor(10 · (1 − 0.2)) = 8: samples 0–7 train, 8–9 validate
     expect(
@@ -787,7 +791,6 @@ describe('step 6: validation split and early stopping', () => {
     expect([train.count, train.features, validation.count, validation.features]).toEqual([8, 2, 2, 2]);
     expect(Array.from(validation.x), 'the rows go with their labels').toEqual([16, 17, 18, 19]);
     expect(Array.from(train.x)).toEqual(Array.from({ length: 16 }, (_, i) => i));
-    expect(Array.from(data.y), 'data must be unchanged').toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('rounds the training part down: 0.25 of 10 samples → floor(7.5) = 7 train, 3 validation', () => {
