@@ -188,7 +188,7 @@ const problems = fc.record({
 /** Seeded float32 values of `shape` (float32, so TensorFlow.js sees exactly what we see). */
 function seeded(rng: ReturnType<typeof createRng>, shape: number[], scale = 1, awayFromZero = false): NDArray {
   const x = NDArray.randomNormal(shape, 0, scale, { rng });
-  // NOTE: RMSProp's centered form is checked with gradients away from 0, where TF.js' sign slip
+  // NOTE: RMSprop's centered form is checked with gradients away from 0, where TF.js' sign slip
   // (see README.md) is far below float32's precision: |g| ≥ 0.5.
   if (awayFromZero) for (let i = 0; i < x.size; i++) x.data[i] += x.data[i] < 0 ? -0.5 : 0.5;
   return x.clone('float32').clone('float64');
@@ -675,7 +675,7 @@ describe('step 5: Adagrad', () => {
   });
 });
 
-describe('step 6: RMSProp', () => {
+describe('step 6: RMSprop', () => {
   it('the first step is lr·√10 per element, whatever the size of g (ρ = 0.9, ε negligible)', () => {
     // s = 0.1·g², so lr·g/√(0.1·g² + ε) ≈ ±lr/√0.1 = ±0.01·3.1623 = ±0.031623 (0 where g = 0)
     const first = (g: number) => (0.01 * g) / Math.sqrt(0.1 * g * g + 1e-7);
