@@ -25,6 +25,7 @@ import {
   dropout,
   EarlyStopping,
   type EarlyStoppingOptions,
+  type ExperimentConfig,
   fitWithEarlyStopping,
   generalisationGap,
   l2Gradient,
@@ -71,6 +72,13 @@ const testSet = () => sample(mnist().test, 2000, TEST_SEED);
 const kernelSquares = (model: MLP) => model.layers.reduce((s, l) => s + l.W.reduce((a, w) => a + w * w, 0), 0);
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** One run of the README's table: 784-hidden-10 on n training images (model seed 1), and its figures for the messages. */
+function measured(n: number, config: Pick<ExperimentConfig, 'hidden' | 'epochs' | 'batchSize'>) {
+  const r = runExperiment({ train: sample(mnist().train, n, TRAIN_SEED), test: testSet(), ...config, seed: 1 });
+  const figures = `784-${config.hidden}-10 on ${n} images: train ${pct(r.trainAcc)}, test ${pct(r.testAcc)}, gap ${pct(r.gap)}`;
+  return { r, figures };
+}
 
 describe('step 1: the train/test gap and a diagnosis', () => {
   it("the seed's model: 98.9% on its training images, 97.7% on the test images — a gap of 1.2 points", () => {
@@ -326,46 +334,23 @@ describe('step 3: experiments — under- and overfitting, normalised and raw inp
 
   it('a model too small underfits: 784-2-10 on 2000 images stays far below 90%, even on its training data', () => {
     // Measured (README.md): train 33.7%, test 30.6%. Two hidden units squeeze every image into two numbers: too few to tell ten digits apart.
-    const r = runExperiment({
-      train: sample(mnist().train, 2000, TRAIN_SEED),
-      test: testSet(),
-      hidden: 2,
-      epochs: 5,
-      batchSize: 32,
-      seed: 1,
-    });
-    const figures = `train ${pct(r.trainAcc)}, test ${pct(r.testAcc)}`;
-    expect(r.trainAcc, `784-2-10: ${figures}`).toBeLessThan(0.6);
-    expect(r.diagnosis, `784-2-10: ${figures}`).toBe('underfitting');
+    const { r, figures } = measured(2000, { hidden: 2, epochs: 5, batchSize: 32 });
+    expect(r.trainAcc, figures).toBeLessThan(0.6);
+    expect(r.diagnosis, figures).toBe('underfitting');
   });
 
   it('a model too large for its data overfits: 784-64-10 on 300 images for 30 epochs learns them all', () => {
     // Measured (README.md): train 100%, test 84.7% — a gap of 15.3 points.
-    const r = runExperiment({
-      train: sample(mnist().train, 300, TRAIN_SEED),
-      test: testSet(),
-      hidden: 64,
-      epochs: 30,
-      seed: 1,
-    });
-    const figures = `train ${pct(r.trainAcc)}, test ${pct(r.testAcc)}, gap ${pct(r.gap)}`;
-    expect(r.trainAcc, `784-64-10 on 300 images: ${figures}`).toBeGreaterThanOrEqual(0.99);
-    expect(r.gap, `784-64-10 on 300 images: ${figures}`).toBeGreaterThan(0.1);
-    expect(r.diagnosis, `784-64-10 on 300 images: ${figures}`).toBe('overfitting');
+    const { r, figures } = measured(300, { hidden: 64, epochs: 30 });
+    expect(r.trainAcc, figures).toBeGreaterThanOrEqual(0.99);
+    expect(r.gap, figures).toBeGreaterThan(0.1);
+    expect(r.diagnosis, figures).toBe('overfitting');
   });
 
   it('a model that fits its data: 784-32-10 on 3000 images, 5 epochs', () => {
     // Measured (README.md): train 92.8%, test 90.5% — a gap of 2.3 points.
-    const r = runExperiment({
-      train: sample(mnist().train, 3000, TRAIN_SEED),
-      test: testSet(),
-      hidden: 32,
-      epochs: 5,
-      batchSize: 32,
-      seed: 1,
-    });
-    const figures = `train ${pct(r.trainAcc)}, test ${pct(r.testAcc)}, gap ${pct(r.gap)}`;
-    expect(r.diagnosis, `784-32-10 on 3000 images: ${figures}`).toBe('good fit');
+    const { r, figures } = measured(3000, { hidden: 32, epochs: 5, batchSize: 32 });
+    expect(r.diagnosis, figures).toBe('good fit');
   });
 
   it('more data shrinks the gap: 784-32-10 on 600 images instead of 150, for about as many steps', () => {
