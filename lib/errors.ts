@@ -2,12 +2,8 @@
 
 import { formatShape } from './shape.ts';
 
-/**
- * A shape mistake. The message always names the op and the shapes involved, e.g.
- * `matmul: inner dimensions 3 and 4 differ (a [2,3], b [4,5])`.
- */
-export class ShapeError extends Error {
-  override name = 'ShapeError';
+/** What every kata error says: the op that failed, then what was wrong (`${op}: ${detail}`). */
+abstract class OpError extends Error {
   readonly op: string;
   readonly detail: string;
   constructor(op: string, detail: string) {
@@ -17,16 +13,17 @@ export class ShapeError extends Error {
   }
 }
 
+/**
+ * A shape mistake. The message always names the op and the shapes involved, e.g.
+ * `matmul: inner dimensions 3 and 4 differ (a [2,3], b [4,5])`.
+ */
+export class ShapeError extends OpError {
+  override name = 'ShapeError';
+}
+
 /** A bad argument that is not a shape: a negative size, an unknown option, a NaN. */
-export class ArgumentError extends Error {
+export class ArgumentError extends OpError {
   override name = 'ArgumentError';
-  readonly op: string;
-  readonly detail: string;
-  constructor(op: string, detail: string) {
-    super(`${op}: ${detail}`);
-    this.op = op;
-    this.detail = detail;
-  }
 }
 
 /**

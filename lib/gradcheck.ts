@@ -15,16 +15,18 @@ import { formatShape } from './shape.ts';
  */
 export function numericalGradient(f: (x: NDArray) => number, x: NDArray, h = 1e-5): NDArray {
   const probe = x.clone('float64');
-  const grad = NDArray.zeros(x.shape);
-  for (let i = 0; i < probe.size; i++) {
+  /** f at x with element i moved by `step`; one element moves at a time, and moves back. */
+  const nudged = (i: number, step: number): number => {
     const old = probe.data[i] as number;
-    probe.data[i] = old + h;
-    const plus = f(probe);
-    probe.data[i] = old - h;
-    const minus = f(probe);
+    probe.data[i] = old + step;
+    const y = f(probe);
     probe.data[i] = old;
-    grad.data[i] = (plus - minus) / (2 * h);
-  }
+    return y;
+  };
+  const grad = NDArray.zeros(x.shape);
+  grad.data.forEach((_, i) => {
+    grad.data[i] = (nudged(i, h) - nudged(i, -h)) / (2 * h);
+  });
   return grad;
 }
 

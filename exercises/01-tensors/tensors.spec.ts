@@ -257,7 +257,7 @@ describe('step 5: indexing and slicing', () => {
     expect(at(images, -1)).toBeAllClose(
       runOracle(oracle, (tf, x) => tf.slice(x, [199, 0, 0], [1, 28, 28]).reshape([28, 28]), images),
     );
-    expect(() => at(images, 200)).toThrow(/200.*out of range.*\[200,28,28\]/);
+    expect(() => at(images, 200)).toThrowKind(ShapeError, /200.*out of range.*\[200,28,28\]/);
   });
 
   it('at accepts i from -n to n-1 and refuses anything else, a fraction or a scalar', () => {
@@ -389,8 +389,8 @@ describe('step 6: the batch axis', () => {
   });
 
   it('a batch that does not exist is an error that says how many there are', () => {
-    expect(() => batch(samples, 8)).toThrow(/batch 8.*8 batches/);
-    expect(() => batch(samples, 5, 200)).toThrow(/5 batches of 200/);
+    expect(() => batch(samples, 8)).toThrowKind(ArgumentError, /batch 8.*8 batches/);
+    expect(() => batch(samples, 5, 200)).toThrowKind(ArgumentError, /5 batches of 200/);
   });
 
   it('n must be a batch from 0 to the last: a negative, too large or fractional n is an ArgumentError', () => {

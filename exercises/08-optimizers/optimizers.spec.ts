@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeArb } from '../../lib/arbitraries.ts';
 import { compareArrays } from '../../lib/compare.ts';
-import { ArgumentError } from '../../lib/errors.ts';
+import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -65,10 +65,14 @@ function expectShapeChecks(make: () => Optimizer, name: string): void {
   expect(
     () => opt.step(params, [NDArray.zeros([2, 3]), NDArray.zeros([2])]),
     `${name}: a gradient of shape [2] for a parameter of shape [3] must throw`,
-  ).toThrow(new RegExp(`${name}\\.step: grads\\[1\\] has shape \\[2\\] but params\\[1\\] has shape \\[3\\]`));
-  expect(() => opt.step(params, [NDArray.zeros([2, 3])]), `${name}: two params with one gradient must throw`).toThrow(
-    new RegExp(`${name}\\.step: got 2 params but 1 grads`),
+  ).toThrowKind(
+    ShapeError,
+    new RegExp(`${name}\\.step: grads\\[1\\] has shape \\[2\\] but params\\[1\\] has shape \\[3\\]`),
   );
+  expect(
+    () => opt.step(params, [NDArray.zeros([2, 3])]),
+    `${name}: two params with one gradient must throw`,
+  ).toThrowKind(ShapeError, new RegExp(`${name}\\.step: got 2 params but 1 grads`));
 }
 
 /** What every message about a step's params that differ from the first step's ends with. */
@@ -83,10 +87,12 @@ function expectSameParamsEveryStep(make: () => Optimizer, name: string): void {
   expect(
     () => opt.step([b, a], [NDArray.ones([3]), NDArray.ones([2, 3])]),
     `${name}: the params in another order must throw (the state is kept by position)`,
-  ).toThrow(
+  ).toThrowKind(
+    ShapeError,
     new RegExp(`${name}\\.step: params\\[0\\] has shape \\[3\\], but \\[2,3\\] at the first step ${byPosition}$`),
   );
-  expect(() => opt.step([a], [NDArray.ones([2, 3])]), `${name}: one param where there were two must throw`).toThrow(
+  expect(() => opt.step([a], [NDArray.ones([2, 3])]), `${name}: one param where there were two must throw`).toThrowKind(
+    ShapeError,
     new RegExp(`${name}\\.step: got 1 params, but 2 at the first step ${byPosition}$`),
   );
 }
@@ -109,7 +115,7 @@ function expectInPlace(opt: Optimizer, name: string): void {
   ]);
   const db = nd(-3);
   const params = [W, b];
-  stepsWith(opt, params, [dW, db], 2);
+  expect(() => stepsWith(opt, params, [dW, db], 2)).toLeaveUnchanged({ dW, db }, `2 steps of ${name}`);
   expect(params[0], `${name}: step must change params[0] itself, not put a new array in the list`).toBe(W);
   expect(params[1], `${name}: step must change params[1] itself`).toBe(b);
   expect(W).toHaveShape([2, 2]);
@@ -119,11 +125,6 @@ function expectInPlace(opt: Optimizer, name: string): void {
   expect(W.data[1], `${name}: params[0][0, 1] after 2 steps of g = −1`).toBeGreaterThan(2);
   expect(W.data[2], `${name}: params[0][1, 0] after 2 steps of g = 0`).toBe(3);
   expect(b.data[0], `${name}: params[1] after 2 steps of g = −3`).toBeGreaterThan(0.5);
-  expect(dW, `${name}: the gradient must not change`).toBeAllClose([
-    [0.5, -1],
-    [0, 2],
-  ]);
-  expect(db, `${name}: the gradient must not change`).toBeAllClose(-3);
 }
 
 /** A learning rate must be a positive number: 0 and below, NaN and ±Infinity are refused. */
@@ -187,7 +188,7 @@ const problems = fc.record({
 /** Seeded float32 values of `shape` (float32, so TensorFlow.js sees exactly what we see). */
 function seeded(rng: ReturnType<typeof createRng>, shape: number[], scale = 1, awayFromZero = false): NDArray {
   const x = NDArray.randomNormal(shape, 0, scale, { rng });
-  // NOTE: RMSProp's centered form is checked with gradients away from 0, where TF.js' sign slip
+  // NOTE: RMSprop's centered form is checked with gradients away from 0, where TF.js' sign slip
   // (see README.md) is far below float32's precision: |g| ≥ 0.5.
   if (awayFromZero) for (let i = 0; i < x.size; i++) x.data[i] += x.data[i] < 0 ? -0.5 : 0.5;
   return x.clone('float32').clone('float64');
@@ -310,7 +311,7 @@ describe('step 1: SGD', () => {
     ]);
     const db = nd(4);
     const params = [W, b];
-    opt.step(params, [dW, db]);
+    expect(() => opt.step(params, [dW, db])).toLeaveUnchanged({ dW, db }, 'sgd.step');
     expect(params[0], 'step must change params[0] itself, not make a new array').toBe(W);
     expect(W).toHaveShape([2, 2]);
     // W − 0.5·dW = [[1 − 1, 2], [3, 4 + 1]];  b − 0.5·4 = −2
@@ -323,10 +324,6 @@ describe('step 1: SGD', () => {
     );
     expect(b).toHaveShape([]);
     expect(b).toBeAllClose(-2, { label: 'sgd, params[1] after step 1' });
-    expect(dW, 'the gradient must not change').toBeAllClose([
-      [2, 0],
-      [0, -2],
-    ]);
     expect(opt.name).toBe('sgd');
   });
 
@@ -426,7 +423,8 @@ describe('step 2: momentum (Keras)', () => {
   });
 
   it('rejects a momentum outside [0, 1) and mismatched shapes', () => {
-    expect(() => momentum({ learningRate: 0.1, momentum: 1 }), 'momentum 1 never forgets: must throw').toThrow(
+    expect(() => momentum({ learningRate: 0.1, momentum: 1 }), 'momentum 1 never forgets: must throw').toThrowKind(
+      ArgumentError,
       /momentum: momentum must be in \[0, 1\), got 1/,
     );
     expectShapeChecks(() => momentum({ learningRate: 0.1 }), 'momentum');
@@ -567,7 +565,8 @@ describe('step 4: TensorFlow.js’ momentum', () => {
   });
 
   it('rejects a momentum outside [0, 1) and mismatched shapes', () => {
-    expect(() => tfjsMomentum({ learningRate: 0.1, momentum: -0.5 }), 'momentum −0.5 must throw').toThrow(
+    expect(() => tfjsMomentum({ learningRate: 0.1, momentum: -0.5 }), 'momentum −0.5 must throw').toThrowKind(
+      ArgumentError,
       /momentum: momentum must be in \[0, 1\), got -0\.5/,
     );
     expectShapeChecks(() => tfjsMomentum({ learningRate: 0.1, momentum: 0.9 }), 'momentum');
@@ -676,7 +675,7 @@ describe('step 5: Adagrad', () => {
   });
 });
 
-describe('step 6: RMSProp', () => {
+describe('step 6: RMSprop', () => {
   it('the first step is lr·√10 per element, whatever the size of g (ρ = 0.9, ε negligible)', () => {
     // s = 0.1·g², so lr·g/√(0.1·g² + ε) ≈ ±lr/√0.1 = ±0.01·3.1623 = ±0.031623 (0 where g = 0)
     const first = (g: number) => (0.01 * g) / Math.sqrt(0.1 * g * g + 1e-7);
@@ -716,7 +715,8 @@ describe('step 6: RMSProp', () => {
   });
 
   it('rejects a decay outside [0, 1) and mismatched shapes', () => {
-    expect(() => rmsprop({ learningRate: 0.01, decay: 1 }), 'decay 1 must throw').toThrow(
+    expect(() => rmsprop({ learningRate: 0.01, decay: 1 }), 'decay 1 must throw').toThrowKind(
+      ArgumentError,
       /rmsprop: decay must be in \[0, 1\), got 1/,
     );
     expectShapeChecks(() => rmsprop({ learningRate: 0.01 }), 'rmsprop');
@@ -868,7 +868,10 @@ describe('step 7: Adam', () => {
   });
 
   it('rejects a β outside [0, 1) and mismatched shapes', () => {
-    expect(() => adam({ beta2: 1 }), 'beta2 1 must throw').toThrow(/adam: beta2 must be in \[0, 1\), got 1/);
+    expect(() => adam({ beta2: 1 }), 'beta2 1 must throw').toThrowKind(
+      ArgumentError,
+      /adam: beta2 must be in \[0, 1\), got 1/,
+    );
     expectShapeChecks(() => adam(), 'adam');
     expectSameParamsEveryStep(() => adam(), 'adam');
   });

@@ -1,6 +1,6 @@
 /**
  * Exercise 08 — optimizers: SGD, momentum (Keras' form, the book's Nesterov form and
- * TensorFlow.js' form), Adagrad, RMSProp and Adam, each step for step equal to tf.train's.
+ * TensorFlow.js' form), Adagrad, RMSprop and Adam, each step for step equal to tf.train's.
  *
  * Read README.md (or README.ko.md), then make the specs pass step by step: `npm start`.
  * Stuck? `npm run hint -- 08` shows the next hint. `npm run plot -- 08` draws your optimizers' paths.
@@ -101,7 +101,7 @@ export function adagrad(options: AdagradOptions): Optimizer {
   throw new Error('TODO(08-optimizers): implement adagrad (step 5 in README.md)');
 }
 
-// ---- Step 6: RMSProp ---------------------------------------------------------------------
+// ---- Step 6: RMSprop ---------------------------------------------------------------------
 
 export interface RmspropOptions {
   learningRate: number;

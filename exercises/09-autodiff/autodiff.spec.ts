@@ -1228,12 +1228,11 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
 
   it('trainStep returns the loss and params − lr·gradients, as TensorFlow computes them, and changes nothing it was given', () => {
     const params = init();
-    const values = params.map((p) => p.value.clone());
+    const values = params.map((p) => p.value);
     const lr = 0.5;
+    const named = Object.fromEntries(values.map((v, i) => [`params[${i}].value`, v]));
+    expect(() => trainStep(params, lossOf, lr)).toLeaveUnchanged(named, 'trainStep');
     const step = trainStep(params, lossOf, lr);
-    params.forEach((p, i) => {
-      expect(Array.from(p.value.data), `trainStep changed param ${i}`).toEqual(Array.from(values[i]?.data ?? []));
-    });
     const tfLoss = tfValue(tfLossOf, ...values, points, labels);
     expect(step.loss, 'loss before the step').toBeCloseTo(tfLoss, 5);
     const grads = tfGrads(

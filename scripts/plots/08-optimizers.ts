@@ -45,7 +45,7 @@ const RACERS: Racer[] = [
     make: (o) => o.momentum({ learningRate: 0.0005, momentum: 0.9, nesterov: true }),
   },
   { label: 'Adagrad, lr 0.3', colour: palette[2], make: (o) => o.adagrad({ learningRate: 0.3 }) },
-  { label: 'RMSProp ρ 0.9, lr 0.02', colour: palette[3], make: (o) => o.rmsprop({ learningRate: 0.02 }) },
+  { label: 'RMSprop ρ 0.9, lr 0.02', colour: palette[3], make: (o) => o.rmsprop({ learningRate: 0.02 }) },
   { label: 'Adam, lr 0.1', colour: palette[1], make: (o) => o.adam({ learningRate: 0.1 }) },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Exercise 08 — optimizers: SGD, momentum (Keras' form, the book's Nesterov form and
- * TensorFlow.js' form), Adagrad, RMSProp and Adam, each step for step equal to tf.train's.
+ * TensorFlow.js' form), Adagrad, RMSprop and Adam, each step for step equal to tf.train's.
  * Reference solution.
  */
 
@@ -225,7 +225,7 @@ export function adagrad({ learningRate, initialAccumulatorValue = 0.1, epsilon =
   };
 }
 
-// ---- Step 6: RMSProp ---------------------------------------------------------------------
+// ---- Step 6: RMSprop ---------------------------------------------------------------------
 
 export interface RmspropOptions {
   learningRate: number;

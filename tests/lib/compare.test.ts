@@ -204,4 +204,25 @@ describe('the vitest matchers', () => {
       throw new ArgumentError('relu', 'bad');
     }).toThrowKind(ArgumentError, /bad/);
   });
+
+  it('toLeaveUnchanged names the input that changed, where, and from what to what', () => {
+    const x = NDArray.fromNested([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = [5, 6];
+    expect(() => NDArray.fromNested([0])).toLeaveUnchanged({ x, y });
+    expect(() => {
+      y[1] = 0;
+    }).not.toLeaveUnchanged([y]);
+    expect(() =>
+      expect(() => {
+        x.data[3] = 9;
+      }).toLeaveUnchanged({ y, x }, 'f(x)'),
+    ).toThrow('f(x) changed x at index 3 ([1,1]): 4 → 9: leave its inputs as they are');
+    // a result that is x itself: writing into it reaches x
+    expect(() => expect(() => x).toLeaveUnchanged({ x }, 'g(x)')).toThrow(
+      "g(x) returned an array that shares its input's memory: writing into it changed x at index 0 ([0,0]): 1 → -7.25; return a new array",
+    );
+  });
 });

@@ -142,7 +142,7 @@ describe('06 · losses and the derivatives of the activations', () => {
 
 describe('08 · optimizers with special gradients', () => {
   const at = (i: number) => x.data[i % n] as number;
-  // The NOTE in exercise 08's README: TF.js 4.22's centered RMSProp computes √(s − (m² + ε)),
+  // The NOTE in exercise 08's README: TF.js 4.22's centered RMSprop computes √(s − (m² + ε)),
   // NaN where s − m² < ε (|g| < 1e-3 here) or where g² overflows float32
   const centeredNaN: Divergence = (i) =>
     Math.abs(at(i)) < 1e-3 || SQUARE_OVERFLOWS(i, 0) !== undefined ? Number.NaN : undefined;
