@@ -3,8 +3,8 @@
  * broadcast batch axes (on both sides at once, where TensorFlow.js 4.22 goes wrong) and
  * transposes — the predicted table, and the shape rule with the pairs it must refuse.
  *
- * The specs match this exercise's errors by message only (`toThrow`), so a misfit here is
- * recorded as "it threw", not by the error's kind.
+ * The specs match this exercise's errors by class and message (`toThrowKind`), so a misfit
+ * here is recorded by the error's kind (ShapeError), compared with the reference's.
  */
 import type * as Api from '../../exercises/03-matmul/matmul.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
@@ -17,8 +17,8 @@ import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';
  */
 const PRODUCTS = float32Tolerance(8, 8);
 
-/** Whether f throws, whatever it throws: the specs match these errors by message, not by class. */
-const threw = (f: () => unknown): boolean => settle(() => void f()) !== undefined;
+/** The kind of error f throws (compared with the reference's), or false if it returns. */
+const threw = (f: () => unknown): string | false => settle(() => void f())?.thrown ?? false;
 
 /** The shape, or 'error' where matmulShape refuses the pair. */
 const shapeOr = (f: () => number[]): number[] | 'error' => {

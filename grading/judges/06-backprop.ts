@@ -2,8 +2,8 @@
  * The judge of 06-backprop: the losses (clipping included), the activations' derivatives
  * (relu′(0) = 0), the chain rule on known functions, the seed's network with random sizes and
  * weights, the Dense backward pass, and the gradient checker on functions whose gradients the
- * judge knows. The specs match this exercise's errors by message only (`toThrow`), so a misfit
- * here is recorded as "it threw", not by the error's kind.
+ * judge knows. The specs match this exercise's errors by class and message (`toThrowKind`), so
+ * a misfit here is recorded by the error's kind, compared with the reference's.
  */
 import type * as Api from '../../exercises/06-backprop/backprop.ts';
 import { NDArray } from '../../lib/ndarray.ts';
@@ -25,8 +25,8 @@ const BACKWARD = float32Tolerance(64, 1);
  */
 const NUMERIC = { rtol: 1e-6, atol: 1e-7 };
 
-/** Whether f throws, whatever it throws: the specs match these errors by message, not by class. */
-const threw = (f: () => unknown): boolean => settle(() => void f()) !== undefined;
+/** The kind of error f throws (compared with the reference's), or false if it returns. */
+const threw = (f: () => unknown): string | false => settle(() => void f())?.thrown ?? false;
 
 const probabilities = (r: JudgeRng, shape: number[]) => r.ndarray(shape, 0, 1);
 

@@ -3,7 +3,7 @@
  * state per parameter and updates the parameters in place with the steps of
  * lib/kernels/optimizers.ts, where the update rules are written out.
  *
- * NOTE: TensorFlow.js and Keras 3 put RMSProp's ε inside the square root (g / √(s + ε));
+ * NOTE: TensorFlow.js and Keras 3 put RMSprop's ε inside the square root (g / √(s + ε));
  * exercise 08 teaches both. With ε = 1e-7 the two train alike.
  *
  * A NaN or infinite gradient makes its parameter NaN or ±Infinity as in TF.js (Infinity/Infinity

@@ -5,7 +5,7 @@
  * x; here each runs against lib/nn's optimizers where their formulas cover it, and against
  * exercise 08's reference solution, whose API is TF.js' own.
  *
- * Not ported: lib/nn's RMSprop has no momentum and every upstream RMSProp test uses 0.1; upstream's
+ * Not ported: lib/nn's RMSprop has no momentum and every upstream RMSprop test uses 0.1; upstream's
  * Adagrad 'Continue training after loading weights' loads Adagrad's state into an Adam optimizer,
  * which neither API can do; the serialization and tensor-count checks have nothing to port to.
  */
