@@ -15,16 +15,16 @@ import { spawnSync } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
-import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../lib/mnist.ts';
+import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../lib/mnist-data.ts';
 import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer, matmulInto } from '../lib/nn/index.ts';
 import { loadOracle, type Tf } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
 import { helpText } from './lib/args.ts';
+import { findExercise, listExercises, ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 import { BIN } from './lib/proc.ts';
-import type { ExerciseResult } from './lib/results.ts';
 import { formatTable } from './lib/table.ts';
+import type { ExerciseResult } from './runner/spec-results.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(helpText(import.meta.url));
@@ -378,7 +378,7 @@ const msRow = (label: string, st: Stat) => [
 async function benchRunnerRerun(
   project: 'exercises' | 'solutions',
 ): Promise<{ save: Stat; recorded?: Stat; last: ExerciseResult }> {
-  const { SpecSession } = await import('./lib/session.ts');
+  const { SpecSession } = await import('./runner/session.ts');
   const ex = findExercise('01');
   let settle: ((r: ExerciseResult) => void) | undefined;
   const session = await SpecSession.start({ watch: true, project, onRerunResult: (r) => settle?.(r) });
@@ -412,7 +412,7 @@ async function benchRunnerRerun(
  */
 async function benchVitestRerun(): Promise<Stat> {
   const { createVitest } = await import('vitest/node');
-  const { kataWarmPool, poolOption } = await import('./lib/session.ts');
+  const { kataWarmPool, poolOption } = await import('./runner/warm-pool.ts');
   let settle: (() => void) | undefined;
   const pool = kataWarmPool(ROOT);
   const vitest = await createVitest('test', {

@@ -16,7 +16,6 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../lib/exercises.ts';
 import { mergeShards, writeReports } from './grade/class.ts';
 import {
   DEFAULT_EXERCISE_TIMEOUT_S,
@@ -30,6 +29,7 @@ import { integrityText, isolationText } from './grade/reports.ts';
 import { parseRoster, parseShard, RosterError } from './grade/roster.ts';
 import { gradeRoster, shardMatrix } from './grade/roster-run.ts';
 import { detectSandbox } from './grade/sandbox.ts';
+import { ROOT } from './lib/exercises.ts';
 
 const HELP = `npm run grade -- [options]
 

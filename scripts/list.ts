@@ -7,12 +7,13 @@
  *   npm run list -- --run        run every exercise's specs again
  *   npm run list -- --cached     the record only, running nothing
  */
-import { type Exercise, ROOT } from '../lib/exercises.ts';
-import { currentExercise, isFresh, startCli } from './lib/cli.ts';
-import { type ListRow, renderList } from './lib/render.ts';
-import { currentStep, type ExerciseResult, isPassing } from './lib/results.ts';
-import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './lib/state.ts';
-import { progressBar, stubHasTodos } from './lib/status.ts';
+
+import { startCli } from './lib/cli.ts';
+import { type Exercise, ROOT } from './lib/exercises.ts';
+import { type ListRow, renderList } from './runner/render.ts';
+import { currentStep, type ExerciseResult, isPassing } from './runner/spec-results.ts';
+import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './runner/state.ts';
+import { currentExercise, isFresh, progressBar, stubHasTodos } from './runner/status.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached', 'run'] });
 const { m, style, exercises } = cli;
@@ -33,7 +34,7 @@ let state = before;
 if (toRun.length > 0) {
   process.stderr.write(style.dim(`${m.checkingAll(toRun.length)}\n`));
   // Vitest loads only when something runs: the list alone answers in a fraction of a second.
-  const { runOnce } = await import('./lib/session.ts');
+  const { runOnce } = await import('./runner/session.ts');
   results = await runOnce(toRun);
   state = updateState(ROOT, (s) => {
     for (const r of results?.values() ?? []) {

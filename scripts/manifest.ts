@@ -11,10 +11,11 @@
  * Deterministic: sorted paths, LF-normalised hashes, test names collected with KATA_SEED=42
  * against the reference solutions (`vitest list`: the specs are loaded, not run).
  */
-import { ROOT } from '../lib/exercises.ts';
+
 import { buildManifest } from './grade/build.ts';
 import { MANIFEST, staleness } from './grade/manifest.ts';
 import { helpOrRefuse } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
 
 helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm run manifest', ['--check']);
 

@@ -9,15 +9,15 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
 import { plural } from '../lib/format.ts';
-import { PIXELS } from '../lib/mnist.ts';
+import { PIXELS } from '../lib/mnist-data.ts';
 import { defaultWorkers, OPTIMIZERS } from '../lib/nn/index.ts';
-import { asciiChart, drawDigits } from '../lib/terminal.ts';
 import { trainingCurvesSvg } from '../lib/training-chart.ts';
 import { coarsen } from '../lib/training-log.ts';
+import { ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 import { loadData, runScratch, runTfjs } from './lib/mnist-train.ts';
+import { asciiChart, drawDigits } from './lib/terminal-pictures.ts';
 
 const USAGE = `Usage: npm run mnist -- [options]
   --epochs N          epochs (default 5)

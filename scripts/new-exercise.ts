@@ -25,8 +25,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXERCISE_DIR_PATTERN, ROOT } from '../lib/exercises.ts';
-import { renameWithRetry } from '../lib/files.ts';
+import { EXERCISE_DIR_PATTERN, ROOT } from './lib/exercises.ts';
+import { renameWithRetry } from './lib/files.ts';
 
 export const TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -12,9 +12,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
 import { helpText } from './lib/args.ts';
+import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 
 export const PLOTS_DIR = path.join(ROOT, 'scripts', 'plots');
 

@@ -7,13 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../lib/exercises.ts';
 import { type Manifest, readManifest } from './grade/manifest.ts';
 import { exerciseArg, startCli } from './lib/cli.ts';
-import { fileStamp, rel, writeFileAtomic } from './lib/fsutil.ts';
+import { ROOT } from './lib/exercises.ts';
+import { fileStamp, rel, writeFileAtomic } from './lib/files.ts';
 import { committedVersion, GitUnavailableError } from './lib/git.ts';
 import { kataStubBytes } from './lib/kata-stubs.ts';
-import { recordOf, updateState } from './lib/state.ts';
+import { recordOf, updateState } from './runner/state.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2));
 const { m, style } = cli;

@@ -5,12 +5,14 @@
  *   npm run solution -- 03 --force    show it before it passes; recorded in .kata/state.json
  *                                     as "revealed early"
  */
-import { ROOT } from '../lib/exercises.ts';
-import { exerciseArg, isFresh, startCli } from './lib/cli.ts';
-import { currentStep, isPassing } from './lib/results.ts';
+
+import { exerciseArg, startCli } from './lib/cli.ts';
+import { ROOT } from './lib/exercises.ts';
 import { refusal, revealDecision, solutionDiff } from './lib/reveal.ts';
-import { runOnce } from './lib/session.ts';
-import { loadState, recordRun, recordSolutionShown, updateState } from './lib/state.ts';
+import { runOnce } from './runner/session.ts';
+import { currentStep, isPassing } from './runner/spec-results.ts';
+import { loadState, recordRun, recordSolutionShown, updateState } from './runner/state.ts';
+import { isFresh } from './runner/status.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['force'] });
 const { m, style } = cli;

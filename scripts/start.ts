@@ -18,19 +18,19 @@
  * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
  */
 import { createInterface } from 'node:readline';
-import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
-import { skippingOptional } from './lib/results.ts';
-import { SpecSession } from './lib/session.ts';
+import { type Exercise, findExercise, ROOT } from './lib/exercises.ts';
 import { colorEnabled, makeStyle } from './lib/term.ts';
 import { watchMode } from './lib/watch-mode.ts';
 import { Runner } from './runner/runner.ts';
+import { SpecSession } from './runner/session.ts';
+import { skippingOptional } from './runner/spec-results.ts';
 
 const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
   flags: ['poll', 'watch', 'once', 'auto-advance', 'skip-optional'],
   values: ['lang'],
 });
-// Read where each result is summarised (scripts/lib/results.ts), in this process.
+// Read where each result is summarised (scripts/runner/spec-results.ts), in this process.
 if (args.flags.has('skip-optional')) process.env.KATA_SKIP_OPTIONAL = '1';
 let target: Exercise | undefined;
 try {

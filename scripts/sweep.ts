@@ -17,10 +17,10 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { type Exercise, findExercise, listExercises } from '../lib/exercises.ts';
 import { helpText } from './lib/args.ts';
-import { SpecSession } from './lib/session.ts';
-import { describeSeeds, formatSweep, seedRange, sweep } from './lib/sweep.ts';
+import { type Exercise, findExercise, listExercises } from './lib/exercises.ts';
+import { describeSeeds, formatSweep, seedRange, sweep } from './runner/seed-sweep.ts';
+import { SpecSession } from './runner/session.ts';
 
 function usage(message: string): never {
   console.error(`npm run sweep: ${message} (npm run sweep -- --help)`);

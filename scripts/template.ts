@@ -23,9 +23,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT } from '../lib/exercises.ts';
-import { renameWithRetry } from '../lib/files.ts';
 import { startCli } from './lib/cli.ts';
+import { ROOT } from './lib/exercises.ts';
+import { renameWithRetry } from './lib/files.ts';
 
 /** What a learner's template leaves out, as path prefixes. */
 export const LEFT_OUT = ['solutions/', 'tests/', '.github/workflows/ci.yml'];

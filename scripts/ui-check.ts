@@ -16,8 +16,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
 import { helpText, parseArgs } from './lib/args.ts';
+import { findExercise, listExercises, ROOT } from './lib/exercises.ts';
 import { stripAnsi } from './lib/term.ts';
 
 /** The flags of the project's browser checks (DESIGN.md): no network, no GPU, no sandbox (CI containers). */

@@ -13,12 +13,12 @@
  */
 import path from 'node:path';
 import { createVitest, generateFileHash, type Reporter, type TestModule } from 'vitest/node';
-import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
-import { kataWarmPool, poolOption } from './lib/session.ts';
-import { isDone, loadState } from './lib/state.ts';
-import { firstUnsolved } from './lib/status.ts';
+import { type Exercise, findExercise, ROOT } from './lib/exercises.ts';
 import { watchMode } from './lib/watch-mode.ts';
+import { isDone, loadState } from './runner/state.ts';
+import { firstUnsolved } from './runner/status.ts';
+import { kataWarmPool, poolOption } from './runner/warm-pool.ts';
 
 const { args, m, style, exercises } = startCli(import.meta.url, process.argv.slice(2), {
   flags: ['no-open', 'open', 'poll'],

@@ -22,8 +22,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Exercise, listExercises, ROOT } from '../lib/exercises.ts';
 import { compareWithManifest, readManifest, staleness } from '../scripts/grade/manifest.ts';
+import { type Exercise, listExercises, ROOT } from '../scripts/lib/exercises.ts';
 import {
   KataStubsUnavailable,
   kataCodePaths,

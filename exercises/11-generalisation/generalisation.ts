@@ -8,7 +8,7 @@
  */
 
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
-import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist.ts';
+import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist-data.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import {
   type Dataset,

@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findExercise, listExercises } from '../../lib/exercises.ts';
+import { findExercise, listExercises } from '../lib/exercises.ts';
 import { copiedFromReference } from './copies.ts';
 import { type CaseVerdict, judgeVerdicts, type PreparedJudge, prepareJudge } from './judge.ts';
 import { compareWithManifest, MANIFEST, type Manifest, readManifest } from './manifest.ts';

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { listExercises } from '../../lib/exercises.ts';
+import { listExercises } from '../lib/exercises.ts';
 import { Refused, readRegular } from './safe-fs.ts';
 import { canonicalJson, normalised, sha256, writeAtomic } from './util.ts';
 

@@ -1,10 +1,8 @@
 /** What the learner's commands (start, ui, list, hint, reset, solution) share: language, style, the exercise asked for. */
-import { statSync } from 'node:fs';
-import { type Exercise, findExercise, listExercises } from '../../lib/exercises.ts';
+
 import { helpText, type ParsedArgs, parseArgs } from './args.ts';
+import { type Exercise, findExercise, listExercises } from './exercises.ts';
 import { detectLang, type Lang, type Messages, messages } from './messages.ts';
-import { type ExerciseRecord, isDone, type KataState } from './state.ts';
-import { firstUnsolved } from './status.ts';
 import { colorEnabled, makeStyle, type Style } from './term.ts';
 
 export interface Cli {
@@ -47,22 +45,5 @@ export function exerciseArg(cli: Cli, query: string | undefined, usage: string):
   } catch (e) {
     console.error((e as Error).message);
     process.exit(2);
-  }
-}
-
-/** The exercise the learner is on: the runner's last one if it is not done, else the first unsolved. */
-export function currentExercise(state: KataState, exercises: readonly Exercise[]): Exercise | undefined {
-  const named = exercises.find((e) => e.name === state.current);
-  if (named && !isDone(state, named.name)) return named;
-  return firstUnsolved(exercises, (n) => isDone(state, n));
-}
-
-/** The record describes the exercise's code as it is now (checked after the stub's last save). */
-export function isFresh(record: ExerciseRecord | undefined, ex: Exercise): boolean {
-  if (!record?.checkedAt) return false;
-  try {
-    return statSync(ex.stub).mtimeMs <= Date.parse(record.checkedAt);
-  } catch {
-    return false;
   }
 }

@@ -29,10 +29,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Exercise, listExercises } from '../../lib/exercises.ts';
 import { isExerciseCode, type Manifest, protectedBytes, readManifest, stubChanges } from '../grade/manifest.ts';
 import { gitBlobs } from '../grade/stage.ts';
 import { sha256 } from '../grade/util.ts';
+import { type Exercise, listExercises } from './exercises.ts';
 
 export type Mode = 'maintainer' | 'learner';
 

@@ -3,7 +3,7 @@
  * layers, trained the same way and logged the same way — Keras' per-epoch History, the test
  * set's result at each epoch's end, and the training curve every few steps (lib/training-log.ts).
  */
-import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist.ts';
+import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist-data.ts';
 import {
   type EpochLogs,
   type Evaluation,
@@ -15,8 +15,8 @@ import {
 } from '../../lib/nn/index.ts';
 import { loadOracle } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
-import { kerasProgress } from '../../lib/terminal.ts';
 import { type EpochPoint, logInterval, StepRecorder } from '../../lib/training-log.ts';
+import { kerasProgress } from './terminal-pictures.ts';
 
 /** What a run needs of `npm run mnist`'s options. */
 export interface TrainOptions {

@@ -1,6 +1,7 @@
 /** The command line of `npm run mutate`: exercises, --concurrency N, --incremental, --threshold P, --list. */
-import { type Exercise, findExercise, listExercises, ROOT } from '../../lib/exercises.ts';
+
 import { parseArgs } from '../lib/args.ts';
+import { type Exercise, findExercise, listExercises, ROOT } from '../lib/exercises.ts';
 
 export interface MutateOptions {
   /** in the kata's order, each once; every exercise when none is named */

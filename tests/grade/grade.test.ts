@@ -31,12 +31,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
 import { writeReports } from '../../scripts/grade/class.ts';
 import { type GradeReport, grade, listBatch, type TestReport } from '../../scripts/grade/grade.ts';
 import { readManifest } from '../../scripts/grade/manifest.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 

@@ -6,9 +6,9 @@
  * manifest is only checked to describe the kata's files as they are (nothing of the kata changed).
  */
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { runnerConfig } from '../../scripts/grade/build.ts';
 import { compareWithManifest, protectedFiles, readManifest, staleness } from '../../scripts/grade/manifest.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { kataMode } from '../../scripts/lib/kata-stubs.ts';
 
 const mode = kataMode(ROOT);

@@ -8,7 +8,6 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { similarity } from '../../scripts/grade/copies.ts';
 import type { GradeReport } from '../../scripts/grade/grade.ts';
 import { gitBlobId } from '../../scripts/grade/manifest.ts';
@@ -35,6 +34,7 @@ import {
   sha256,
   trimMessage,
 } from '../../scripts/grade/util.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-grade-units-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { type EquivalentEntry, formProblems, staleCode, textMatches } from '../../scripts/mutation/equivalent.ts';
 import { DEFAULT_THRESHOLD, parseMutateArgs } from '../../scripts/mutation/options.ts';
 import {

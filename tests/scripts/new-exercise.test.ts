@@ -23,8 +23,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exercise, findExercise, listExercises, parseHints, parseSteps, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
+import {
+  type Exercise,
+  findExercise,
+  listExercises,
+  parseHints,
+  parseSteps,
+  ROOT,
+} from '../../scripts/lib/exercises.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { fillTemplate, main, planExercise, writeExercise } from '../../scripts/new-exercise.ts';
 

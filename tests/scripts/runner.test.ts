@@ -5,13 +5,13 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type Exercise, listExercises } from '../../lib/exercises.ts';
+import { type Exercise, listExercises } from '../../scripts/lib/exercises.ts';
 import { catalogues } from '../../scripts/lib/messages.ts';
-import type { ExerciseResult } from '../../scripts/lib/results.ts';
-import type { RunOptions, SpecRunner } from '../../scripts/lib/session.ts';
-import { loadState, statePath } from '../../scripts/lib/state.ts';
 import { makeStyle } from '../../scripts/lib/term.ts';
 import { Runner } from '../../scripts/runner/runner.ts';
+import type { RunOptions, SpecRunner } from '../../scripts/runner/session.ts';
+import type { ExerciseResult } from '../../scripts/runner/spec-results.ts';
+import { loadState, statePath } from '../../scripts/runner/state.ts';
 import { tempDir, writeFakeExercises } from './fake-kata.ts';
 
 const tmp = tempDir('kata-runner-unit-');
