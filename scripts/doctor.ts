@@ -31,7 +31,7 @@ import { explainWatch, isWsl, watchMode } from './lib/watch-mode.ts';
 import { parseState, statePath } from './runner/state.ts';
 import { findChromium } from './ui-check.ts';
 
-const { args, style, exercises } = startCli(import.meta.url, process.argv.slice(2), { flags: ['json'] });
+const { args, style, exercises } = startCli(import.meta.url, process.argv.slice(2), { json: { type: 'boolean' } });
 const pkg = readPackage(ROOT);
 const checks: Check[] = [];
 
@@ -178,6 +178,6 @@ try {
 }
 checks.push(stateCheck(ROOT, statePath(ROOT), parseState, exercises.length));
 
-if (args.flags.has('json')) console.log(JSON.stringify({ checks }, null, 2));
+if (args.values.json) console.log(JSON.stringify({ checks }, null, 2));
 else console.log(`${style.bold('Gradient Katas — doctor')}${renderChecks(checks, style)}`);
 process.exitCode = checks.some((c) => c.level === 'fail') ? 1 : 0;

@@ -19,10 +19,10 @@ import { currentStep, isPassing } from './runner/spec-results.ts';
 import { hintsSeen, loadState, recordHintsSeen, recordRun, updateState } from './runner/state.ts';
 import { currentExercise, isFresh } from './runner/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { values: ['step'] });
+const cli = startCli(import.meta.url, process.argv.slice(2), { step: { type: 'string' } });
 const { m, style, lang } = cli;
 const state = loadState(ROOT).state;
-const query = cli.args.positional[0];
+const query = cli.args.positionals[0];
 const ex = query ? exerciseArg(cli, query, 'npm run hint -- <exercise> [step]') : currentExercise(state, cli.exercises);
 if (!ex) {
   console.log(m.allDone(cli.exercises.length));
@@ -34,7 +34,7 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 
-const stepArg = cli.args.values.get('step') ?? cli.args.positional[1];
+const stepArg = cli.args.values.step ?? cli.args.positionals[1];
 let step: number | undefined;
 if (stepArg !== undefined) {
   step = Number(stepArg);

@@ -15,7 +15,7 @@ import { currentStep, type ExerciseResult, isPassing } from './runner/spec-resul
 import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './runner/state.ts';
 import { currentExercise, isFresh, progressBar, stubHasTodos } from './runner/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached', 'run'] });
+const cli = startCli(import.meta.url, process.argv.slice(2), { cached: { type: 'boolean' }, run: { type: 'boolean' } });
 const { m, style, exercises } = cli;
 const before = loadState(ROOT).state;
 
@@ -24,9 +24,9 @@ function changedSince(ex: Exercise, record: ExerciseRecord | undefined): boolean
   return record ? !isFresh(record, ex) : !stubHasTodos(ex);
 }
 
-const toRun = cli.args.flags.has('run')
+const toRun = cli.args.values.run
   ? exercises
-  : cli.args.flags.has('cached')
+  : cli.args.values.cached
     ? []
     : exercises.filter((e) => changedSince(e, before.exercises[e.name]));
 let results: Map<string, ExerciseResult> | undefined;

@@ -14,13 +14,13 @@
 
 import { buildManifest } from './grade/build.ts';
 import { MANIFEST, staleness } from './grade/manifest.ts';
-import { helpOrRefuse } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
 import { ROOT } from './lib/exercises.ts';
 
-helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm run manifest', ['--check']);
+const { values } = commandArgs(import.meta.url, process.argv.slice(2), { check: { type: 'boolean' } });
 
 async function main(): Promise<number> {
-  if (process.argv.includes('--check')) {
+  if (values.check) {
     const problems = staleness(ROOT);
     if (problems.length === 0) {
       console.log(`${MANIFEST} is up to date`);

@@ -17,7 +17,7 @@ import { recordOf, updateState } from './runner/state.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2));
 const { m, style } = cli;
-const ex = exerciseArg(cli, cli.args.positional[0], 'npm run reset -- <exercise>');
+const ex = exerciseArg(cli, cli.args.positionals[0], 'npm run reset -- <exercise>');
 const stub = rel(ROOT, ex.stub);
 const git = process.env.KATA_GIT ?? 'git';
 

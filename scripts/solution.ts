@@ -14,10 +14,10 @@ import { currentStep, isPassing } from './runner/spec-results.ts';
 import { loadState, recordRun, recordSolutionShown, updateState } from './runner/state.ts';
 import { isFresh } from './runner/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['force'] });
+const cli = startCli(import.meta.url, process.argv.slice(2), { force: { type: 'boolean' } });
 const { m, style } = cli;
-const ex = exerciseArg(cli, cli.args.positional[0], 'npm run solution -- <exercise> [--force]');
-const force = cli.args.flags.has('force');
+const ex = exerciseArg(cli, cli.args.positionals[0], 'npm run solution -- <exercise> [--force]');
+const force = cli.args.values.force === true;
 
 // Passing means: the state file says so for this very code, or the specs say so now.
 const record = loadState(ROOT).state.exercises[ex.name];

@@ -61,9 +61,9 @@ describe('the command line', () => {
       '--threshold must be a percentage from 0 to 100, got "101"',
     );
     expect(() => parseMutateArgs(['--threshold', ''], tmp)).toThrow('got ""');
-    expect(() => parseMutateArgs(['--threshold'], tmp)).toThrow('unknown option --threshold');
+    expect(() => parseMutateArgs(['--threshold'], tmp)).toThrow('--threshold needs a value');
     expect(() => parseMutateArgs(['--fast'], tmp)).toThrow(
-      'unknown option --fast (npm run mutate -- --help lists them)',
+      'unknown option --fast (npm run mutate -- --help lists the options)',
     );
   });
 
