@@ -12,39 +12,21 @@
  *   npm run bench -- --out FILE           where the JSON goes (default reports/bench.json)
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
 import { benchMatmul } from './bench/matmul.ts';
 import { benchMnist } from './bench/mnist.ts';
 import type { Bench } from './bench/report.ts';
 import { benchNpmTest, benchSpecs } from './bench/specs.ts';
-import { helpText } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
-let parsed: ReturnType<typeof parseOptions>;
-try {
-  parsed = parseOptions();
-} catch (e) {
-  console.error(`npm run bench: ${(e as Error).message} (npm run bench -- --help lists them)`);
-  process.exit(2);
-}
-const { values: args } = parsed;
-function parseOptions() {
-  return parseArgs({
-    options: {
-      only: { type: 'string' },
-      skip: { type: 'string' },
-      runs: { type: 'string', default: '5' },
-      epochs: { type: 'string', default: '1' },
-      out: { type: 'string', default: path.join(ROOT, 'reports', 'bench.json') },
-    },
-    strict: true,
-  });
-}
+const { values: args } = commandArgs(import.meta.url, process.argv.slice(2), {
+  only: { type: 'string' },
+  skip: { type: 'string' },
+  runs: { type: 'string', default: '5' },
+  epochs: { type: 'string', default: '1' },
+  out: { type: 'string', default: path.join(ROOT, 'reports', 'bench.json') },
+});
 function positive(flag: string, raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {

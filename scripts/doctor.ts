@@ -12,7 +12,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { type as osType, release } from 'node:os';
-import { ROOT } from '../lib/exercises.ts';
 import { plural } from '../lib/format.ts';
 import { backendOrder, chooseBackend, requestedBackend } from '../lib/oracle.ts';
 import { startCli } from './lib/cli.ts';
@@ -26,11 +25,13 @@ import {
   renderChecks,
   stateCheck,
 } from './lib/doctor.ts';
+import { ROOT } from './lib/exercises.ts';
 import { kataMode } from './lib/kata-stubs.ts';
 import { explainWatch, isWsl, watchMode } from './lib/watch-mode.ts';
+import { parseState, statePath } from './runner/state.ts';
 import { findChromium } from './ui-check.ts';
 
-const { args, style, exercises } = startCli(import.meta.url, process.argv.slice(2), { flags: ['json'] });
+const { args, style, exercises } = startCli(import.meta.url, process.argv.slice(2), { json: { type: 'boolean' } });
 const pkg = readPackage(ROOT);
 const checks: Check[] = [];
 
@@ -175,8 +176,8 @@ try {
     fix: 'unset KATA_MODE, or set it to maintainer or learner',
   });
 }
-checks.push(stateCheck(ROOT, exercises.length));
+checks.push(stateCheck(ROOT, statePath(ROOT), parseState, exercises.length));
 
-if (args.flags.has('json')) console.log(JSON.stringify({ checks }, null, 2));
+if (args.values.json) console.log(JSON.stringify({ checks }, null, 2));
 else console.log(`${style.bold('Gradient Katas — doctor')}${renderChecks(checks, style)}`);
 process.exitCode = checks.some((c) => c.level === 'fail') ? 1 : 0;

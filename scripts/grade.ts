@@ -15,8 +15,6 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ROOT } from '../lib/exercises.ts';
 import { mergeShards, writeReports } from './grade/class.ts';
 import {
   DEFAULT_EXERCISE_TIMEOUT_S,
@@ -30,6 +28,8 @@ import { integrityText, isolationText } from './grade/reports.ts';
 import { parseRoster, parseShard, RosterError } from './grade/roster.ts';
 import { gradeRoster, shardMatrix } from './grade/roster-run.ts';
 import { detectSandbox } from './grade/sandbox.ts';
+import { ArgsError, parseCommandArgs } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
 
 const HELP = `npm run grade -- [options]
 
@@ -102,36 +102,32 @@ function readRoster(file: string, localRoot: string | undefined) {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    options: {
-      out: { type: 'string' },
-      submission: { type: 'string' },
-      batch: { type: 'string' },
-      learner: { type: 'string' },
-      points: { type: 'string' },
-      hidden: { type: 'string' },
-      exercises: { type: 'string' },
-      'min-score': { type: 'string' },
-      threshold: { type: 'string' },
-      jobs: { type: 'string' },
-      timeout: { type: 'string' },
-      'test-timeout': { type: 'string' },
-      'max-memory': { type: 'string' },
-      seed: { type: 'string' },
-      'require-sandbox': { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      roster: { type: 'string' },
-      shard: { type: 'string' },
-      merge: { type: 'boolean', default: false },
-      repos: { type: 'string' },
-      'fetch-only': { type: 'boolean', default: false },
-      fetched: { type: 'boolean', default: false },
-      'fetch-timeout': { type: 'string' },
-      'local-root': { type: 'string' },
-      matrix: { type: 'string' },
-    },
-    allowPositionals: true,
+  const { values, positionals } = parseCommandArgs(process.argv.slice(2), {
+    out: { type: 'string' },
+    submission: { type: 'string' },
+    batch: { type: 'string' },
+    learner: { type: 'string' },
+    points: { type: 'string' },
+    hidden: { type: 'string' },
+    exercises: { type: 'string' },
+    'min-score': { type: 'string' },
+    threshold: { type: 'string' },
+    jobs: { type: 'string' },
+    timeout: { type: 'string' },
+    'test-timeout': { type: 'string' },
+    'max-memory': { type: 'string' },
+    seed: { type: 'string' },
+    'require-sandbox': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    roster: { type: 'string' },
+    shard: { type: 'string' },
+    merge: { type: 'boolean', default: false },
+    repos: { type: 'string' },
+    'fetch-only': { type: 'boolean', default: false },
+    fetched: { type: 'boolean', default: false },
+    'fetch-timeout': { type: 'string' },
+    'local-root': { type: 'string' },
+    matrix: { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
@@ -244,10 +240,7 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const usage =
-      e instanceof UsageError ||
-      e instanceof RosterError ||
-      (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const usage = e instanceof UsageError || e instanceof RosterError || e instanceof ArgsError;
     console.error(`grade: ${(e as Error).message}`);
     if (usage) console.error('Run `npm run grade -- --help` for the options.');
     else console.error('grade: no report was written.');

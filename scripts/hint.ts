@@ -9,19 +9,20 @@
  * Hints come from HINTS.md (HINTS.ko.md with KATA_LANG=ko, when the exercise has one).
  */
 import { existsSync } from 'node:fs';
-import { ROOT } from '../lib/exercises.ts';
-import { currentExercise, exerciseArg, isFresh, startCli } from './lib/cli.ts';
+import { exerciseArg, startCli } from './lib/cli.ts';
 import { hintsFile, loadHints, titleFor } from './lib/docs.ts';
-import { rel } from './lib/fsutil.ts';
+import { ROOT } from './lib/exercises.ts';
+import { rel } from './lib/files.ts';
 import { formatHint, nextHint } from './lib/hints.ts';
-import { currentStep, isPassing } from './lib/results.ts';
-import { runOnce } from './lib/session.ts';
-import { hintsSeen, loadState, recordHintsSeen, recordRun, updateState } from './lib/state.ts';
+import { runOnce } from './runner/session.ts';
+import { currentStep, isPassing } from './runner/spec-results.ts';
+import { hintsSeen, loadState, recordHintsSeen, recordRun, updateState } from './runner/state.ts';
+import { currentExercise, isFresh } from './runner/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { values: ['step'] });
+const cli = startCli(import.meta.url, process.argv.slice(2), { step: { type: 'string' } });
 const { m, style, lang } = cli;
 const state = loadState(ROOT).state;
-const query = cli.args.positional[0];
+const query = cli.args.positionals[0];
 const ex = query ? exerciseArg(cli, query, 'npm run hint -- <exercise> [step]') : currentExercise(state, cli.exercises);
 if (!ex) {
   console.log(m.allDone(cli.exercises.length));
@@ -33,7 +34,7 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 
-const stepArg = cli.args.values.get('step') ?? cli.args.positional[1];
+const stepArg = cli.args.values.step ?? cli.args.positionals[1];
 let step: number | undefined;
 if (stepArg !== undefined) {
   step = Number(stepArg);

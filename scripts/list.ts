@@ -7,14 +7,15 @@
  *   npm run list -- --run        run every exercise's specs again
  *   npm run list -- --cached     the record only, running nothing
  */
-import { type Exercise, ROOT } from '../lib/exercises.ts';
-import { currentExercise, isFresh, startCli } from './lib/cli.ts';
-import { type ListRow, renderList } from './lib/render.ts';
-import { currentStep, type ExerciseResult, isPassing } from './lib/results.ts';
-import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './lib/state.ts';
-import { progressBar, stubHasTodos } from './lib/status.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['cached', 'run'] });
+import { startCli } from './lib/cli.ts';
+import { type Exercise, ROOT } from './lib/exercises.ts';
+import { type ListRow, renderList } from './runner/render.ts';
+import { currentStep, type ExerciseResult, isPassing } from './runner/spec-results.ts';
+import { type ExerciseRecord, isDone, loadState, recordRun, updateState } from './runner/state.ts';
+import { currentExercise, isFresh, progressBar, stubHasTodos } from './runner/status.ts';
+
+const cli = startCli(import.meta.url, process.argv.slice(2), { cached: { type: 'boolean' }, run: { type: 'boolean' } });
 const { m, style, exercises } = cli;
 const before = loadState(ROOT).state;
 
@@ -23,9 +24,9 @@ function changedSince(ex: Exercise, record: ExerciseRecord | undefined): boolean
   return record ? !isFresh(record, ex) : !stubHasTodos(ex);
 }
 
-const toRun = cli.args.flags.has('run')
+const toRun = cli.args.values.run
   ? exercises
-  : cli.args.flags.has('cached')
+  : cli.args.values.cached
     ? []
     : exercises.filter((e) => changedSince(e, before.exercises[e.name]));
 let results: Map<string, ExerciseResult> | undefined;
@@ -33,7 +34,7 @@ let state = before;
 if (toRun.length > 0) {
   process.stderr.write(style.dim(`${m.checkingAll(toRun.length)}\n`));
   // Vitest loads only when something runs: the list alone answers in a fraction of a second.
-  const { runOnce } = await import('./lib/session.ts');
+  const { runOnce } = await import('./runner/session.ts');
   results = await runOnce(toRun);
   state = updateState(ROOT, (s) => {
     for (const r of results?.values() ?? []) {

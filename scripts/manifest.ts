@@ -11,16 +11,17 @@
  * Deterministic: sorted paths, LF-normalised hashes, test names collected with KATA_SEED=42
  * against the reference solutions (`vitest list`: the specs are loaded, not run).
  */
-import { ROOT } from '../lib/exercises.ts';
+
 import { buildManifest } from './grade/build.ts';
 import { staleness } from './grade/manifest-checks.ts';
 import { MANIFEST } from './grade/manifest-file.ts';
-import { helpOrRefuse } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
 
-helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm run manifest', ['--check']);
+const { values } = commandArgs(import.meta.url, process.argv.slice(2), { check: { type: 'boolean' } });
 
 async function main(): Promise<number> {
-  if (process.argv.includes('--check')) {
+  if (values.check) {
     const problems = staleness(ROOT);
     if (problems.length === 0) {
       console.log(`${MANIFEST} is up to date`);

@@ -6,33 +6,35 @@
  * Prints a Keras-style progress line per epoch, the test accuracy and the train/test gap,
  * the loss and accuracy curves, and misclassified test digits; writes the History as JSON
  * and the curves as SVG. Ctrl-C stops after the current step and still saves what it has.
+ *
+ * Usage: npm run mnist -- [options]
+ *   --epochs N          epochs (default 5)
+ *   --batch-size N      samples per step (default 128)
+ *   --optimizer NAME    sgd | momentum | rmsprop | adam (default rmsprop)
+ *   --lr X              learning rate (default: the optimizer's Keras default, 1e-3 for rmsprop)
+ *   --hidden N          units of the hidden layer (default 512)
+ *   --train-size N      train on the first N images after a seeded shuffle (default 60000)
+ *   --raw               feed raw 0–255 pixels instead of scaling to [0, 1]
+ *   --engine NAME       scratch (lib/nn, default) | tfjs (TensorFlow.js layers)
+ *   --workers N         extra threads for the scratch engine (default: one per core beyond the first)
+ *   --seed N            seed of the initial weights and the shuffles (default 42)
+ *   --log-every N       one point of the training curve per N steps (default: about 250 points in all)
+ *   --out DIR           where history.json and curves.svg go (default reports/mnist)
+ *   --help
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
 import { plural } from '../lib/format.ts';
-import { PIXELS } from '../lib/mnist.ts';
+import { PIXELS } from '../lib/mnist-data.ts';
 import { defaultWorkers, OPTIMIZERS } from '../lib/nn/index.ts';
-import { asciiChart, drawDigits } from '../lib/terminal.ts';
 import { trainingCurvesSvg } from '../lib/training-chart.ts';
 import { coarsen } from '../lib/training-log.ts';
+import { commandArgs, helpText } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 import { loadData, runScratch, runTfjs } from './lib/mnist-train.ts';
+import { asciiChart, drawDigits } from './lib/terminal-pictures.ts';
 
-const USAGE = `Usage: npm run mnist -- [options]
-  --epochs N          epochs (default 5)
-  --batch-size N      samples per step (default 128)
-  --optimizer NAME    ${OPTIMIZERS.join(' | ')} (default rmsprop)
-  --lr X              learning rate (default: the optimizer's Keras default, 1e-3 for rmsprop)
-  --hidden N          units of the hidden layer (default 512)
-  --train-size N      train on the first N images after a seeded shuffle (default 60000)
-  --raw               feed raw 0–255 pixels instead of scaling to [0, 1]
-  --engine NAME       scratch (lib/nn, default) | tfjs (TensorFlow.js layers)
-  --workers N         extra threads for the scratch engine (default: one per core beyond the first)
-  --seed N            seed of the initial weights and the shuffles (default 42)
-  --log-every N       one point of the training curve per N steps (default: about 250 points in all)
-  --out DIR           where history.json and curves.svg go (default reports/mnist)
-  --help`;
+const USAGE = helpText(import.meta.url);
 
 function fail(message: string): never {
   console.error(`npm run mnist: ${message}\n\n${USAGE}`);
@@ -40,35 +42,27 @@ function fail(message: string): never {
 }
 
 function parseOptions() {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        epochs: { type: 'string', default: '5' },
-        'batch-size': { type: 'string', default: '128' },
-        optimizer: { type: 'string', default: 'rmsprop' },
-        lr: { type: 'string' },
-        hidden: { type: 'string', default: '512' },
-        'train-size': { type: 'string', default: '60000' },
-        raw: { type: 'boolean', default: false },
-        engine: { type: 'string', default: 'scratch' },
-        workers: { type: 'string', default: String(defaultWorkers()) },
-        seed: { type: 'string', default: '42' },
-        'log-every': { type: 'string' },
-        out: { type: 'string', default: path.join(ROOT, 'reports', 'mnist') },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const int = (flag: string, min: number, max: number) => {
+  const { values } = commandArgs(
+    import.meta.url,
+    process.argv.slice(2),
+    {
+      epochs: { type: 'string', default: '5' },
+      'batch-size': { type: 'string', default: '128' },
+      optimizer: { type: 'string', default: 'rmsprop' },
+      lr: { type: 'string' },
+      hidden: { type: 'string', default: '512' },
+      'train-size': { type: 'string', default: '60000' },
+      raw: { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'scratch' },
+      workers: { type: 'string', default: String(defaultWorkers()) },
+      seed: { type: 'string', default: '42' },
+      'log-every': { type: 'string' },
+      out: { type: 'string', default: path.join(ROOT, 'reports', 'mnist') },
+    },
+    false,
+    (command, error) => `${command}: ${error.message}\n\n${USAGE}`,
+  );
+  const int = (flag: keyof typeof values, min: number, max: number) => {
     const v = Number(values[flag]);
     if (!Number.isInteger(v) || v < min || v > max)
       fail(`--${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(values[flag])}`);

@@ -25,12 +25,11 @@
  */
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
 import { runSeed } from '../lib/rng.ts';
 import { baseRuns } from '../lib/runs.ts';
 import { helpText } from './lib/args.ts';
-import { rel } from './lib/fsutil.ts';
+import { ROOT } from './lib/exercises.ts';
+import { rel, writeFileAtomic } from './lib/files.ts';
 import { BIN, runNode } from './lib/proc.ts';
 import { loadEquivalents } from './mutation/equivalent.ts';
 import { type MutateOptions, parseMutateArgs } from './mutation/options.ts';

@@ -24,9 +24,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { EXERCISE_DIR_PATTERN, ROOT } from '../lib/exercises.ts';
-import { renameWithRetry } from '../lib/files.ts';
+import { helpText, parseCommandArgs } from './lib/args.ts';
+import { EXERCISE_DIR_PATTERN, ROOT } from './lib/exercises.ts';
+import { renameWithRetry } from './lib/files.ts';
 
 export const TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -292,7 +292,7 @@ export function main(argv: readonly string[], io: Io = { log: console.log, error
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.log(helpText());
+    io.log(helpText(import.meta.url));
     return 0;
   }
   if (positionals.length === 0) return refuse('missing the slug of the new exercise');
@@ -339,24 +339,12 @@ export function main(argv: readonly string[], io: Io = { log: console.log, error
 }
 
 function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: true,
-    options: {
-      title: { type: 'string' },
-      'seed-section': { type: 'string' },
-      number: { type: 'string' },
-      root: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  return parseCommandArgs(argv, {
+    title: { type: 'string' },
+    'seed-section': { type: 'string' },
+    number: { type: 'string' },
+    root: { type: 'string' },
   });
-}
-
-function helpText(): string {
-  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  const doc = /\/\*\*([\s\S]*?)\*\//.exec(source)?.[1] ?? '';
-  return doc.replace(/^[ \t]*\* ?/gm, '').trim();
 }
 
 // Run only as a script, not when a test imports this module.

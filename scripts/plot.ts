@@ -12,9 +12,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
-import { writeFileAtomic } from '../lib/files.ts';
-import { helpText } from './lib/args.ts';
+import { ArgsError, type CommandArgs, helpText, parseCommandArgs, usageLine } from './lib/args.ts';
+import { EXERCISE_DIR_PATTERN, type Exercise, findExercise, ROOT } from './lib/exercises.ts';
+import { writeFileAtomic } from './lib/files.ts';
 
 export const PLOTS_DIR = path.join(ROOT, 'scripts', 'plots');
 
@@ -147,19 +147,21 @@ function usage(): string {
   return `usage: npm run plot -- <exercise> [--out FILE]\n  exercises with a picture: ${have.join(', ') || '(none)'}`;
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+async function main(argv: string[]): Promise<number> {
+  let args: CommandArgs<{ out: { type: 'string' } }>;
+  try {
+    args = parseCommandArgs(argv, { out: { type: 'string' } });
+  } catch (e) {
+    if (!(e instanceof ArgsError)) throw e;
+    console.error(`${usageLine('npm run plot', e)}\n${usage()}`);
+    return 2;
+  }
+  if (args.values.help) {
     console.log(`${helpText(import.meta.url)}\n\n${usage()}`);
     return 0;
   }
-  const argv = args.flatMap((a) => (a.startsWith('--out=') ? ['--out', a.slice(6)] : [a]));
-  const outIndex = argv.indexOf('--out');
-  const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  if (outIndex >= 0 && (!out || out.startsWith('-'))) {
-    console.error(`npm run plot: --out needs a file name\n${usage()}`);
-    return 2;
-  }
-  const positional = argv.filter((a, i) => !a.startsWith('-') && !(outIndex >= 0 && i === outIndex + 1));
+  const out = args.values.out;
+  const positional = args.positionals;
   if (positional.length !== 1) {
     console.error(usage());
     return 2;

@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { EXERCISE_DIR_PATTERN, ROOT } from '../lib/exercises.ts';
+import { EXERCISE_DIR_PATTERN, ROOT } from './lib/exercises.ts';
 import { BIN, runNode } from './lib/proc.ts';
 
 const staged = execFileSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR'], {

@@ -22,9 +22,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { REPLServer, ReplOptions } from 'node:repl';
 import { pathToFileURL } from 'node:url';
-import { listExercises, ROOT } from '../lib/exercises.ts';
 import { describeBackend, plannedBackend } from '../lib/oracle.ts';
-import { helpText, parseArgs } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
+import { listExercises, ROOT } from './lib/exercises.ts';
 import { detectLang } from './lib/messages.ts';
 import { banner, reloaded } from './repl/banner.ts';
 import { exerciseSource, LazyScope, replNames } from './repl/names.ts';
@@ -32,17 +32,7 @@ import { kataErrorLine, rewriteImports } from './repl/show.ts';
 
 // Not scripts/lib/cli.ts: its imports would double the time to the prompt (each module goes
 // through ts-node's loader).
-const args = parseArgs(process.argv.slice(2), { flags: ['help', 'h'] });
-if (args.flags.size > 0) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
-if (args.unknown.length > 0 || args.positional.length > 0) {
-  console.error(
-    `npm run repl takes no arguments (got ${[...args.positional, ...args.unknown].join(' ')}); see npm run repl -- --help`,
-  );
-  process.exit(2);
-}
+commandArgs(import.meta.url, process.argv.slice(2), {});
 const exercises = listExercises();
 let source: 'exercises' | 'solutions';
 try {

@@ -7,17 +7,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../lib/exercises.ts';
 import { type Manifest, readManifest } from './grade/manifest-file.ts';
 import { exerciseArg, startCli } from './lib/cli.ts';
-import { fileStamp, rel, writeFileAtomic } from './lib/fsutil.ts';
+import { ROOT } from './lib/exercises.ts';
+import { fileStamp, rel, writeFileAtomic } from './lib/files.ts';
 import { committedVersion, GitUnavailableError } from './lib/git.ts';
 import { kataStubBytes } from './lib/kata-stubs.ts';
-import { recordOf, updateState } from './lib/state.ts';
+import { recordOf, updateState } from './runner/state.ts';
 
 const cli = startCli(import.meta.url, process.argv.slice(2));
 const { m, style } = cli;
-const ex = exerciseArg(cli, cli.args.positional[0], 'npm run reset -- <exercise>');
+const ex = exerciseArg(cli, cli.args.positionals[0], 'npm run reset -- <exercise>');
 const stub = rel(ROOT, ex.stub);
 const git = process.env.KATA_GIT ?? 'git';
 

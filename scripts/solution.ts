@@ -5,17 +5,19 @@
  *   npm run solution -- 03 --force    show it before it passes; recorded in .kata/state.json
  *                                     as "revealed early"
  */
-import { ROOT } from '../lib/exercises.ts';
-import { exerciseArg, isFresh, startCli } from './lib/cli.ts';
-import { currentStep, isPassing } from './lib/results.ts';
-import { refusal, revealDecision, solutionDiff } from './lib/reveal.ts';
-import { runOnce } from './lib/session.ts';
-import { loadState, recordRun, recordSolutionShown, updateState } from './lib/state.ts';
 
-const cli = startCli(import.meta.url, process.argv.slice(2), { flags: ['force'] });
+import { exerciseArg, startCli } from './lib/cli.ts';
+import { ROOT } from './lib/exercises.ts';
+import { refusal, revealDecision, solutionDiff } from './lib/reveal.ts';
+import { runOnce } from './runner/session.ts';
+import { currentStep, isPassing } from './runner/spec-results.ts';
+import { loadState, recordRun, recordSolutionShown, updateState } from './runner/state.ts';
+import { isFresh } from './runner/status.ts';
+
+const cli = startCli(import.meta.url, process.argv.slice(2), { force: { type: 'boolean' } });
 const { m, style } = cli;
-const ex = exerciseArg(cli, cli.args.positional[0], 'npm run solution -- <exercise> [--force]');
-const force = cli.args.flags.has('force');
+const ex = exerciseArg(cli, cli.args.positionals[0], 'npm run solution -- <exercise> [--force]');
+const force = cli.args.values.force === true;
 
 // Passing means: the state file says so for this very code, or the specs say so now.
 const record = loadState(ROOT).state.exercises[ex.name];

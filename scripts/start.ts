@@ -18,32 +18,36 @@
  * Keys: h hint, l list, n next, p previous, r rerun, s solution (once it passes), q quit.
  */
 import { createInterface } from 'node:readline';
-import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
-import { skippingOptional } from './lib/results.ts';
-import { SpecSession } from './lib/session.ts';
+import { type Exercise, findExercise, ROOT } from './lib/exercises.ts';
 import { colorEnabled, makeStyle } from './lib/term.ts';
 import { watchMode } from './lib/watch-mode.ts';
 import { Runner } from './runner/runner.ts';
+import { SpecSession } from './runner/session.ts';
+import { skippingOptional } from './runner/spec-results.ts';
 
 const { args, lang, m, exercises } = startCli(import.meta.url, process.argv.slice(2), {
-  flags: ['poll', 'watch', 'once', 'auto-advance', 'skip-optional'],
-  values: ['lang'],
+  poll: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  once: { type: 'boolean' },
+  'auto-advance': { type: 'boolean' },
+  'skip-optional': { type: 'boolean' },
+  lang: { type: 'string' },
 });
-// Read where each result is summarised (scripts/lib/results.ts), in this process.
-if (args.flags.has('skip-optional')) process.env.KATA_SKIP_OPTIONAL = '1';
+// Read where each result is summarised (scripts/runner/spec-results.ts), in this process.
+if (args.values['skip-optional']) process.env.KATA_SKIP_OPTIONAL = '1';
 let target: Exercise | undefined;
 try {
-  target = args.positional[0] ? findExercise(args.positional[0]) : undefined;
+  target = args.positionals[0] ? findExercise(args.positionals[0]) : undefined;
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
 
 const interactive = process.stdin.isTTY === true;
-const keepWatching = args.flags.has('watch') || process.env.KATA_WATCH === '1';
-const keys = args.flags.has('once') ? 'none' : interactive ? 'keys' : keepWatching ? 'lines' : 'none';
-const watch = watchMode({ root: ROOT, flag: args.flags.has('poll') });
+const keepWatching = args.values.watch || process.env.KATA_WATCH === '1';
+const keys = args.values.once ? 'none' : interactive ? 'keys' : keepWatching ? 'lines' : 'none';
+const watch = watchMode({ root: ROOT, flag: args.values.poll });
 const style = makeStyle(colorEnabled(process.stdout));
 const write = (text: string) => process.stdout.write(text);
 
@@ -65,7 +69,7 @@ runner = new Runner(
     keys,
     write,
     clearScreen: keys === 'keys' && process.stdout.isTTY === true,
-    autoAdvance: args.flags.has('auto-advance') || process.env.KATA_AUTO_ADVANCE === '1',
+    autoAdvance: args.values['auto-advance'] || process.env.KATA_AUTO_ADVANCE === '1',
     width: () => process.stdout.columns ?? 100,
     ...(target ? { target } : {}),
     notice: [
@@ -95,7 +99,7 @@ await runner.start();
 
 if (keys === 'none' || !runner.watching) {
   write(`${runner.finalScreen()}\n`);
-  if (keys === 'none' && !interactive && !args.flags.has('once')) write(`\n${style.dim(m.ranOnce)}\n`);
+  if (keys === 'none' && !interactive && !args.values.once) write(`\n${style.dim(m.ranOnce)}\n`);
   await session.close();
   process.exit(0);
 }

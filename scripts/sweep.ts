@@ -16,11 +16,10 @@
  * wrong options.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { type Exercise, findExercise, listExercises } from '../lib/exercises.ts';
-import { helpText } from './lib/args.ts';
-import { SpecSession } from './lib/session.ts';
-import { describeSeeds, formatSweep, seedRange, sweep } from './lib/sweep.ts';
+import { commandArgs } from './lib/args.ts';
+import { type Exercise, findExercise, listExercises } from './lib/exercises.ts';
+import { describeSeeds, formatSweep, seedRange, sweep } from './runner/seed-sweep.ts';
+import { SpecSession } from './runner/session.ts';
 
 function usage(message: string): never {
   console.error(`npm run sweep: ${message} (npm run sweep -- --help)`);
@@ -35,26 +34,12 @@ function whole(flag: string, raw: string | undefined, fallback: number, min: num
   return n;
 }
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        seeds: { type: 'string' },
-        from: { type: 'string' },
-        jobs: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      allowPositionals: true,
-    });
-  } catch (e) {
-    usage((e as Error).message);
-  }
-}
-const { values, positionals } = parse();
-if (values.help) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
+const { values, positionals } = commandArgs(
+  import.meta.url,
+  process.argv.slice(2),
+  { seeds: { type: 'string' }, from: { type: 'string' }, jobs: { type: 'string' } },
+  true,
+);
 const seeds = seedRange(whole('from', values.from, 1, 0), whole('seeds', values.seeds, 10, 1));
 const jobs = whole('jobs', values.jobs, os.availableParallelism(), 1);
 let exercises: Exercise[];

@@ -23,9 +23,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT } from '../lib/exercises.ts';
-import { renameWithRetry } from '../lib/files.ts';
 import { startCli } from './lib/cli.ts';
+import { ROOT } from './lib/exercises.ts';
+import { renameWithRetry } from './lib/files.ts';
 
 /** What a learner's template leaves out, as path prefixes. */
 export const LEFT_OUT = ['solutions/', 'tests/', '.github/workflows/ci.yml'];
@@ -36,9 +36,9 @@ export function templateFiles(tracked: readonly string[]): string[] {
 
 /** The command: its exit code (0 written, 1 failed, 2 refused: nothing written). */
 export function main(argv: readonly string[], error: (line: string) => void = console.error): number {
-  const cli = startCli(import.meta.url, argv, { values: ['out', 'solutions-url'] });
-  const out = cli.args.values.get('out');
-  const url = cli.args.values.get('solutions-url') ?? null;
+  const cli = startCli(import.meta.url, argv, { out: { type: 'string' }, 'solutions-url': { type: 'string' } });
+  const out = cli.args.values.out;
+  const url = cli.args.values['solutions-url'] ?? null;
   if (!out) {
     error('template: --out DIR is required (the folder to write the learner template into)');
     return 2;

@@ -15,14 +15,14 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../lib/exercises.ts';
 import { readManifest } from './grade/manifest-file.ts';
-import { helpOrRefuse } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
+import { ROOT } from './lib/exercises.ts';
 import { KataStubsUnavailable, kataCodePaths, kataMode, kataStubBytes } from './lib/kata-stubs.ts';
 import { BIN, runNode } from './lib/proc.ts';
 import { typecheckWithStubs } from './lib/typecheck.ts';
 
-helpOrRefuse(import.meta.url, process.argv.slice(2), 'npm test');
+commandArgs(import.meta.url, process.argv.slice(2), {});
 
 interface Step {
   name: string;

@@ -16,8 +16,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
-import { helpText, parseArgs } from './lib/args.ts';
+import { commandArgs } from './lib/args.ts';
+import { findExercise, listExercises, ROOT } from './lib/exercises.ts';
 import { stripAnsi } from './lib/term.ts';
 
 /** The flags of the project's browser checks (DESIGN.md): no network, no GPU, no sandbox (CI containers). */
@@ -279,11 +279,7 @@ async function inspect(page: Page, url: string, specs: readonly string[], out: s
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, 'scripts', 'ui-check.ts');
 if (isMain) {
-  const args = parseArgs(process.argv.slice(2), { flags: ['help', 'h'], values: ['out'] });
-  if (args.flags.has('help') || args.flags.has('h')) {
-    console.log(helpText(import.meta.url));
-    process.exit(0);
-  }
+  const args = commandArgs(import.meta.url, process.argv.slice(2), { out: { type: 'string' } }, true);
   const chromium = findChromium();
   if (!chromium) {
     console.error(
@@ -291,9 +287,9 @@ if (isMain) {
     );
     process.exit(2);
   }
-  const out = path.resolve(ROOT, args.values.get('out') ?? path.join('reports', 'ui-check.png'));
+  const out = path.resolve(ROOT, args.values.out ?? path.join('reports', 'ui-check.png'));
   try {
-    const r = await checkUi({ filters: args.positional, out, chromium });
+    const r = await checkUi({ filters: args.positionals, out, chromium });
     const failing = r.files.filter((f) => f.state === 'fail').length;
     console.log(
       `ui-check: ${r.url} lists ${r.files.length} spec files (${failing} failing, ${r.files.length - failing} passing); ` +

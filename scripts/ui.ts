@@ -13,30 +13,32 @@
  */
 import path from 'node:path';
 import { createVitest, generateFileHash, type Reporter, type TestModule } from 'vitest/node';
-import { type Exercise, findExercise, ROOT } from '../lib/exercises.ts';
 import { startCli } from './lib/cli.ts';
-import { kataWarmPool, poolOption } from './lib/session.ts';
-import { isDone, loadState } from './lib/state.ts';
-import { firstUnsolved } from './lib/status.ts';
+import { type Exercise, findExercise, ROOT } from './lib/exercises.ts';
 import { watchMode } from './lib/watch-mode.ts';
+import { isDone, loadState } from './runner/state.ts';
+import { firstUnsolved } from './runner/status.ts';
+import { kataWarmPool, poolOption } from './runner/warm-pool.ts';
 
 const { args, m, style, exercises } = startCli(import.meta.url, process.argv.slice(2), {
-  flags: ['no-open', 'open', 'poll'],
-  values: ['port'],
+  'no-open': { type: 'boolean' },
+  open: { type: 'boolean' },
+  poll: { type: 'boolean' },
+  port: { type: 'string' },
 });
-const port = args.values.get('port') ?? '51204';
+const port = args.values.port ?? '51204';
 if (!/^\d+$/.test(port)) {
   console.error(`npm run ui: --port needs a number, got ${JSON.stringify(port)}`);
   process.exit(2);
 }
 let chosen: Exercise[] = [];
 try {
-  chosen = args.positional.map((q) => findExercise(q));
+  chosen = args.positionals.map((q) => findExercise(q));
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
 }
-const open = !args.flags.has('no-open') && process.env.CI !== 'true';
+const open = !args.values['no-open'] && process.env.CI !== 'true';
 // The UI opens on this exercise: the first one named, else the first unsolved (as npm start).
 const { state } = loadState(ROOT);
 const focus = chosen[0] ?? firstUnsolved(exercises, (n) => isDone(state, n)) ?? exercises[0];
@@ -68,7 +70,7 @@ process.env.KATA_QUIET = '1';
 // Worker threads with spares kept ready (TensorFlow.js loaded), as in `npm start`: a save's
 // rerun does not wait for a thread to load it.
 const pool = kataWarmPool(ROOT);
-const watch = watchMode({ root: ROOT, flag: args.flags.has('poll') });
+const watch = watchMode({ root: ROOT, flag: args.values.poll });
 const vitest = await createVitest(
   'test',
   {

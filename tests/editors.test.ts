@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../lib/exercises.ts';
+import { listExercises, ROOT } from '../scripts/lib/exercises.ts';
 import { editorProjects } from '../vitest.config.ts';
 
 const json = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listExercises } from '../lib/exercises.ts';
-import { imagesToArray, loadMnist, subset } from '../lib/mnist.ts';
+import { imagesToArray, loadMnist, subset } from '../lib/mnist-data.ts';
 import { loadOracle } from '../lib/oracle.ts';
 import { createRng } from '../lib/rng.ts';
+import { listExercises } from '../scripts/lib/exercises.ts';
 
 const tensors = listExercises().find((e) => e.name === '01-tensors');
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../lib/exercises.ts';
+import { listExercises, ROOT } from '../scripts/lib/exercises.ts';
 
 interface Row {
   preferred: string[];

@@ -7,7 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXERCISE_DIR_PATTERN, listExercises, optionalSteps, parseHints, parseSteps, ROOT } from '../lib/exercises.ts';
+import {
+  EXERCISE_DIR_PATTERN,
+  listExercises,
+  optionalSteps,
+  parseHints,
+  parseSteps,
+  ROOT,
+} from '../scripts/lib/exercises.ts';
 import { kataExercises } from '../scripts/lib/kata-stubs.ts';
 
 const exercises = listExercises();

@@ -22,9 +22,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Exercise, listExercises, ROOT } from '../lib/exercises.ts';
 import { compareWithManifest, staleness } from '../scripts/grade/manifest-checks.ts';
 import { readManifest } from '../scripts/grade/manifest-file.ts';
+import { type Exercise, listExercises, ROOT } from '../scripts/lib/exercises.ts';
 import {
   KataStubsUnavailable,
   kataCodePaths,

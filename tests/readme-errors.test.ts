@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../lib/exercises.ts';
+import { listExercises, ROOT } from '../scripts/lib/exercises.ts';
 import { quotedMessages, specPatterns, stepTexts } from './support/error-patterns.ts';
 
 describe('reading patterns and quotes', () => {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT } from '../lib/exercises.ts';
+import { ROOT } from '../scripts/lib/exercises.ts';
 
 it('every spec passes on the reference solutions for KATA_SEED 1 and 2', () => {
   // One thread: the rest of npm test runs on the other cores. The time limit only catches a hang

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../lib/exercises.ts';
+import { listExercises, ROOT } from '../scripts/lib/exercises.ts';
 import { kataExercises } from '../scripts/lib/kata-stubs.ts';
 
 interface AssertionResult {

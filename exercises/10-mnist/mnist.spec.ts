@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
-import { imagesToArray, loadMnist, type Mnist, type MnistSplit, subset } from '../../lib/mnist.ts';
+import { imagesToArray, loadMnist, type Mnist, type MnistSplit, subset } from '../../lib/mnist-data.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { argmax, map, matmul, relu } from '../../lib/ops/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';

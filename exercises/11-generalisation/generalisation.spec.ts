@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { numericalGradient } from '../../lib/gradcheck.ts';
-import { imagesToArray, loadMnist, type Mnist, type MnistSplit, PIXELS, subset } from '../../lib/mnist.ts';
+import { imagesToArray, loadMnist, type Mnist, type MnistSplit, PIXELS, subset } from '../../lib/mnist-data.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { type Dataset, evaluate, fit, MLP, makeOptimizer, SGD } from '../../lib/nn/index.ts';
 import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';

@@ -18,7 +18,7 @@ import type {
   FitReport,
   Thresholds,
 } from '../../lib/given/11-generalisation.ts';
-import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist.ts';
+import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist-data.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import {
   type Dataset,

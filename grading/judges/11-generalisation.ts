@@ -9,7 +9,7 @@
  * return, and the early-stopping decisions against the rule replayed on their own history.
  */
 import type * as Api from '../../exercises/11-generalisation/generalisation.ts';
-import { PIXELS } from '../../lib/mnist.ts';
+import { PIXELS } from '../../lib/mnist-data.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import { type Dataset, evaluate, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
 import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';

@@ -3,7 +3,7 @@
  * it) against TensorFlow.js' model.fit on the same model, side by side in one run.
  */
 import { argmaxRows } from '../../lib/kernels/index.ts';
-import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../../lib/mnist.ts';
+import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../../lib/mnist-data.ts';
 import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer } from '../../lib/nn/index.ts';
 import { kerasMlp, WORKER_LOADER } from '../lib/mnist-train.ts';
 import { tfBackends } from './matmul.ts';

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import path from 'node:path';
-import { findExercise, listExercises, ROOT } from '../../lib/exercises.ts';
+import { findExercise, listExercises, ROOT } from '../lib/exercises.ts';
 import { BIN } from '../lib/proc.ts';
-import type { ExerciseResult } from '../lib/results.ts';
+import type { ExerciseResult } from '../runner/spec-results.ts';
 import { type Bench, fmt, type Stat, stat, table } from './report.ts';
 
 function wallSeconds(args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; status: number | null } {
@@ -94,7 +94,7 @@ async function benchRunnerRerun(
   project: 'exercises' | 'solutions',
   runs: number,
 ): Promise<{ save: Stat; recorded?: Stat; last: ExerciseResult }> {
-  const { SpecSession } = await import('../lib/session.ts');
+  const { SpecSession } = await import('../runner/session.ts');
   const ex = findExercise('01');
   let settle: ((r: ExerciseResult) => void) | undefined;
   const session = await SpecSession.start({ watch: true, project, onRerunResult: (r) => settle?.(r) });
@@ -128,7 +128,7 @@ async function benchRunnerRerun(
  */
 async function benchVitestRerun(runs: number): Promise<Stat> {
   const { createVitest } = await import('vitest/node');
-  const { kataWarmPool, poolOption } = await import('../lib/session.ts');
+  const { kataWarmPool, poolOption } = await import('../runner/warm-pool.ts');
   let settle: (() => void) | undefined;
   const pool = kataWarmPool(ROOT);
   const vitest = await createVitest('test', {

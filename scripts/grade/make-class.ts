@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../lib/exercises.ts';
 import { readManifest } from './manifest-file.ts';
 
 const DEADLINE = '2026-12-01T23:59:00Z';

@@ -3,7 +3,7 @@
  * or made unreadable; why the kata's own manifest is stale; and where exercise code differs
  * from the stubs the manifest records.
  */
-import { listExercises } from '../../lib/exercises.ts';
+import { listExercises } from '../lib/exercises.ts';
 import { type Manifest, readManifest, readPackage } from './manifest-file.ts';
 import { exerciseCodeFiles, hashOf, PACKAGE_ENTRY, protectedFiles } from './protected-files.ts';
 import { canonicalJson } from './util.ts';

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { listExercises } from '../../lib/exercises.ts';
+import { listExercises } from '../lib/exercises.ts';
 import { exerciseCodeFiles, PACKAGE_ENTRY, packageFields, posix, protectedFiles } from './protected-files.ts';
 import { canonicalJson, normalised, sha256, writeAtomic } from './util.ts';
 

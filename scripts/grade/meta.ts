@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findExercise } from '../../lib/exercises.ts';
+import { findExercise } from '../lib/exercises.ts';
 
 export const DEFAULT_WEIGHT = 10;
 

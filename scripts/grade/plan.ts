@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findExercise, listExercises } from '../../lib/exercises.ts';
+import { findExercise, listExercises } from '../lib/exercises.ts';
 import { DEFAULT_EXERCISE_TIMEOUT_S, type GradeOptions, nodeModulesOf, runOnce } from './grade-options.ts';
 import { type CaseVerdict, type PreparedJudge, prepareJudge } from './judge.ts';
 import type { Manifest } from './manifest-file.ts';

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { listExercises } from '../../lib/exercises.ts';
+import { listExercises } from '../lib/exercises.ts';
 import { Refused, readRegular } from './safe-fs.ts';
 import { canonicalJson, normalised, sha256 } from './util.ts';
 

@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXERCISE_DIR_PATTERN } from '../../lib/exercises.ts';
+import { EXERCISE_DIR_PATTERN } from '../lib/exercises.ts';
 import { entryKind, walkRegular } from './safe-fs.ts';
 import { graderTemp } from './stage.ts';
 

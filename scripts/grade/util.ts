@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { entryKind, readRegularText } from './safe-fs.ts';
 
 /** Writes through a temp file in the same folder, then renames: a reader never sees half a file. */
-export { writeFileAtomic as writeAtomic } from '../../lib/files.ts';
+export { writeFileAtomic as writeAtomic } from '../lib/files.ts';
 
 /** Git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
 export function isBinary(bytes: Uint8Array): boolean {

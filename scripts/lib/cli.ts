@@ -1,43 +1,40 @@
 /** What the learner's commands (start, ui, list, hint, reset, solution) share: language, style, the exercise asked for. */
-import { statSync } from 'node:fs';
-import { type Exercise, findExercise, listExercises } from '../../lib/exercises.ts';
-import { helpText, type ParsedArgs, parseArgs } from './args.ts';
+
+import { type CommandArgs, commandArgs, type OptionSpecs } from './args.ts';
+import { type Exercise, findExercise, listExercises } from './exercises.ts';
 import { detectLang, type Lang, type Messages, messages } from './messages.ts';
-import { type ExerciseRecord, isDone, type KataState } from './state.ts';
-import { firstUnsolved } from './status.ts';
 import { colorEnabled, makeStyle, type Style } from './term.ts';
 
-export interface Cli {
-  args: ParsedArgs;
+export interface Cli<O extends OptionSpecs = OptionSpecs> {
+  args: CommandArgs<O>;
   lang: Lang;
   m: Messages;
   style: Style;
   exercises: Exercise[];
 }
 
-/** Parses the arguments; prints --help (the script's doc comment) or an unknown option and exits. */
-export function startCli(
+/**
+ * Parses the arguments (args.ts' parser); prints --help (the script's doc comment), or what is
+ * wrong with the command line, in the learner's language, and exits.
+ */
+export function startCli<const O extends OptionSpecs>(
   scriptUrl: string,
   argv: readonly string[],
-  known: { flags?: string[]; values?: string[] } = {},
-): Cli {
-  const args = parseArgs(argv, { flags: [...(known.flags ?? []), 'help', 'h'], values: known.values ?? [] });
+  options: O = {} as O,
+  allowPositionals = true,
+): Cli<O> {
+  // A bad command line is told in the language of the environment: --lang is not read yet.
+  const args = commandArgs(scriptUrl, argv, options, allowPositionals, (command, e) =>
+    messages().badArgs(command, e.problem, e.flag),
+  );
+  const values = args.values as { lang?: string };
   // `--lang ko` (where a command accepts it) wins over KATA_LANG and the locale.
-  const lang = args.values.has('lang') ? detectLang({ KATA_LANG: args.values.get('lang') }) : detectLang();
-  const m = messages(lang);
-  if (args.flags.has('help') || args.flags.has('h')) {
-    console.log(helpText(scriptUrl));
-    process.exit(0);
-  }
-  if (args.unknown.length > 0) {
-    console.error(m.unknownOption(args.unknown.join(' ')));
-    process.exit(2);
-  }
-  return { args, lang, m, style: makeStyle(colorEnabled(process.stdout)), exercises: listExercises() };
+  const lang = values.lang !== undefined ? detectLang({ KATA_LANG: values.lang }) : detectLang();
+  return { args, lang, m: messages(lang), style: makeStyle(colorEnabled(process.stdout)), exercises: listExercises() };
 }
 
 /** The exercise named on the command line; prints the choices and exits when there is none. */
-export function exerciseArg(cli: Cli, query: string | undefined, usage: string): Exercise {
+export function exerciseArg(cli: Cli<OptionSpecs>, query: string | undefined, usage: string): Exercise {
   if (!query) {
     console.error(cli.m.usageNeedsExercise(usage, cli.exercises.map((e) => e.id).join(', ')));
     process.exit(2);
@@ -47,22 +44,5 @@ export function exerciseArg(cli: Cli, query: string | undefined, usage: string):
   } catch (e) {
     console.error((e as Error).message);
     process.exit(2);
-  }
-}
-
-/** The exercise the learner is on: the runner's last one if it is not done, else the first unsolved. */
-export function currentExercise(state: KataState, exercises: readonly Exercise[]): Exercise | undefined {
-  const named = exercises.find((e) => e.name === state.current);
-  if (named && !isDone(state, named.name)) return named;
-  return firstUnsolved(exercises, (n) => isDone(state, n));
-}
-
-/** The record describes the exercise's code as it is now (checked after the stub's last save). */
-export function isFresh(record: ExerciseRecord | undefined, ex: Exercise): boolean {
-  if (!record?.checkedAt) return false;
-  try {
-    return statSync(ex.stub).mtimeMs <= Date.parse(record.checkedAt);
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,7 @@
 /** An exercise's README and HINTS in the learner's language, and the bits the runner shows. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Exercise, type HintStep, parseHints, parseSteps } from '../../lib/exercises.ts';
+import { type Exercise, type HintStep, parseHints, parseSteps } from './exercises.ts';
 import type { Lang } from './messages.ts';
 import type { Style } from './term.ts';
 

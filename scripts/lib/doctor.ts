@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { plural } from '../../lib/format.ts';
-import { parseState, statePath } from './state.ts';
+import { rel } from './files.ts';
 import type { Style } from './term.ts';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
@@ -146,14 +146,27 @@ export function dependencyChecks(root: string, pkg: PackageJson): Check[] {
   return checks;
 }
 
-/** Whether the folder's state file would load, without moving a broken one aside (loadState does). */
-export function stateCheck(root: string, exerciseCount: number): Check {
-  const file = statePath(root);
+/** What the check reads of the runner's progress file. */
+export interface ProgressLike {
+  current?: string;
+  exercises: Record<string, { done?: boolean }>;
+}
+
+/**
+ * Whether the runner's state file would load, without moving a broken one aside (loadState
+ * does). The runner's file and parser come in as arguments: scripts/lib never imports scripts/runner.
+ */
+export function stateCheck(
+  root: string,
+  file: string,
+  parse: (text: string) => ProgressLike,
+  exerciseCount: number,
+): Check {
   const base = { section: 'kata', label: 'progress' };
   if (!existsSync(file))
     return { ...base, level: 'info', detail: `${rel(root, file)} not written yet (npm start writes it)` };
   try {
-    const state = parseState(readFileSync(file, 'utf8'));
+    const state = parse(readFileSync(file, 'utf8'));
     const done = Object.values(state.exercises).filter((e) => e.done).length;
     return {
       ...base,
@@ -168,10 +181,6 @@ export function stateCheck(root: string, exerciseCount: number): Check {
       fix: 'npm start keeps it aside as .kata/state.corrupt-<time>.json and rebuilds it by running the specs',
     };
   }
-}
-
-function rel(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
 }
 
 const MARK: Record<Level, (s: Style) => string> = {

@@ -2,8 +2,9 @@
  * Hints come in tiers per README step, gentlest first. Asking again shows the tiers already
  * seen plus the next one; once all are shown, it says so (and shows them all again).
  */
-import type { HintStep } from '../../lib/exercises.ts';
+
 import { terminalMarkdown } from './docs.ts';
+import type { HintStep } from './exercises.ts';
 import type { Messages } from './messages.ts';
 import type { Style } from './term.ts';
 

@@ -29,12 +29,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Exercise, listExercises } from '../../lib/exercises.ts';
 import { stubChanges } from '../grade/manifest-checks.ts';
 import { type Manifest, readManifest } from '../grade/manifest-file.ts';
 import { isExerciseCode, protectedBytes } from '../grade/protected-files.ts';
 import { gitBlobs } from '../grade/stage.ts';
 import { sha256 } from '../grade/util.ts';
+import { type Exercise, listExercises } from './exercises.ts';
 
 export type Mode = 'maintainer' | 'learner';
 

@@ -4,6 +4,7 @@
  * LC_MESSAGES, LANG, or the system's Intl locale) gives Korean.
  */
 
+import { type ArgsProblem, describeProblem } from './args.ts';
 import type { WatchReason } from './watch-mode.ts';
 
 export type Lang = 'en' | 'ko';
@@ -121,7 +122,8 @@ const en = {
     `No committed version of ${stub} (${detail}). Is this a git clone of the kata?`,
   // usage
   usageNeedsExercise: (cmd: string, choices: string) => `Usage: ${cmd}  (exercises: ${choices})`,
-  unknownOption: (opt: string) => `Unknown option: ${opt}`,
+  badArgs: (command: string, problem: ArgsProblem, flag: string) =>
+    `${command}: ${describeProblem(problem, flag)} (${command} -- --help lists the options)`,
 };
 
 export type Messages = typeof en;
@@ -222,7 +224,14 @@ const ko: Messages = {
   resetNotCommitted: (stub, detail) =>
     `${stub}의 커밋된 버전이 없습니다 (${detail}). 이 폴더가 카타 저장소의 git clone인가요?`,
   usageNeedsExercise: (cmd, choices) => `사용법: ${cmd}  (연습: ${choices})`,
-  unknownOption: (opt) => `알 수 없는 옵션: ${opt}`,
+  badArgs: (command, problem, flag) => `${command}: ${KO_PROBLEM[problem](flag)} (옵션은 ${command} -- --help)`,
+};
+
+const KO_PROBLEM: Record<ArgsProblem, (flag: string) => string> = {
+  unknown: (flag) => `알 수 없는 옵션 ${flag}`,
+  'needs-value': (flag) => `${flag}에는 값이 필요합니다`,
+  'takes-no-value': (flag) => `${flag}은(는) 값을 받지 않습니다`,
+  'no-arguments': (flag) => `예상하지 못한 인자 ${flag}`,
 };
 
 export const catalogues: Record<Lang, Messages> = { en, ko };

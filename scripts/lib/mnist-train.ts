@@ -4,7 +4,7 @@
  * set's result at each epoch's end, and the training curve every few steps (lib/training-log.ts).
  */
 import { argmaxRows, crossEntropySum } from '../../lib/kernels/index.ts';
-import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist.ts';
+import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist-data.ts';
 import {
   type EpochLogs,
   type Evaluation,
@@ -16,8 +16,8 @@ import {
 } from '../../lib/nn/index.ts';
 import { loadOracle, type Tf } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
-import { kerasProgress } from '../../lib/terminal.ts';
 import { type EpochPoint, logInterval, StepRecorder } from '../../lib/training-log.ts';
+import { kerasProgress } from './terminal-pictures.ts';
 
 /** What a run needs of `npm run mnist`'s options. */
 export interface TrainOptions {

@@ -1,7 +1,7 @@
 /** Running the repo's own tools as child processes without a shell (works on Windows too). */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from './exercises.ts';
 
 /** The JS entry points of the tools npm scripts use, run with this same `node`. */
 export const BIN = {

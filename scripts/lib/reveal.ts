@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Exercise } from '../../lib/exercises.ts';
 import { unifiedDiff } from './diff.ts';
-import { rel } from './fsutil.ts';
+import type { Exercise } from './exercises.ts';
+import { rel } from './files.ts';
 import type { Messages } from './messages.ts';
 import type { Style } from './term.ts';
 

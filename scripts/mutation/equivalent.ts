@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../lib/exercises.ts';
 
 export interface EquivalentEntry {
   /** the solution file, relative to the repository root: solutions/03-matmul/matmul.ts */

@@ -9,8 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Exercise, ROOT } from '../../lib/exercises.ts';
-import { rel } from '../lib/fsutil.ts';
+import { type Exercise, ROOT } from '../lib/exercises.ts';
+import { rel } from '../lib/files.ts';
 import { BIN } from '../lib/proc.ts';
 
 export const REPORTS = path.join(ROOT, 'reports', 'mutation');

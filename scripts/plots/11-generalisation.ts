@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type * as Generalisation from '../../exercises/11-generalisation/generalisation.ts';
-import { loadMnist, type MnistSplit, subset } from '../../lib/mnist.ts';
+import { loadMnist, type MnistSplit, subset } from '../../lib/mnist-data.ts';
 import { MLP, makeOptimizer } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
 import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';

@@ -1,5 +1,5 @@
 /** What `npm run repl` says, in English or Korean (KATA_LANG, or a Korean locale). */
-import type { Exercise } from '../../lib/exercises.ts';
+import type { Exercise } from '../lib/exercises.ts';
 import type { Lang } from '../lib/messages.ts';
 import { exerciseName } from './names.ts';
 

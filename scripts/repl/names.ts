@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Exercise } from '../../lib/exercises.ts';
-import type { Mnist, MnistSplit } from '../../lib/mnist.ts';
+import type { Mnist, MnistSplit } from '../../lib/mnist-data.ts';
 import { NDArray } from '../../lib/ndarray.ts';
+import type { Exercise } from '../lib/exercises.ts';
 import { showTensorsLikeNumPy } from './show.ts';
 
 export interface Name {
@@ -89,7 +89,7 @@ export function exerciseSource(env: NodeJS.ProcessEnv = process.env): 'exercises
 
 /** The book's arrays: images [n, 28, 28] with their 0–255 pixels (float32: NDArray holds floats), labels [n]. */
 async function bookArray(split: MnistSplit, part: 'images' | 'labels'): Promise<NDArray> {
-  const { imagesToArray } = await import('../../lib/mnist.ts');
+  const { imagesToArray } = await import('../../lib/mnist-data.ts');
   return part === 'images'
     ? imagesToArray(split, { flatten: false, scale: false })
     : new NDArray(Float32Array.from(split.labels), [split.count]);
@@ -99,7 +99,7 @@ async function bookArray(split: MnistSplit, part: 'images' | 'labels'): Promise<
 export function replNames(exercises: readonly Exercise[], root: string): { names: Name[]; reload: () => void } {
   let mnist: Promise<Mnist> | undefined;
   const data = (pick: (m: Mnist) => MnistSplit, part: 'images' | 'labels') => async () => {
-    mnist ??= import('../../lib/mnist.ts').then(({ loadMnist }) => loadMnist());
+    mnist ??= import('../../lib/mnist-data.ts').then(({ loadMnist }) => loadMnist());
     return bookArray(pick(await mnist), part);
   };
   const source = exerciseSource();

@@ -9,15 +9,17 @@
  * the learner sees a failure sooner. When a quick check passes, the runner runs the specs
  * again with every case before it records a pass.
  */
-import type { Exercise } from '../../lib/exercises.ts';
+
 import { hintsFile, loadHints, titleFor } from '../lib/docs.ts';
-import { rel } from '../lib/fsutil.ts';
+import type { Exercise } from '../lib/exercises.ts';
+import { rel } from '../lib/files.ts';
 import { formatHint, nextHint } from '../lib/hints.ts';
 import type { Lang, Messages } from '../lib/messages.ts';
-import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../lib/render.ts';
-import { currentStep, type ExerciseResult, isPassing } from '../lib/results.ts';
 import { refusal, solutionCommand, solutionDiff } from '../lib/reveal.ts';
-import type { SpecRunner } from '../lib/session.ts';
+import { CLEAR_SCREEN, type Style } from '../lib/term.ts';
+import { type RenderContext, renderList, renderScreen, type ScreenModel } from './render.ts';
+import type { SpecRunner } from './session.ts';
+import { currentStep, type ExerciseResult, isPassing } from './spec-results.ts';
 import {
   emptyState,
   hintsSeen,
@@ -28,9 +30,8 @@ import {
   recordRun,
   recordSolutionShown,
   updateState,
-} from '../lib/state.ts';
-import { firstUnsolved, neighbour, nextUnsolved, stubHasTodos } from '../lib/status.ts';
-import { CLEAR_SCREEN, type Style } from '../lib/term.ts';
+} from './state.ts';
+import { firstUnsolved, neighbour, nextUnsolved, stubHasTodos } from './status.ts';
 
 /** Seconds of running after which the screen says how to stop a loop (the slowest specs, 10's, take ~7 s). */
 const STILL_RUNNING_S = 10;

@@ -13,6 +13,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+import { plannedBackend } from '../../lib/oracle.ts';
 
 const ENTRY = fileURLToPath(new URL('./warm-worker.mjs', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -203,4 +204,38 @@ class WarmWorker implements PoolWorker {
     // Spares are made after the run, while the learner reads the result and types.
     this.done(thread);
   }
+}
+
+/**
+ * What a spare worker thread loads ahead of a run: TensorFlow.js, which lib/oracle.ts
+ * requires for every spec (≈0.3–0.7 s per load, the largest part of a rerun otherwise), with
+ * its backend started, and fast-check, which lib/setup.ts imports (≈30 ms).
+ */
+function preload(root: string): Preload {
+  let backend: string | undefined;
+  try {
+    backend = plannedBackend();
+  } catch {
+    // A bad KATA_TF_BACKEND: the run's global setup says so, in the runner's screen.
+  }
+  return {
+    require: ['@tensorflow/tfjs', ...(backend === 'wasm' ? ['@tensorflow/tfjs-backend-wasm'] : [])],
+    requireFrom: path.join(root, 'lib', 'oracle.ts'),
+    import: ['fast-check'],
+    ...(backend === 'wasm' || backend === 'cpu' ? { tfBackend: backend } : {}),
+  };
+}
+
+/**
+ * The kata's worker-thread pool: `spares` threads kept ready for the next save (2 unless
+ * given; 0 for a session that runs once), and running threads that can be stopped. Null where
+ * it cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
+ */
+export function kataWarmPool(root: string, spares?: number): WarmPool | null {
+  return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root), spares) : null;
+}
+
+/** Vitest options that use `pool` (the Node API takes a pool initializer where the CLI takes a name). */
+export function poolOption(pool: WarmPool | null): { pool?: 'threads' } {
+  return pool ? { pool: pool as unknown as 'threads' } : {};
 }

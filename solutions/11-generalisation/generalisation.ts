@@ -15,7 +15,7 @@ import type {
   FitReport,
   Thresholds,
 } from '../../lib/given/11-generalisation.ts';
-import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist.ts';
+import { CLASSES, type MnistSplit, PIXELS } from '../../lib/mnist-data.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { type Dataset, type EpochLogs, evaluate, fit, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
 

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
 import { CLASS_FILES, type ClassLearner, type ClassReport, mergeShards } from '../../scripts/grade/class.ts';
 import { flagsOf } from '../../scripts/grade/class-html.ts';
@@ -19,6 +18,7 @@ import { parseRoster } from '../../scripts/grade/roster.ts';
 import { gradeRoster } from '../../scripts/grade/roster-run.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
 import type { ExerciseReport } from '../../scripts/grade/types.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { CHROMIUM_FLAGS, findChromium } from '../../scripts/ui-check.ts';
 import { gitAt, makeMiniKata, makeSubmission, SOLUTION, sumWithMean } from './mini-kata.ts';
 

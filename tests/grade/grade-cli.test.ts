@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import type { GradeReport } from '../../scripts/grade/grade.ts';
 import { readManifest } from '../../scripts/grade/manifest-file.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { ex, gradingFixture, runAsync } from './grading-fixture.ts';
 

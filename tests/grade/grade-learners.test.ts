@@ -12,9 +12,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { writeReports } from '../../scripts/grade/class.ts';
 import { type GradeReport, grade } from '../../scripts/grade/grade.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { ex, explain, gradingFixture, statuses, submissions } from './grading-fixture.ts';
 import { CRASHERS, sandboxAttackers } from './hostile-learners.ts';
 import { makeSubmission, SOLUTION } from './mini-kata.ts';

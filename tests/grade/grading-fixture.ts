@@ -7,10 +7,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { buildManifest } from '../../scripts/grade/build.ts';
 import type { GradeReport } from '../../scripts/grade/grade.ts';
 import { detectSandbox } from '../../scripts/grade/sandbox.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { tempFolder } from '../helpers/temp-folder.ts';
 import { makeMiniKata } from './mini-kata.ts';
 

@@ -11,9 +11,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
 import { readManifest } from '../../scripts/grade/manifest-file.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 import { kataExercises } from '../../scripts/lib/kata-stubs.ts';
 
 const SEEDS = [1, 2, 3, 42, 1234, 99_991];

@@ -5,12 +5,14 @@
  * grading/manifest.json. On a learner's copy the exercise code is the learner's, so there the
  * manifest is only checked to describe the kata's files as they are (nothing of the kata changed).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { runnerConfig } from '../../scripts/grade/build.ts';
 import { compareWithManifest, staleness } from '../../scripts/grade/manifest-checks.ts';
 import { readManifest } from '../../scripts/grade/manifest-file.ts';
 import { protectedFiles } from '../../scripts/grade/protected-files.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { kataMode } from '../../scripts/lib/kata-stubs.ts';
 
 const mode = kataMode(ROOT);
@@ -49,7 +51,14 @@ describe('the grading manifest', () => {
 
   it('leaves out what no spec, judge or solution loads, so changing it needs no refresh', async () => {
     const files = protectedFiles(ROOT, await runnerConfig(ROOT));
-    for (const f of ['lib/svg.ts', 'lib/terminal.ts', 'scripts/plot.ts', 'scripts/start.ts', 'data/README.md']) {
+    for (const f of [
+      'lib/svg.ts',
+      'scripts/lib/terminal-pictures.ts',
+      'scripts/plot.ts',
+      'scripts/start.ts',
+      'data/README.md',
+    ]) {
+      expect(existsSync(path.join(ROOT, f)), f).toBe(true);
       expect(files).not.toContain(f);
     }
   });

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 
 const FILES: Record<string, string> = {
   'package.json': `${JSON.stringify({ name: 'mini-kata', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,

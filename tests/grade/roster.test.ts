@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { fetchConfig, fetchOne } from '../../scripts/grade/fetch.ts';
 import { parseCsv, parseRoster, type RosterEntry, shardOf } from '../../scripts/grade/roster.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { gitAt } from './mini-kata.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-roster-test-'));

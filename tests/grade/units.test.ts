@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
 import { similarity } from '../../scripts/grade/copies.ts';
 import { gitBlobId } from '../../scripts/grade/manifest-file.ts';
 import { allocatePoints, parsePointsFile, readExerciseMeta } from '../../scripts/grade/meta.ts';
@@ -25,6 +24,7 @@ import {
   sha256,
   trimMessage,
 } from '../../scripts/grade/util.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 import { tempFolder } from '../helpers/temp-folder.ts';
 
 const tmp = tempFolder('kata-grade-units-');

@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../scripts/lib/args.ts';
+import { ArgsError, commandName, parseCommandArgs, usageLine } from '../../scripts/lib/args.ts';
 import { committedVersion, GitUnavailableError, NotCommittedError } from '../../scripts/lib/git.ts';
 import { revealDecision } from '../../scripts/lib/reveal.ts';
 import { colorEnabled, displayWidth, padEndWidth, stripAnsi, truncate } from '../../scripts/lib/term.ts';
@@ -12,17 +13,48 @@ import { hasGit, tempDir } from './fake-kata.ts';
 const tmp = tempDir('kata-cli-lib-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('parseArgs', () => {
-  it('reads positionals, known flags and values; reports unknown options', () => {
-    const a = parseArgs(['03', '--force', '--step', '2', '--lang=ko', '-x', 'extra'], {
-      flags: ['force'],
-      values: ['step', 'lang'],
+describe('parseCommandArgs', () => {
+  const options = { force: { type: 'boolean' }, step: { type: 'string' }, lang: { type: 'string' } } as const;
+  const problem = (argv: string[], allowPositionals = true) => {
+    try {
+      parseCommandArgs(argv, options, allowPositionals);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ArgsError);
+      return { problem: (e as ArgsError).problem, flag: (e as ArgsError).flag, message: (e as Error).message };
+    }
+    throw new Error(`${argv.join(' ')} parsed`);
+  };
+
+  it('reads positionals, flags and values, in either spelling; --help and -h are always known', () => {
+    const a = parseCommandArgs(['03', '--force', '--step', '2', '--lang=ko', 'extra'], options);
+    expect(a.positionals).toEqual(['03', 'extra']);
+    expect({ ...a.values }).toEqual({ force: true, step: '2', lang: 'ko' });
+    expect(parseCommandArgs(['-h'], {}).values.help).toBe(true);
+    expect(parseCommandArgs(['--help'], {}).values.help).toBe(true);
+  });
+
+  it('names the flag at fault: unknown, a value missing, a value given to a flag, an argument where none is taken', () => {
+    expect(problem(['03', '-x'])).toEqual({ problem: 'unknown', flag: '-x', message: 'unknown option -x' });
+    expect(problem(['--chek'])).toMatchObject({ problem: 'unknown', message: 'unknown option --chek' });
+    expect(problem(['--step'])).toEqual({ problem: 'needs-value', flag: '--step', message: '--step needs a value' });
+    // node reads `--step --force` as --step with no value, not as --step = "--force"
+    expect(problem(['--step', '--force'])).toMatchObject({ problem: 'needs-value', flag: '--step' });
+    expect(problem(['--force=yes'])).toEqual({
+      problem: 'takes-no-value',
+      flag: '--force',
+      message: '--force takes no value',
     });
-    expect(a.positional).toEqual(['03', 'extra']);
-    expect([...a.flags]).toEqual(['force']);
-    expect(Object.fromEntries(a.values)).toEqual({ step: '2', lang: 'ko' });
-    expect(a.unknown).toEqual(['-x']);
-    expect(parseArgs(['--step'], { values: ['step'] }).unknown).toEqual(['--step']);
+    expect(problem(['03'], false)).toEqual({ problem: 'no-arguments', flag: '03', message: 'unexpected argument 03' });
+  });
+
+  it('says the command as it is typed, and where its options are listed', () => {
+    const script = (name: string) => pathToFileURL(path.join(tmp, 'scripts', `${name}.ts`)).href;
+    expect(commandName(script('start'))).toBe('npm start');
+    expect(commandName(script('test'))).toBe('npm test');
+    expect(commandName(script('new-exercise'))).toBe('npm run new-exercise');
+    expect(usageLine('npm run hint', new ArgsError('needs-value', '--step'))).toBe(
+      'npm run hint: --step needs a value (npm run hint -- --help lists the options)',
+    );
   });
 });
 

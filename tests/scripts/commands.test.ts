@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadState, statePath } from '../../scripts/lib/state.ts';
+import { loadState, statePath } from '../../scripts/runner/state.ts';
 import { hasGit, makeRunnableKata } from './fake-kata.ts';
 
 const root = makeRunnableKata();

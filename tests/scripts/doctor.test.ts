@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
 import { type Check, dependencyChecks, nodeCheck, renderChecks, stateCheck } from '../../scripts/lib/doctor.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { makeStyle } from '../../scripts/lib/term.ts';
+import { parseState, statePath } from '../../scripts/runner/state.ts';
 import { tempDir } from './fake-kata.ts';
 
 const root = tempDir('kata-doctor-');
@@ -71,14 +72,14 @@ describe('npm run doctor', () => {
   });
 
   it('reads the progress file without touching it, even a broken one', () => {
-    expect(stateCheck(root, 11)).toMatchObject({
+    expect(stateCheck(root, statePath(root), parseState, 11)).toMatchObject({
       level: 'info',
       detail: '.kata/state.json not written yet (npm start writes it)',
     });
     mkdirSync(path.join(root, '.kata'), { recursive: true });
     const file = path.join(root, '.kata', 'state.json');
     writeFileSync(file, '{"version": 1, "exercises": {');
-    expect(stateCheck(root, 11)).toMatchObject({
+    expect(stateCheck(root, statePath(root), parseState, 11)).toMatchObject({
       level: 'warn',
       detail: expect.stringMatching(/^\.kata\/state\.json cannot be read: /),
     });
@@ -91,7 +92,7 @@ describe('npm run doctor', () => {
         exercises: { '01-tensors': { done: true }, '02-broadcasting': { done: true } },
       }),
     );
-    expect(stateCheck(root, 11)).toMatchObject({
+    expect(stateCheck(root, statePath(root), parseState, 11)).toMatchObject({
       level: 'ok',
       detail: '.kata/state.json: 2 of 11 exercises done, on 03-matmul',
     });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listExercises } from '../../lib/exercises.ts';
+import { listExercises } from '../../scripts/lib/exercises.ts';
 import { EQUIVALENT_LIST, formProblems, loadEquivalents, staleCode } from '../../scripts/mutation/equivalent.ts';
 
 describe('scripts/mutation/equivalent.json', () => {

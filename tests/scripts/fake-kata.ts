@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 
 interface FakeExercise {
   name: string;

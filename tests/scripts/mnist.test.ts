@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../lib/exercises.ts';
+import { ROOT } from '../../scripts/lib/exercises.ts';
 import { tagsOf } from '../support/well-formed.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-mnist-'));

@@ -20,8 +20,15 @@ import {
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Exercise, findExercise, listExercises, parseHints, parseSteps, ROOT } from '../../lib/exercises.ts';
 import { judgeInProcess, prepareJudge } from '../../scripts/grade/judge.ts';
+import {
+  type Exercise,
+  findExercise,
+  listExercises,
+  parseHints,
+  parseSteps,
+  ROOT,
+} from '../../scripts/lib/exercises.ts';
 import { writeKataStubs } from '../../scripts/lib/kata-stubs.ts';
 import { fillTemplate, main, planExercise, writeExercise } from '../../scripts/new-exercise.ts';
 import { tempFolder } from '../helpers/temp-folder.ts';
@@ -70,8 +77,8 @@ beforeAll(() => {
     'exercises/01-tensors',
     'solutions/01-tensors',
     'tests/integrity.test.ts',
-    // what the integrity test reads the kata's stubs with
-    'scripts/lib/kata-stubs.ts',
+    // what the integrity test lists the exercises and reads the kata's stubs with
+    'scripts/lib',
     'scripts/grade',
   ]) {
     cpSync(path.join(ROOT, item), path.join(kata, item), { recursive: true });
@@ -236,8 +243,8 @@ describe('refusals: exit code 2, a message naming the problem, nothing written',
     [['new-one', '--seed-section', 'two'], /--seed-section "two" is not a section number/],
     [['new-one', '--title', ' '], /--title must be one non-empty line/],
     [['new-one', '--title', 'a */ b'], /--title cannot contain \*\//],
-    [['new-one', '--colour', 'red'], /Unknown option '--colour'/],
-    [['new-one', '--title'], /Option '--title.*argument/],
+    [['new-one', '--colour', 'red'], /unknown option --colour/],
+    [['new-one', '--title'], /--title needs a value/],
     [[], /missing the slug of the new exercise/],
     [['new', 'one'], /give one slug, not 2 \(new one\)/],
   ])('%j', (args, message) => {

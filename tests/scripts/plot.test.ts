@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 import { exercisesWithPlots, renderPlot, withFallback, writeAtomic } from '../../scripts/plot.ts';
 import { tagsOf } from '../support/well-formed.ts';
 

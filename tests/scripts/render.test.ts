@@ -2,7 +2,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Exercise, listExercises } from '../../lib/exercises.ts';
 import {
   hintsFile,
   loadHints,
@@ -11,12 +10,13 @@ import {
   terminalMarkdown,
   toSentenceEnd,
 } from '../../scripts/lib/docs.ts';
+import { type Exercise, listExercises } from '../../scripts/lib/exercises.ts';
 import { formatHint, nextHint } from '../../scripts/lib/hints.ts';
 import { catalogues, type Lang } from '../../scripts/lib/messages.ts';
-import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../../scripts/lib/render.ts';
-import { type ExerciseResult, markOptional, type TestOutcome } from '../../scripts/lib/results.ts';
-import { firstUnsolved, neighbour, nextUnsolved, progressBar } from '../../scripts/lib/status.ts';
 import { makeStyle } from '../../scripts/lib/term.ts';
+import { type RenderContext, renderList, renderScreen, type ScreenModel } from '../../scripts/runner/render.ts';
+import { type ExerciseResult, markOptional, type TestOutcome } from '../../scripts/runner/spec-results.ts';
+import { firstUnsolved, neighbour, nextUnsolved, progressBar } from '../../scripts/runner/status.ts';
 import { tempDir, writeFakeExercises } from './fake-kata.ts';
 
 const root = tempDir('kata-render-');

@@ -10,7 +10,7 @@ import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 import { banner, reloaded } from '../../scripts/repl/banner.ts';
 import { kataErrorLine, rewriteImports } from '../../scripts/repl/show.ts';
 import { makeRunnableKata, tempDir } from './fake-kata.ts';

@@ -37,9 +37,9 @@ writeFileSync(
   path.join(root, 'probe.ts'),
   `import { utimesSync } from 'node:fs';
 import path from 'node:path';
-import { findExercise } from './lib/exercises.ts';
-import type { ExerciseResult } from './scripts/lib/results.ts';
-import { SpecSession } from './scripts/lib/session.ts';
+import { findExercise } from './scripts/lib/exercises.ts';
+import type { ExerciseResult } from './scripts/runner/spec-results.ts';
+import { SpecSession } from './scripts/runner/session.ts';
 
 const root = process.cwd();
 const ex = findExercise('01', root);
@@ -67,9 +67,9 @@ process.exit(0);
 
 /** The start of the probes that edit 01-alpha's stub: its solution's text in `fixed`. */
 const probeHeader = `import { readFileSync, writeFileSync } from 'node:fs';
-import { findExercise } from './lib/exercises.ts';
-import type { ExerciseResult } from './scripts/lib/results.ts';
-import { SpecSession } from './scripts/lib/session.ts';
+import { findExercise } from './scripts/lib/exercises.ts';
+import type { ExerciseResult } from './scripts/runner/spec-results.ts';
+import { SpecSession } from './scripts/runner/session.ts';
 
 const root = process.cwd();
 const ex = findExercise('01', root);

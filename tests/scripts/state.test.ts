@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../scripts/lib/fsutil.ts';
+import { writeFileAtomic } from '../../scripts/lib/files.ts';
 import {
   emptyState,
   hintsSeen,
@@ -14,7 +14,7 @@ import {
   saveState,
   statePath,
   updateState,
-} from '../../scripts/lib/state.ts';
+} from '../../scripts/runner/state.ts';
 import { tempDir } from './fake-kata.ts';
 
 const tmp = tempDir('kata-state-');

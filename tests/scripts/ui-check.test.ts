@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listExercises, ROOT } from '../../lib/exercises.ts';
+import { listExercises, ROOT } from '../../scripts/lib/exercises.ts';
 import { browserCandidates, findChromium } from '../../scripts/ui-check.ts';
 
 const chromium = findChromium();

@@ -5,8 +5,8 @@
  * cannot compute): the report names the seed, the spec, fast-check's counterexample and the
  * command that repeats it.
  */
-import type { Exercise } from '../../lib/exercises.ts';
-import type { ExerciseResult } from './results.ts';
+import type { Exercise } from '../lib/exercises.ts';
+import type { ExerciseResult } from './spec-results.ts';
 
 export interface SweepFailure {
   exercise: string;

@@ -1,9 +1,10 @@
 /** The runner's screen and the exercise list, as text (pure functions of what is known). */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Exercise } from '../../lib/exercises.ts';
-import { readmeExcerpt, readmeFile, readmeStep, stepTitles, titleFor } from './docs.ts';
-import { rel } from './fsutil.ts';
-import type { Lang, Messages } from './messages.ts';
+import { readmeExcerpt, readmeFile, readmeStep, stepTitles, titleFor } from '../lib/docs.ts';
+import type { Exercise } from '../lib/exercises.ts';
+import { rel } from '../lib/files.ts';
+import type { Lang, Messages } from '../lib/messages.ts';
+import { displayWidth, padEndWidth, type Style, truncate } from '../lib/term.ts';
 import {
   type ExerciseResult,
   type FailureInfo,
@@ -13,10 +14,9 @@ import {
   stepOf,
   stepSummaries,
   type Todo,
-} from './results.ts';
+} from './spec-results.ts';
 import type { ExerciseRecord } from './state.ts';
 import { progressBar } from './status.ts';
-import { displayWidth, padEndWidth, type Style, truncate } from './term.ts';
 
 export interface RenderContext {
   root: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findExercise, listExercises, optionalSteps, parseHints, parseSteps } from '../../lib/exercises.ts';
+import { findExercise, listExercises, optionalSteps, parseHints, parseSteps } from '../../scripts/lib/exercises.ts';
 
 describe('the exercise list', () => {
   it('reads the folders in order, with their files and titles', () => {

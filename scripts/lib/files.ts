@@ -1,4 +1,7 @@
-/** Writing files so that nothing is ever half-written: a temp file in the same folder, then rename. */
+/**
+ * The scripts' file helpers: writes that are never half-written (a temp file in the same folder,
+ * then a rename, retried on Windows), and the names and paths the scripts print.
+ */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -40,4 +43,14 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+/** `2025-11-30T10-12-33-123Z`: an ISO time that is a valid file name on every platform. */
+export function fileStamp(date = new Date()): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
+
+/** A path relative to `root`, with forward slashes, for messages. */
+export function rel(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
 }

@@ -1,8 +1,9 @@
-/** Progress over the exercises: the bar, and which exercise comes next. */
-import { readFileSync } from 'node:fs';
-import { type Exercise, listExercises } from '../../lib/exercises.ts';
-import { isPassing } from './results.ts';
+/** Progress over the exercises: the bar, which exercise comes next, and which records are fresh. */
+import { readFileSync, statSync } from 'node:fs';
+import { type Exercise, listExercises } from '../lib/exercises.ts';
 import { runOnce } from './session.ts';
+import { isPassing } from './spec-results.ts';
+import { type ExerciseRecord, isDone, type KataState } from './state.ts';
 
 /**
  * Whether the stub still throws one of its TODO errors. Such an exercise cannot pass (every
@@ -64,4 +65,21 @@ export async function exerciseStatuses(exercises: Exercise[] = listExercises()):
     const total = r?.total ?? 0;
     return { exercise, passed, failed: Math.max(total - passed, r && isPassing(r) ? 0 : 1), done: !!r && isPassing(r) };
   });
+}
+
+/** The exercise the learner is on: the runner's last one if it is not done, else the first unsolved. */
+export function currentExercise(state: KataState, exercises: readonly Exercise[]): Exercise | undefined {
+  const named = exercises.find((e) => e.name === state.current);
+  if (named && !isDone(state, named.name)) return named;
+  return firstUnsolved(exercises, (n) => isDone(state, n));
+}
+
+/** The record describes the exercise's code as it is now (checked after the stub's last save). */
+export function isFresh(record: ExerciseRecord | undefined, ex: Exercise): boolean {
+  if (!record?.checkedAt) return false;
+  try {
+    return statSync(ex.stub).mtimeMs <= Date.parse(record.checkedAt);
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 /** From Vitest's report to what the runner says: TODOs, steps, clean messages, locations. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Exercise } from '../../lib/exercises.ts';
+import type { Exercise } from '../../scripts/lib/exercises.ts';
 import {
   cleanMessage,
   currentStep,
@@ -15,7 +15,7 @@ import {
   stepSummaries,
   summarize,
   type TestModuleLike,
-} from '../../scripts/lib/results.ts';
+} from '../../scripts/runner/spec-results.ts';
 
 const dir = path.resolve('/kata/exercises/01-tensors');
 const ex = {

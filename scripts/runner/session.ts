@@ -2,7 +2,7 @@
  * One Vitest instance (the Node API, in this process) for the learner's commands: it runs
  * exercises' specs on request and, in watch mode, reruns the focused exercise's spec when a
  * file it imports is saved — no new process per save. Its own reporter turns each run into
- * ExerciseResults (results.ts); Vitest's console output is kept out of the learner's screen.
+ * ExerciseResults (spec-results.ts); Vitest's console output is kept out of the learner's screen.
  *
  * Quick checks: a run may ask for fewer cases per property (20, not 100) — vitest's
  * provide/inject carries the number to lib/setup.ts. A failure found with 20 cases is a real
@@ -17,13 +17,13 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest, type Reporter, type TestModule, type Vitest } from 'vitest/node';
-import { type Exercise, ROOT } from '../../lib/exercises.ts';
-import { plannedBackend } from '../../lib/oracle.ts';
 import { baseRuns } from '../../lib/runs.ts';
-import { cachePackageReads } from '../runner/stack-cache.ts';
-import { type Preload, type WarmPool, warmPoolAvailable, warmThreadsPool } from '../runner/warm-pool.ts';
-import { type ErrorLike, type ExerciseResult, failureInfo, summarize, type TestModuleLike } from './results.ts';
-import { stripAnsi } from './term.ts';
+import { type Exercise, ROOT } from '../lib/exercises.ts';
+import { stripAnsi } from '../lib/term.ts';
+import { type ActiveRun, stalledFiles } from './active-run.ts';
+import { type ErrorLike, type ExerciseResult, failureInfo, summarize, type TestModuleLike } from './spec-results.ts';
+import { cachePackageReads } from './stack-cache.ts';
+import { kataWarmPool, poolOption, type WarmPool } from './warm-pool.ts';
 
 export interface SessionOptions {
   root?: string;
@@ -88,76 +88,6 @@ const STOPPED_THREAD = /Worker [\w-]+ emitted error|Worker exited unexpectedly/;
  * three events within a few ms, so the session waits 20 ms after the last one.
  */
 const DEBOUNCE_MS = 20;
-
-/**
- * What a spare worker thread loads ahead of a run: TensorFlow.js, which lib/oracle.ts
- * requires for every spec (≈0.3–0.7 s per load, the largest part of a rerun otherwise), with
- * its backend started, and fast-check, which lib/setup.ts imports (≈30 ms).
- */
-function preload(root: string): Preload {
-  let backend: string | undefined;
-  try {
-    backend = plannedBackend();
-  } catch {
-    // A bad KATA_TF_BACKEND: the run's global setup says so, in the runner's screen.
-  }
-  return {
-    require: ['@tensorflow/tfjs', ...(backend === 'wasm' ? ['@tensorflow/tfjs-backend-wasm'] : [])],
-    requireFrom: path.join(root, 'lib', 'oracle.ts'),
-    import: ['fast-check'],
-    ...(backend === 'wasm' || backend === 'cpu' ? { tfBackend: backend } : {}),
-  };
-}
-
-/**
- * The kata's worker-thread pool: `spares` threads kept ready for the next save (2 unless
- * given; 0 for a session that runs once), and running threads that can be stopped. Null where
- * it cannot be used or KATA_WARM=0 turns it off (then the project's own pool runs).
- */
-export function kataWarmPool(root: string, spares?: number): WarmPool | null {
-  return process.env.KATA_WARM !== '0' && warmPoolAvailable() ? warmThreadsPool(preload(root), spares) : null;
-}
-
-/** Vitest options that use `pool` (the Node API takes a pool initializer where the CLI takes a name). */
-export function poolOption(pool: WarmPool | null): { pool?: 'threads' } {
-  return pool ? { pool: pool as unknown as 'threads' } : {};
-}
-
-/** The run going on now: what the watchdog and a save need to know. */
-interface ActiveRun {
-  exercises: readonly Exercise[];
-  lastProgress: number;
-  /**
-   * Per spec file that started: its collected specs in order. NOTE: a worker stuck in a loop
-   * sends nothing more, not even that a spec started: the stuck one is the first unfinished.
-   * Progress is counted over all files, so when the watchdog fires, the files still
-   * unfinished are the stuck ones.
-   */
-  files: Map<string, { id: string; name: string }[]>;
-  finished: Set<string>;
-  /** the stuck spec files (absolute paths), each with the spec that was running, if known */
-  stalled?: Map<string, { seconds: number; test?: string }>;
-  /** stopped by a save: its result is out of date */
-  aborted?: boolean;
-}
-
-/** The spec files a stalled run was stuck in: those still unfinished, each with its first unfinished spec. */
-function stalledFiles(run: ActiveRun, seconds: number): Map<string, { seconds: number; test?: string }> {
-  const stalled = new Map<string, { seconds: number; test?: string }>();
-  for (const [file, tests] of run.files) {
-    const stuck = tests.find((t) => !run.finished.has(t.id));
-    if (tests.length > 0 && !stuck) continue; // done
-    stalled.set(file, { seconds, ...(stuck ? { test: stuck.name } : {}) });
-  }
-  // Stuck before any file said it started (a loop at the top of a module): the files not started.
-  if (stalled.size === 0) {
-    for (const ex of run.exercises) {
-      const file = path.resolve(ex.spec);
-      if (!run.files.has(file)) stalled.set(file, { seconds });
-    }
-  }
-  return stalled;
-}
 
 export class SpecSession implements SpecRunner {
   private focused: Exercise | null = null;

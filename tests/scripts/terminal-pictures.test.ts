@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, type PathLike, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renameWithRetry, writeFileAtomic } from '../../lib/files.ts';
-import { asciiChart, drawDigit, drawDigits, kerasProgress } from '../../lib/terminal.ts';
+import { renameWithRetry, writeFileAtomic } from '../../scripts/lib/files.ts';
+import { asciiChart, drawDigit, drawDigits, kerasProgress } from '../../scripts/lib/terminal-pictures.ts';
 
 describe('kerasProgress', () => {
   it('prints the finished epoch like Keras', () => {

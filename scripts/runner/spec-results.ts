@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Exercise, optionalSteps } from '../../lib/exercises.ts';
-import { stripAnsi } from './term.ts';
+import { type Exercise, optionalSteps } from '../lib/exercises.ts';
+import { stripAnsi } from '../lib/term.ts';
 
 /** The parts of vitest's TestModule / TestCase / TestError the runner reads (tests fake them). */
 export interface StackFrameLike {
