@@ -42,7 +42,7 @@ export function valuesArb(n: number, { bound = 10 }: ValueOptions = {}): fc.Arbi
 }
 
 function nest(flat: readonly number[], shape: readonly number[]): Nested {
-  if (shape.length === 0) return flat[0] as number;
+  if (shape.length === 0) return flat[0];
   const [n, ...rest] = shape as [number, ...number[]];
   const step = sizeOf(rest);
   return Array.from({ length: n }, (_, i) => nest(flat.slice(i * step, (i + 1) * step), rest));

@@ -53,7 +53,7 @@ export function niceAxis(lo: number, hi: number, target = 5): { range: [number, 
   }
   const step = tickStep(lo, hi, target);
   const ticks = ticksFrom(Math.floor(lo / step + slack(lo, step)), Math.ceil(hi / step - slack(hi, step)), step);
-  return { range: [ticks[0] as number, ticks.at(-1) as number], ticks };
+  return { range: [ticks[0], ticks.at(-1) as number], ticks };
 }
 
 /** The affine map taking `domain` onto `range` (range may run backwards, as SVG's y does). */

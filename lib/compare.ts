@@ -99,7 +99,7 @@ function readArray(x: unknown, what: 'received' | 'expected'): NDArray | string 
 
 export function unravelIndex(offset: number, shape: Shape): number[] {
   const strides = stridesOf(shape);
-  return strides.map((s, i) => Math.floor(offset / s) % (shape[i] as number));
+  return strides.map((s, i) => Math.floor(offset / s) % shape[i]);
 }
 
 function fmt(v: number): string {
@@ -170,8 +170,8 @@ export function compareArrays(
   let first: Mismatch | undefined;
   let worst: Mismatch | undefined;
   for (let i = 0; i < expected.size; i++) {
-    const a = actual.data[i] as number;
-    const e = expected.data[i] as number;
+    const a = actual.data[i];
+    const e = expected.data[i];
     if (isClose(a, e, tol)) continue;
     bad.add(i);
     const absError = Math.abs(a - e);

@@ -131,7 +131,7 @@ export function numberFormatter(
   let minAbs = Number.POSITIVE_INFINITY;
   let negInf = false;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i];
     if (v === Number.NEGATIVE_INFINITY) negInf = true;
     if (!Number.isFinite(v)) continue;
     finite.push(v);
@@ -198,17 +198,17 @@ export function formatArray(data: ArrayLike<number>, shape: Shape, options: Form
   const shown: number[] = [];
   const collect = (axis: number, offset: number): void => {
     if (axis === shape.length) {
-      shown.push(data[offset] as number);
+      shown.push(data[offset]);
       return;
     }
-    for (const i of shownIndices(shape[axis] as number, summarise, edge)) {
-      if (i !== null) collect(axis + 1, offset + i * (strides[axis] as number));
+    for (const i of shownIndices(shape[axis], summarise, edge)) {
+      if (i !== null) collect(axis + 1, offset + i * strides[axis]);
     }
   };
   if (size > 0) collect(0, 0);
   const fmt = numberFormatter(shown, precision, options.dtype ?? dtypeOf(data), shape.length === 0);
   const cell = (offset: number): string => {
-    const s = fmt(data[offset] as number);
+    const s = fmt(data[offset]);
     if (!mark) return s;
     if (!mark.has(offset)) return ` ${s} `;
     // Mark the number itself and keep the alignment padding outside the marks: ` >0.5<  `.
@@ -222,8 +222,8 @@ export function formatArray(data: ArrayLike<number>, shape: Shape, options: Form
 
   // _formatArray's recurser: `indent` is the hanging indent, `width` shrinks by one per `]`.
   const render = (axis: number, offset: number, indent: string, width: number): string => {
-    const idx = shownIndices(shape[axis] as number, summarise, edge);
-    const child = (i: number) => offset + i * (strides[axis] as number);
+    const idx = shownIndices(shape[axis], summarise, edge);
+    const child = (i: number) => offset + i * strides[axis];
     let s = '';
     if (axis === shape.length - 1) {
       // Wrap when the word would pass the width less one (room for the ',' or ']').

@@ -17,7 +17,7 @@ export function numericalGradient(f: (x: NDArray) => number, x: NDArray, h = 1e-
   const probe = x.clone('float64');
   /** f at x with element i moved by `step`; one element moves at a time, and moves back. */
   const nudged = (i: number, step: number): number => {
-    const old = probe.data[i] as number;
+    const old = probe.data[i];
     probe.data[i] = old + step;
     const y = f(probe);
     probe.data[i] = old;
@@ -44,8 +44,8 @@ export function relativeError(analytic: NDArray, numeric: NDArray): number {
   }
   let worst = 0;
   for (let i = 0; i < analytic.size; i++) {
-    const a = analytic.data[i] as number;
-    const n = numeric.data[i] as number;
+    const a = analytic.data[i];
+    const n = numeric.data[i];
     const denom = Math.max(Math.abs(a), Math.abs(n), 1e-12);
     worst = Math.max(worst, Math.abs(a - n) / denom);
   }

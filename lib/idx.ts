@@ -66,7 +66,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expect: IdxExpectation
       `bad magic number ${hex(bytes, 0, 4)}: an IDX file starts with two zero bytes (is this an IDX file?)`,
     );
   }
-  const code = bytes[2] as number;
+  const code = bytes[2];
   const info = TYPES[code];
   if (!info) {
     throw new IdxError(
@@ -82,7 +82,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expect: IdxExpectation
       `data type is ${info.type} (0x${code.toString(16)}), expected ${expect.type} (0x${CODES[expect.type].toString(16)})`,
     );
   }
-  const rank = bytes[3] as number;
+  const rank = bytes[3];
   if (expect.rank !== undefined && expect.rank !== rank) {
     throw new IdxError(file, 3, `rank is ${rank}, expected ${expect.rank}`);
   }
@@ -180,7 +180,7 @@ export function encodeIdx(type: IdxType, shape: readonly number[], values: Array
     view.setUint32(4 + 4 * i, d, false);
   });
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i];
     const o = header + i * info.bytes;
     if (type === 'uint8') view.setUint8(o, v);
     else if (type === 'int8') view.setInt8(o, v);

@@ -61,14 +61,14 @@ function readSplit(dir: string, imagesName: string, labelsName: string, expected
   const labelsFile = locate(dir, labelsName);
   const count = expected ?? null;
   const images = readIdxFile(imagesFile, { type: 'uint8', rank: 3, dims: [count, IMAGE_SIZE, IMAGE_SIZE] });
-  const labels = readIdxFile(labelsFile, { type: 'uint8', rank: 1, dims: [images.shape[0] as number] });
+  const labels = readIdxFile(labelsFile, { type: 'uint8', rank: 1, dims: [images.shape[0]] });
   const data = labels.data as Uint8Array;
   const bad = data.findIndex((v) => v >= CLASSES);
   if (bad >= 0) {
     // 8 header bytes precede the labels of a rank-1 IDX file.
     throw new IdxError(labelsFile, 8 + bad, `label ${data[bad]} of sample ${bad} is not a digit 0–9`);
   }
-  return { images: images.data as Uint8Array, labels: data, count: images.shape[0] as number };
+  return { images: images.data as Uint8Array, labels: data, count: images.shape[0] };
 }
 
 export interface LoadOptions {
@@ -101,7 +101,7 @@ export function subset(split: MnistSplit, indicesOrCount: number | readonly numb
   const labels = new Uint8Array(indices.length);
   indices.forEach((src, i) => {
     images.set(split.images.subarray(src * PIXELS, (src + 1) * PIXELS), i * PIXELS);
-    labels[i] = split.labels[src] as number;
+    labels[i] = split.labels[src];
   });
   return { images, labels, count: indices.length };
 }
@@ -114,13 +114,13 @@ export function imagesToArray(split: MnistSplit, options: { flatten?: boolean; s
   const scale = options.scale ?? true;
   const out = new Float32Array(split.count * PIXELS);
   const k = scale ? 1 / 255 : 1;
-  for (let i = 0; i < out.length; i++) out[i] = (split.images[i] as number) * k;
+  for (let i = 0; i < out.length; i++) out[i] = split.images[i] * k;
   return new NDArray(out, options.flatten === false ? [split.count, IMAGE_SIZE, IMAGE_SIZE] : [split.count, PIXELS]);
 }
 
 /** Labels as one-hot rows [n, 10] (for categorical cross-entropy). */
 export function oneHot(labels: ArrayLike<number>, classes = CLASSES): NDArray {
   const out = new Float32Array(labels.length * classes);
-  for (let i = 0; i < labels.length; i++) out[i * classes + (labels[i] as number)] = 1;
+  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]] = 1;
   return new NDArray(out, [labels.length, classes]);
 }

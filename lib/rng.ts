@@ -86,8 +86,8 @@ export function createRng(seed: number = runSeed()): Rng {
       const p = Array.from({ length: n }, (_, i) => i);
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor((i + 1) * next());
-        const t = p[i] as number;
-        p[i] = p[j] as number;
+        const t = p[i];
+        p[i] = p[j];
         p[j] = t;
       }
       return p;

@@ -179,7 +179,7 @@ describe('step 4: row-major storage', () => {
       [[0], [0], 0], // an axis of size 0 has no index at all
     ];
     for (const [s, index, axis] of outside) {
-      const k = index[axis] as number;
+      const k = index[axis];
       expect(() => flatIndex(s, index)).toThrowKind(
         ShapeError,
         new RegExp(

@@ -101,7 +101,7 @@ describe('step 1: vector dot', () => {
     fc.assert(
       fc.property(vectors, ([a, b]) => {
         const got = vectorDot(a, b);
-        const n = a.shape[0] as number;
+        const n = a.shape[0];
         expect(got, `vectorDot(a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`).toBeAllClose(
           runOracle(oracle, (tf, x, y) => tf.dot(x, y), a, b),
           { ...productTolerance(n, a, b), label: 'vectorDot(a, b)' },
@@ -178,11 +178,11 @@ describe('step 2: matrix · vector', () => {
     fc.assert(
       fc.property(pairs, ([a, b]) => {
         const got = matrixVectorDot(a, b);
-        expect(got).toHaveShape([a.shape[0] as number]);
+        expect(got).toHaveShape([a.shape[0]]);
         expect(got).toBeAllClose(
           runOracle(oracle, (tf, x, y) => tf.dot(x, y), a, b),
           {
-            ...productTolerance(a.shape[1] as number, a, b),
+            ...productTolerance(a.shape[1], a, b),
             label: `matrixVectorDot(a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`,
           },
         );
@@ -304,11 +304,11 @@ describe('step 3: matrix · matrix', () => {
     fc.assert(
       fc.property(pairs, ([a, b]) => {
         const got = matmul(a, b);
-        expect(got).toHaveShape([a.shape[0] as number, b.shape[1] as number]);
+        expect(got).toHaveShape([a.shape[0], b.shape[1]]);
         expect(got).toBeAllClose(
           runOracle(oracle, (tf, x, y) => tf.matMul(x, y), a, b),
           {
-            ...productTolerance(a.shape[1] as number, a, b),
+            ...productTolerance(a.shape[1], a, b),
             label: `matmul(a ${formatShape(a.shape)}, b ${formatShape(b.shape)})`,
           },
         );
@@ -789,7 +789,7 @@ describe('step 6: stacks of matrices', () => {
           a,
           b,
         );
-        const k = a.shape[a.rank - (transposeA ? 2 : 1)] as number;
+        const k = a.shape[a.rank - (transposeA ? 2 : 1)];
         expect(got).toHaveShape(expected.shape);
         expect(got).toBeAllClose(expected, {
           ...productTolerance(k, a, b),

@@ -545,8 +545,8 @@ describe('step 5: linear maps', () => {
     fc.assert(
       fc.property(linearCase, ([M, points]) => {
         const got = linearMap(M, points);
-        const k = M.shape[1] as number;
-        expect(got).toHaveShape([points.shape[0] as number, M.shape[0] as number]);
+        const k = M.shape[1];
+        expect(got).toHaveShape([points.shape[0], M.shape[0]]);
         expect(got).toBeAllClose(
           runOracle(oracle, (tf, m, p) => tf.matMul(p, m, false, true), M, points),
           float32Tolerance(k, 100 * k),
@@ -646,8 +646,8 @@ describe('step 6: affine maps', () => {
     fc.assert(
       fc.property(affineCase, ([W, b, points]) => {
         const got = affineMap(W, b, points);
-        const k = W.shape[1] as number;
-        expect(got).toHaveShape([points.shape[0] as number, W.shape[0] as number]);
+        const k = W.shape[1];
+        expect(got).toHaveShape([points.shape[0], W.shape[0]]);
         expect(got).toBeAllClose(runOracle(oracle, tfAffine, W, b, points), float32Tolerance(k + 1, 100 * k));
       }),
     );
@@ -734,9 +734,9 @@ describe('step 7: composing affine maps', () => {
     fc.assert(
       fc.property(chainCase, ([W1, b1, W2, b2]) => {
         const both = composeAffine({ W: W1, b: b1 }, { W: W2, b: b2 });
-        const h = W1.shape[0] as number;
-        expect(both.W).toHaveShape([W2.shape[0] as number, W1.shape[1] as number]);
-        expect(both.b).toHaveShape([W2.shape[0] as number]);
+        const h = W1.shape[0];
+        expect(both.W).toHaveShape([W2.shape[0], W1.shape[1]]);
+        expect(both.b).toHaveShape([W2.shape[0]]);
         const tol = float32Tolerance(h + 1, 100 * h);
         expect(both.W).toBeAllClose(
           runOracle(oracle, (tf, a, c) => tf.matMul(a, c), W2, W1),
@@ -779,10 +779,10 @@ function seededLayers(): Affine[] {
  * keeps: the largest gap over the outputs.
  */
 function midpointGap(f: (points: NDArray) => NDArray, p: readonly number[], q: readonly number[]): number {
-  const mid = p.map((pi, i) => (pi + (q[i] as number)) / 2);
+  const mid = p.map((pi, i) => (pi + q[i]) / 2);
   const y = f(array([[...p], [...q], mid]));
   let gap = 0;
-  for (let j = 0; j < (y.shape[1] as number); j++) {
+  for (let j = 0; j < y.shape[1]; j++) {
     gap = Math.max(gap, Math.abs(y.get(2, j) - (y.get(0, j) + y.get(1, j)) / 2));
   }
   return gap;
@@ -887,11 +887,11 @@ describe('step 8: stacked layers collapse without an activation', () => {
       fc.tuple(
         fc.tuple(
           ...sizes.slice(1).map((out, i) => {
-            const inputs = sizes[i] as number;
+            const inputs = sizes[i];
             return fc.tuple(smallInts([out, inputs], 2), smallInts([out], 2));
           }),
         ),
-        smallInts([n, sizes[0] as number]),
+        smallInts([n, sizes[0]]),
       ),
     )
     .map(([pairs, points]) => ({ layers: pairs.map(([W, b]) => ({ W, b })), points }));
@@ -934,7 +934,7 @@ describe('step 8: stacked layers collapse without an activation', () => {
       fc.property(stackCase, ({ layers: stack, points }) => {
         const one = collapse(stack);
         const stacked = applyLayers(stack, points);
-        expect(one.W).toHaveShape([stack.at(-1)?.W.shape[0] as number, stack[0]?.W.shape[1] as number]);
+        expect(one.W).toHaveShape([stack.at(-1)?.W.shape[0] as number, stack[0]?.W.shape[1]]);
         expect(affineMap(one.W, one.b, points)).toBeAllClose(stacked, {
           rtol: 1e-12,
           atol: 1e-12 * scaleOf(stacked),

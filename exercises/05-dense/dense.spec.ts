@@ -51,17 +51,17 @@ function once<T>(make: () => T): () => T {
 /** The largest |entry| (NaN if any is NaN). An index loop: it reads kernels of 401,408 entries. */
 function maxAbs(x: NDArray): number {
   let m = 0;
-  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i] as number));
+  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i]));
   return m;
 }
 const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
 /** Each row of the last axis sums to 1 (up to rounding). */
 function expectRowsSumToOne(p: NDArray, what: string): void {
-  const n = p.shape[p.rank - 1] as number;
+  const n = p.shape[p.rank - 1];
   for (let offset = 0; offset < p.size; offset += n) {
     let total = 0;
-    for (let j = 0; j < n; j++) total += p.data[offset + j] as number;
+    for (let j = 0; j < n; j++) total += p.data[offset + j];
     if (!(Math.abs(total - 1) < 1e-5)) assert.fail(`${what}: row ${offset / n} sums to ${total}, not 1`);
   }
 }
@@ -71,13 +71,13 @@ function expectRowsSumToOne(p: NDArray, what: string): void {
  * layer. Its zeros initializer is overwritten by setWeights, so nothing here is random.
  */
 function tfDense(x: NDArray, W: NDArray, b: NDArray, activation: ActivationName): NDArray {
-  const layer = oracle.tf.layers.dense({ units: W.shape[1] as number, activation, kernelInitializer: 'zeros' });
+  const layer = oracle.tf.layers.dense({ units: W.shape[1], activation, kernelInitializer: 'zeros' });
   try {
     return runOracle(
       oracle,
       (tf, xt, Wt, bt) => {
         // The first call builds the layer: a kernel [inputs, units] and a bias [units].
-        layer.apply(tf.zeros([1, W.shape[0] as number]));
+        layer.apply(tf.zeros([1, W.shape[0]]));
         layer.setWeights([Wt as Tensor, bt as Tensor]);
         return layer.apply(xt) as Tensor;
       },
@@ -96,10 +96,10 @@ function tfPredict(x: NDArray, weights: readonly NDArray[], activations: readonl
   const model = tf.sequential({
     layers: activations.map((activation, i) =>
       tf.layers.dense({
-        units: weights[2 * i + 1]?.shape[0] as number,
+        units: weights[2 * i + 1]?.shape[0],
         activation,
         kernelInitializer: 'zeros',
-        ...(i === 0 ? { inputShape: [weights[0]?.shape[0] as number] } : {}),
+        ...(i === 0 ? { inputShape: [weights[0]?.shape[0]] } : {}),
       }),
     ),
   });
@@ -137,7 +137,7 @@ function tfForward(x: NDArray, W: NDArray, b: NDArray, activation: ActivationNam
  * slopes ≤ 1, so they do not make an error in z larger.
  */
 function denseTolerance(x: NDArray, W: NDArray, b: NDArray): Tolerance {
-  const n = W.shape[0] as number;
+  const n = W.shape[0];
   return float32Tolerance(n + 1, 1 + n * maxAbs(x) * maxAbs(W) + maxAbs(b));
 }
 
@@ -445,7 +445,7 @@ describe('step 3: the dense forward pass', () => {
       fc.property(denseCase, ({ x: xs, W: Ws, b: bs, activation }) => {
         expect(() => denseForward(xs, Ws, bs, activation)).toLeaveUnchanged({ x: xs, W: Ws, b: bs }, 'denseForward');
         const y = denseForward(xs, Ws, bs, activation);
-        expect(y).toHaveShape([xs.shape[0] as number, Ws.shape[1] as number]);
+        expect(y).toHaveShape([xs.shape[0], Ws.shape[1]]);
         expect(y).toBeAllClose(tfForward(xs, Ws, bs, activation), {
           ...denseTolerance(xs, Ws, bs),
           label: `denseForward(x ${JSON.stringify(xs.shape)}, W ${JSON.stringify(Ws.shape)}, b, '${activation}')`,
@@ -462,14 +462,14 @@ function stats(x: NDArray) {
   let total = 0;
   // Index loops, not for…of: several times faster over the 401,408 entries of a kernel.
   for (let i = 0; i < x.size; i++) {
-    const v = x.data[i] as number;
+    const v = x.data[i];
     min = Math.min(min, v);
     max = Math.max(max, v);
     total += v;
   }
   const mean = total / x.size;
   let squares = 0;
-  for (let i = 0; i < x.size; i++) squares += ((x.data[i] as number) - mean) ** 2;
+  for (let i = 0; i < x.size; i++) squares += (x.data[i] - mean) ** 2;
   return { min, max, mean, variance: squares / x.size };
 }
 
@@ -484,7 +484,7 @@ function expectWithin(x: NDArray, bound0: number, bound1: number, what: string):
   const [low, high] = x.data instanceof Float32Array ? [Math.fround(bound0), Math.fround(bound1)] : [bound0, bound1];
   const i = x.data.findIndex((v) => !(v >= low && v <= high));
   if (i === -1) return;
-  const cols = x.shape[1] as number;
+  const cols = x.shape[1];
   const bad = x.data.filter((v) => !(v >= low && v <= high)).length;
   assert.fail(
     `${what}: ${bad} of ${x.size} samples lie outside [${short(low)}, ${short(high)}], ` +
@@ -775,12 +775,12 @@ describe('step 5: the Dense layer', () => {
   it('agrees with tf.layers.dense holding the same weights, for every activation', () => {
     fc.assert(
       fc.property(denseCase, fc.integer({ min: 0, max: 1000 }), ({ x, W, b, activation }, seed) => {
-        const layer = new Dense(W.shape[1] as number, { activation, inputDim: W.shape[0] as number, seed });
+        const layer = new Dense(W.shape[1], { activation, inputDim: W.shape[0], seed });
         // Keep the layer's own kernel, give it a random bias (a zero bias would test less).
         layer.setWeights([layer.weights[0] as NDArray, b]);
         const kernel = layer.weights[0] as NDArray;
         const y = layer.call(x);
-        expect(y).toHaveShape([x.shape[0] as number, W.shape[1] as number]);
+        expect(y).toHaveShape([x.shape[0], W.shape[1]]);
         expect(y).toBeAllClose(tfDense(x, kernel, b, activation), {
           ...denseTolerance(x, kernel, b),
           label: `Dense(${W.shape[1]}, '${activation}').call(x ${JSON.stringify(x.shape)})`,
@@ -801,12 +801,9 @@ const modelCase = fc
   })
   .chain(({ sizes, batch }) => {
     const layers = sizes.length - 1;
-    const weightShapes = Array.from({ length: layers }, (_, i) => [
-      [sizes[i] as number, sizes[i + 1] as number],
-      [sizes[i + 1] as number],
-    ]).flat();
+    const weightShapes = Array.from({ length: layers }, (_, i) => [[sizes[i], sizes[i + 1]], [sizes[i + 1]]]).flat();
     return fc.record({
-      x: arrayOfShape([batch, sizes[0] as number], { bound: 1 }),
+      x: arrayOfShape([batch, sizes[0]], { bound: 1 }),
       weights: fc.tuple(...weightShapes.map((s) => arrayOfShape(s, { bound: 1 }))),
       activations: fc.array(fc.constantFrom(...ACTIVATIONS), { minLength: layers, maxLength: layers }),
     });
@@ -814,10 +811,8 @@ const modelCase = fc
 
 /** Builds our model from a modelCase, through the constructor and setWeights of step 5. */
 function modelOf(weights: readonly NDArray[], activations: readonly ActivationName[]): Sequential {
-  const layers = activations.map(
-    (activation, i) => new Dense(weights[2 * i + 1]?.shape[0] as number, { activation, seed: i }),
-  );
-  const model = new Sequential(layers, { inputDim: weights[0]?.shape[0] as number });
+  const layers = activations.map((activation, i) => new Dense(weights[2 * i + 1]?.shape[0], { activation, seed: i }));
+  const model = new Sequential(layers, { inputDim: weights[0]?.shape[0] });
   layers.forEach((layer, i) => {
     layer.setWeights([weights[2 * i] as NDArray, weights[2 * i + 1] as NDArray]);
   });
@@ -833,7 +828,7 @@ function chainTolerance(weights: readonly NDArray[]): Tolerance {
   let total = 0;
   let terms = 1;
   for (let i = 0; i < weights.length; i += 2) {
-    const n = weights[i]?.shape[0] as number;
+    const n = weights[i]?.shape[0];
     scale = n * scale + 1;
     total += scale;
     terms = Math.max(terms, n + 1);
@@ -931,7 +926,7 @@ describe('step 6: a Sequential model', () => {
         const model = modelOf(weights, activations);
         const y = model.predict(x);
         const units = weights.at(-1)?.shape[0] as number;
-        expect(y).toHaveShape([x.shape[0] as number, units]);
+        expect(y).toHaveShape([x.shape[0], units]);
         const tf = tfPredict(x, weights, activations);
         expect(model.countParams(), "countParams() vs Keras' model.countParams()").toBe(tf.countParams);
         expect(y).toBeAllClose(tf.predictions, {
@@ -1013,7 +1008,7 @@ describe('step 7: from probabilities to classes', () => {
         // TensorFlow.js sees float32 copies of the probabilities.
         const probs = model.predict(x).clone('float32');
         const expected = Array.from(runOracle(oracle, (tf, t) => tf.argMax(t, -1), probs).data);
-        const k = probs.shape[1] as number;
+        const k = probs.shape[1];
         classes.forEach((c, row) => {
           const scores = Array.from(probs.data.slice(row * k, (row + 1) * k));
           // NOTE: two scores that differ in float64 may round to one float32; such rows are left out.

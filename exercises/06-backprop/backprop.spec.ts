@@ -63,7 +63,7 @@ type TfVariable = ReturnType<Tf['variable']>;
 
 /** A scalar the oracle computed. */
 const oracleScalar = (fn: (tf: Tf, ...xs: Tensor[]) => Tensor, ...inputs: NDArray[]): number =>
-  runOracle(oracle, fn, ...inputs).data[0] as number;
+  runOracle(oracle, fn, ...inputs).data[0];
 
 /** float32 tolerance for `terms` roundings, scaled to the largest |expected| (at least `floor`). */
 function f32(expected: NDArray | number, terms: number, label: string, floor = 1e-3): AllCloseOptions {
@@ -95,7 +95,7 @@ const classification = fc
   .map(({ logits, labels }) => ({
     probs: softmax(logits).clone('float32'),
     labels,
-    yTrue: oneHot(labels, logits.shape[1] as number).clone('float32'),
+    yTrue: oneHot(labels, logits.shape[1]).clone('float32'),
   }));
 
 describe('step 1: losses', () => {
@@ -352,7 +352,7 @@ describe('step 3: the chain rule', () => {
         const [value, slope] = oracleMany((tf) => {
           const { value, grad } = tf.valueAndGrad((u: Tensor) => tf.sigmoid(tf.square(u)))(toTensor(tf, t));
           return [value, grad];
-        }).map((a) => a.data[0] as number);
+        }).map((a) => a.data[0]);
         expect(F(x)).toBeAllClose(value, { ...float32Tolerance(4), label: `F(${x})` });
         expect(dF(x)).toBeAllClose(slope, { ...float32Tolerance(8), label: `F′(${x})` });
       }),
@@ -810,7 +810,7 @@ describe('step 5: the Dense backward pass, in batch form', () => {
   it('a Dense layer + softmax cross-entropy agrees with tf.variableGrads', () => {
     fc.assert(
       fc.property(layers, ({ xs, w, b, labels }) => {
-        const y = oneHot(labels, w.shape[1] as number).clone('float32');
+        const y = oneHot(labels, w.shape[1]).clone('float32');
         const dZ = softmaxCrossEntropyBackward(dense(xs, w, b), y);
         const got = denseBackward(xs, w, dZ);
         // x is a variable too, so that one tape gives dx as well
@@ -818,7 +818,7 @@ describe('step 5: the Dense backward pass, in batch form', () => {
           tfSoftmaxCe(tf, tf.add(tf.matMul(vx as Tensor, vw as Tensor), vb as Tensor), toTensor(tf, y)),
         ) as [NDArray, NDArray, NDArray];
         const terms = 8 * (xs.size + w.size);
-        expect(dZ).toHaveShape([xs.shape[0] as number, w.shape[1] as number]);
+        expect(dZ).toHaveShape([xs.shape[0], w.shape[1]]);
         expect(got.dW).toHaveShape(w.shape);
         expect(got.dW).toBeAllClose(dW, f32(dW, terms, 'dW vs tf.variableGrads', 0.1));
         expect(got.db).toHaveShape(b.shape);
@@ -835,11 +835,11 @@ describe('step 5: the Dense backward pass, in batch form', () => {
         .integer({ min: 2, max: 4 })
         .chain((classes) =>
           fc.record({
-            w2: arrayOfShape([first.w.shape[1] as number, classes], { bound: 1 }),
+            w2: arrayOfShape([first.w.shape[1], classes], { bound: 1 }),
             b2: arrayOfShape([classes], { bound: 1 }),
             labels: fc.array(fc.integer({ min: 0, max: classes - 1 }), {
-              minLength: first.xs.shape[0] as number,
-              maxLength: first.xs.shape[0] as number,
+              minLength: first.xs.shape[0],
+              maxLength: first.xs.shape[0],
             }),
           }),
         )
@@ -847,7 +847,7 @@ describe('step 5: the Dense backward pass, in batch form', () => {
     );
     fc.assert(
       fc.property(net, ({ xs, w, b, w2, b2, labels }) => {
-        const y = oneHot(labels, w2.shape[1] as number).clone('float32');
+        const y = oneHot(labels, w2.shape[1]).clone('float32');
         // forward with lib's ops, backward with yours: output layer first
         const z1 = dense(xs, w, b);
         const a1 = relu(z1);
@@ -879,12 +879,12 @@ describe('step 5: the Dense backward pass, in batch form', () => {
 /** Mean softmax cross-entropy of x·W + b in float64 with lib's ops: a loss to check gradients of. */
 function denseLoss(xs: NDArray, w: NDArray, b: NDArray, y: NDArray): number {
   const logp = logSoftmax(dense(xs, w, b));
-  return -(sum(mul(y, logp)).data[0] as number) / (xs.shape[0] as number);
+  return -sum(mul(y, logp)).data[0] / xs.shape[0];
 }
 
 /** The gradients of denseLoss by formula (README.md), so step 6's checks do not rest on your step 5. */
 function referenceDenseGrads(xs: NDArray, w: NDArray, b: NDArray, y: NDArray): { dW: NDArray; dx: NDArray } {
-  const batch = xs.shape[0] as number;
+  const batch = xs.shape[0];
   const dZ = map(
     add(
       softmax(dense(xs, w, b)),
@@ -914,7 +914,7 @@ function seededLayers(): { xs: NDArray; w: NDArray; b: NDArray; y: NDArray }[] {
 describe('step 6: numerical gradient checking', () => {
   it('numericalGradient of Σx³ is 3x², computed in float64 even when x is float32', () => {
     const xs = arr([[0.5, -1, 2]], 'float32');
-    const cubeSum = (v: NDArray) => sum(map(v, (u) => u ** 3)).data[0] as number;
+    const cubeSum = (v: NDArray) => sum(map(v, (u) => u ** 3)).data[0];
     expect(() => numericalGradient(cubeSum, xs)).toLeaveUnchanged({ x: xs }, 'numericalGradient(Σx³, x)');
     const g = numericalGradient(cubeSum, xs);
     expect(g).toHaveShape([1, 3]);
@@ -947,7 +947,7 @@ describe('step 6: numerical gradient checking', () => {
     expect(relativeError(arr([1, Number.NaN, 3]), arr([1, 2, 3])), 'NaN in analytic').toBeNaN();
     expect(relativeError(arr([1, 2]), arr([Number.NaN, 2])), 'NaN in numeric').toBeNaN();
     expect(relativeError(arr([Number.POSITIVE_INFINITY, 2]), arr([1, 2])), 'Infinity in analytic').toBeNaN();
-    const squares = (v: NDArray) => sum(map(v, (u) => u * u)).data[0] as number;
+    const squares = (v: NDArray) => sum(map(v, (u) => u * u)).data[0];
     const check = gradCheck(squares, arr([[1, 2]]), arr([[2, Number.NaN]]));
     expect(check.relError, 'gradCheck(…).relError with a NaN in analytic').toBeNaN();
     expect(check.ok, 'gradCheck(…).ok with a NaN in analytic').toBe(false);
@@ -1011,7 +1011,7 @@ describe('step 6: numerical gradient checking', () => {
 
   it('defaults: h = 1e-5, and tolerance = 1e-6 with ok when relError ≤ tolerance', () => {
     const xs = arr([[0.5, -1, 2]]);
-    const cubeSum = (v: NDArray) => sum(map(v, (u) => u ** 3)).data[0] as number;
+    const cubeSum = (v: NDArray) => sum(map(v, (u) => u ** 3)).data[0];
     // For a cube the central difference is 3x² + h² exactly: h = 1e-5 adds 1e-10, h = 1e-3 adds 1e-6.
     expect(numericalGradient(cubeSum, xs), 'numericalGradient(f, x) is numericalGradient(f, x, 1e-5)').toBeAllClose(
       numericalGradient(cubeSum, xs, 1e-5),
@@ -1039,7 +1039,7 @@ describe('step 6: numerical gradient checking', () => {
       [1, 2],
       [3, 4],
     ]);
-    const squares = (v: NDArray) => sum(map(v, (u) => u * u)).data[0] as number;
+    const squares = (v: NDArray) => sum(map(v, (u) => u * u)).data[0];
     // ∂Σx²/∂x = 2x = [[2, 4], [6, 8]]; spoil element [1, 0] only
     const check = gradCheck(
       squares,

@@ -57,8 +57,8 @@ function linearProblem(n: number, seed: number, noise = 0.1): { x: NDArray; y: N
   const eps = NDArray.randomNormal([n], 0, noise, { seed: seed + 1 });
   const y = NDArray.zeros([n], 'float32');
   for (let i = 0; i < n; i++) {
-    let s = B_TRUE + (eps.data[i] as number);
-    for (let j = 0; j < 3; j++) s += (W_TRUE[j] as number) * (x.data[i * 3 + j] as number);
+    let s = B_TRUE + eps.data[i];
+    for (let j = 0; j < 3; j++) s += W_TRUE[j] * x.data[i * 3 + j];
     y.data[i] = s;
   }
   return { x, y };
@@ -77,24 +77,24 @@ function leastSquares(x: NDArray, y: NDArray): LinearParams {
     const a = [...x.data.subarray(i * d, (i + 1) * d), 1];
     for (let r = 0; r < m; r++) {
       const row = M[r] as number[];
-      for (let c = 0; c < m; c++) row[c] = (row[c] as number) + (a[r] as number) * (a[c] as number);
-      row[m] = (row[m] as number) + (a[r] as number) * (y.data[i] as number);
+      for (let c = 0; c < m; c++) row[c] = row[c] + a[r] * a[c];
+      row[m] = row[m] + a[r] * y.data[i];
     }
   }
   for (let c = 0; c < m; c++) {
     let p = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(M[r]?.[c] as number) > Math.abs(M[p]?.[c] as number)) p = r;
+    for (let r = c + 1; r < m; r++) if (Math.abs(M[r]?.[c]) > Math.abs(M[p]?.[c])) p = r;
     [M[c], M[p]] = [M[p] as number[], M[c] as number[]];
     const pivot = M[c] as number[];
     for (let r = 0; r < m; r++) {
       const row = M[r] as number[];
       if (r === c) continue;
-      const f = (row[c] as number) / (pivot[c] as number);
-      for (let k = c; k <= m; k++) row[k] = (row[k] as number) - f * (pivot[k] as number);
+      const f = row[c] / pivot[c];
+      for (let k = c; k <= m; k++) row[k] = row[k] - f * pivot[k];
     }
   }
-  const theta = M.map((row, r) => (row[m] as number) / (row[r] as number));
-  return params(theta.slice(0, d), theta[d] as number);
+  const theta = M.map((row, r) => row[m] / row[r]);
+  return params(theta.slice(0, d), theta[d]);
 }
 
 /** mean((x·w + b − y)²), the spec's own, so that the checks of steps 4–6 do not rest on your step 3. */
@@ -102,8 +102,8 @@ function lossOf(x: NDArray, y: NDArray, p: LinearParams): number {
   const [n, d] = x.shape as [number, number];
   let total = 0;
   for (let i = 0; i < n; i++) {
-    let r = p.b - (y.data[i] as number);
-    for (let j = 0; j < d; j++) r += (x.data[i * d + j] as number) * (p.w.data[j] as number);
+    let r = p.b - y.data[i];
+    for (let j = 0; j < d; j++) r += x.data[i * d + j] * p.w.data[j];
     total += r * r;
   }
   return total / n;
@@ -132,7 +132,7 @@ function tfTrain(x: NDArray, y: NDArray, batches: number[][], learningRate: numb
   const { tf } = oracle;
   const [xs, ys] = [toTensor(tf, x), toTensor(tf, y)];
   // tidy frees the tensors the variables are made from; variables outlive it until disposed
-  const [w, b] = tf.tidy(() => [tf.variable(tf.zeros([x.shape[1] as number])), tf.variable(tf.scalar(0))]) as [
+  const [w, b] = tf.tidy(() => [tf.variable(tf.zeros([x.shape[1]])), tf.variable(tf.scalar(0))]) as [
     TfVariable,
     TfVariable,
   ];
@@ -144,10 +144,10 @@ function tfTrain(x: NDArray, y: NDArray, batches: number[][], learningRate: numb
       tf.tidy(() => {
         const idx = tf.tensor1d(indices, 'int32');
         sgd.minimize(() => mse(tf.gather(xs, idx), tf.gather(ys, idx)) as ReturnType<Tf['scalar']>, false, [w, b]);
-        if ((k + 1) % lossEvery === 0) losses.push(mse(xs, ys).dataSync()[0] as number);
+        if ((k + 1) % lossEvery === 0) losses.push(mse(xs, ys).dataSync()[0]);
       });
     });
-    return { params: params(Array.from(fromTensor(w).data), fromTensor(b).data[0] as number), losses };
+    return { params: params(Array.from(fromTensor(w).data), fromTensor(b).data[0]), losses };
   } finally {
     tf.dispose([xs, ys, w, b]);
     sgd.dispose();
@@ -252,7 +252,7 @@ function checkEpoch(batches: readonly Batch[], n: number, what: string): void {
 
 /** The rows of a at `indices`, for comparing a batch with the data. */
 function rows(a: NDArray, indices: readonly number[]): NDArray {
-  const size = a.size / (a.shape[0] as number);
+  const size = a.size / a.shape[0];
   const out = NDArray.zeros([indices.length, ...a.shape.slice(1)], a.dtype);
   indices.forEach((r, k) => {
     out.data.set(a.data.subarray(r * size, (r + 1) * size), k * size);
@@ -459,14 +459,14 @@ function tfGradients(x: NDArray, y: NDArray, p: LinearParams, learningRate: numb
   try {
     const { value, grads } = tf.variableGrads(loss, [w, b]);
     const out = {
-      loss: fromTensor(value).data[0] as number,
+      loss: fromTensor(value).data[0],
       dw: fromTensor(grads[w.name] as Tensor),
-      db: fromTensor(grads[b.name] as Tensor).data[0] as number,
+      db: fromTensor(grads[b.name] as Tensor).data[0],
     };
     // minimize() is variableGrads then applyGradients: one tape for both, not two.
     sgd.applyGradients(grads);
     tf.dispose([value, ...Object.values(grads)]);
-    return { ...out, after: params(Array.from(fromTensor(w).data), fromTensor(b).data[0] as number) };
+    return { ...out, after: params(Array.from(fromTensor(w).data), fromTensor(b).data[0]) };
   } finally {
     tf.dispose([xs, ys, w, b]);
     sgd.dispose();
@@ -609,7 +609,7 @@ describe('step 4: batch gradient descent', () => {
     });
     result.lossByEpoch.slice(1).forEach((loss, e) => {
       expect(loss, `batch GD with a small learning rate goes downhill: epoch ${e + 1}`).toBeLessThan(
-        result.lossByEpoch[e] as number,
+        result.lossByEpoch[e],
       );
     });
   });
@@ -630,7 +630,7 @@ describe('step 4: batch gradient descent', () => {
     const { x, y } = problem;
     const epochs = 20;
     const result = batchGradientDescent(x, y, { learningRate: 0.1, epochs });
-    const all = Array.from({ length: x.shape[0] as number }, (_, i) => i);
+    const all = Array.from({ length: x.shape[0] }, (_, i) => i);
     const tf = tfTrain(
       x,
       y,
@@ -767,7 +767,7 @@ describe('step 5: stochastic and mini-batch gradient descent', () => {
     // one step at lr 0.01 barely moves batch GD; 100 of them take SGD most of the way down
     expect(afterBatch / start, 'batch GD after one epoch (one step)').toBeGreaterThan(0.9);
     expect(afterSgd / start, 'SGD after one epoch (100 steps)').toBeLessThan(0.3);
-    const ups = sgd.lossByStep.slice(1).filter((loss, k) => loss > (sgd.lossByStep[k] as number)).length;
+    const ups = sgd.lossByStep.slice(1).filter((loss, k) => loss > sgd.lossByStep[k]).length;
     expect(ups, 'SGD follows one sample at a time, so the loss on all the data goes up now and then').toBeGreaterThan(
       0,
     );

@@ -231,7 +231,7 @@ function compareWithTf(pair: Pair, problem: Problem): void {
         const minus = (w: NDArray, k: number) => {
           const target = targets[k] as NDArray;
           return new NDArray(
-            w.data.map((x, i) => x - (target.data[i] as number)),
+            w.data.map((x, i) => x - target.data[i]),
             w.shape,
           ).clone('float64');
         };
@@ -392,7 +392,7 @@ describe('step 2: momentum (Keras)', () => {
   // after 200 steps, and the escape holds for starts from 1.54 to 2.35.)
   const settle = (opt: Optimizer, w0: number) => {
     const w = nd([w0]);
-    for (let t = 0; t < 300; t++) opt.step([w], [nd([tiltedWell.gradient(w.data[0] as number)])]);
+    for (let t = 0; t < 300; t++) opt.step([w], [nd([tiltedWell.gradient(w.data[0])])]);
     return w;
   };
 
@@ -409,8 +409,8 @@ describe('step 2: momentum (Keras)', () => {
     // 600 optimizer steps per case: a quarter of the usual count keeps this step fast.
     fc.assert(
       fc.property(fc.double({ min: 1.6, max: 2.3, noNaN: true }), (w0) => {
-        const stuck = settle(sgd({ learningRate: 0.01 }), w0).data[0] as number;
-        const rolled = settle(momentum({ learningRate: 0.01, momentum: 0.9 }), w0).data[0] as number;
+        const stuck = settle(sgd({ learningRate: 0.01 }), w0).data[0];
+        const rolled = settle(momentum({ learningRate: 0.01, momentum: 0.9 }), w0).data[0];
         if (Math.abs(stuck - tiltedWell.localMin) > 1e-3 || Math.abs(rolled - tiltedWell.globalMin) > 1e-3) {
           expect([stuck, rolled], `from w = ${w0}: [sgd, momentum] after 300 steps`).toEqual([
             tiltedWell.localMin,

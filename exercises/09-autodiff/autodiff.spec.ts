@@ -85,7 +85,7 @@ function tfValueAndGrads(
   const { tf } = oracle;
   const out = tf.tidy(() => tf.valueAndGrads((...xs: Tensor[]) => f(tf, ...xs))(inputs.map((x) => toTensor(tf, x))));
   try {
-    return { value: out.value.dataSync()[0] as number, grads: out.grads.map(fromTensor) };
+    return { value: out.value.dataSync()[0], grads: out.grads.map(fromTensor) };
   } finally {
     tf.dispose([out.value, ...out.grads]);
   }
@@ -96,7 +96,7 @@ const tfGrads = (f: (tf: Tf, ...xs: Tensor[]) => Tensor, ...inputs: NDArray[]) =
 
 /** f evaluated by TensorFlow.js, as a number (for losses). */
 const tfValue = (f: (tf: Tf, ...xs: Tensor[]) => Tensor, ...inputs: NDArray[]) =>
-  runOracle(oracle, f, ...inputs).data[0] as number;
+  runOracle(oracle, f, ...inputs).data[0];
 
 /**
  * A float32 array of quarter steps in [-bound, bound] (0, 1.25, -0.5, …): sums and products of a
@@ -502,7 +502,7 @@ describe('step 2: the backward rules of element-wise ops and reductions', () => 
     for (const [name, f, at] of cases) {
       const x = new Variable(at);
       backward(weigh(f(x)));
-      const numeric = numericalGradient((v) => weigh(f(new Variable(v))).value.data[0] as number, at);
+      const numeric = numericalGradient((v) => weigh(f(new Variable(v))).value.data[0], at);
       expect(relativeError(gradOf(x, 'x'), numeric), `${name}: relative error vs finite differences`).toBeLessThan(
         1e-7,
       );
@@ -785,7 +785,7 @@ function contributionScales(g: RandomGraph): number[] {
   for (let j = 0; j < g.leaves.length + g.program.length; j++) {
     const grads = tfGrads((tf, ...xs) => evaluate(tfKit(tf), g, xs, j), ...g.leaves);
     grads.forEach((d, i) => {
-      scales[i] = Math.max(scales[i] as number, maxAbs(d));
+      scales[i] = Math.max(scales[i], maxAbs(d));
     });
   }
   return scales;
@@ -954,7 +954,7 @@ describe('step 5: topological order and accumulation — a value used twice gets
           let tol = tfTolerance(e, 1024);
           if (!compareArrays(gradOf(leaf, `leaf ${i}`), e, tol).pass) {
             scales ??= contributionScales(g);
-            tol = tfTolerance(e, 1024, Math.max(maxAbs(e), scales[i] as number));
+            tol = tfTolerance(e, 1024, Math.max(maxAbs(e), scales[i]));
           }
           expectGrad(leaf, `leaf ${i}`).toBeAllClose(e, tol);
         });
@@ -1141,7 +1141,7 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
     // the gradient w.r.t. the logits is softmax − labels (exercise 06 derived it by hand)
     const g = gradient(loss, logits);
     const p = [Math.exp(2), Math.exp(1), 1].map((e, _, all) => e / all.reduce((s, v) => s + v, 0));
-    expect(g, '∂loss/∂logits').toBeAllClose([[(p[0] as number) - 1, p[1] as number, p[2] as number]]);
+    expect(g, '∂loss/∂logits').toBeAllClose([[p[0] - 1, p[1], p[2]]]);
   });
 
   it('large logits do not overflow: logits [[1000, 0]] with class 1 cost 1000, gradient [[1, −1]]', () => {
@@ -1204,7 +1204,7 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
   ];
   const noise = NDArray.randomNormal([30, 2], 0, 0.5, { seed: 7 });
   const points = NDArray.fromFlat(
-    Array.from(noise.data, (v, i) => v + (centres[Math.floor(i / 20)]?.[i % 2] as number)),
+    Array.from(noise.data, (v, i) => v + centres[Math.floor(i / 20)]?.[i % 2]),
     [30, 2],
     'float32',
   );
@@ -1272,8 +1272,8 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
       losses.push(step.loss);
       params = step.params;
     }
-    const first = losses[0] as number;
-    const last = losses[losses.length - 1] as number;
+    const first = losses[0];
+    const last = losses[losses.length - 1];
     expect(last, `losses: ${losses.map((l) => l.toFixed(3)).join(' → ')}`).toBeLessThan(first / 2);
   });
 
@@ -1281,7 +1281,7 @@ describe('step 7: a Dense layer, softmax and cross-entropy, trained with your gr
     const params = init();
     const [dW1] = gradient(lossOf(params), [params[0] as Variable]) as [NDArray];
     const numeric = numericalGradient(
-      (W1) => lossOf([new Variable(W1), ...params.slice(1)]).value.data[0] as number,
+      (W1) => lossOf([new Variable(W1), ...params.slice(1)]).value.data[0],
       (params[0] as Variable).value,
     );
     expect(relativeError(dW1, numeric), 'relative error of ∂loss/∂W1 vs finite differences').toBeLessThan(1e-6);

@@ -70,31 +70,31 @@ function f32(expected: NDArray | number, terms: number, label: string, floor = 1
 // weights at a time. Math.max and Math.min keep a NaN, so a NaN weight fails the checks.
 function maxAbs(x: NDArray): number {
   let m = 0;
-  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i] as number));
+  for (let i = 0; i < x.size; i++) m = Math.max(m, Math.abs(x.data[i]));
   return m;
 }
 function maxOf(x: NDArray): number {
   let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < x.size; i++) m = Math.max(m, x.data[i] as number);
+  for (let i = 0; i < x.size; i++) m = Math.max(m, x.data[i]);
   return m;
 }
 function minOf(x: NDArray): number {
   let m = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < x.size; i++) m = Math.min(m, x.data[i] as number);
+  for (let i = 0; i < x.size; i++) m = Math.min(m, x.data[i]);
   return m;
 }
 function meanOf(x: NDArray): number {
   let s = 0;
-  for (let i = 0; i < x.size; i++) s += x.data[i] as number;
+  for (let i = 0; i < x.size; i++) s += x.data[i];
   return s / x.size;
 }
 
 /** Mean of −log(clip(p[label])) over the rows: Keras' sparse categorical cross-entropy. */
 function meanCrossEntropy(probs: NDArray, labels: ArrayLike<number>): number {
-  const classes = probs.shape[1] as number;
+  const classes = probs.shape[1];
   let total = 0;
   for (let r = 0; r < labels.length; r++) {
-    const p = probs.data[r * classes + (labels[r] as number)] as number;
+    const p = probs.data[r * classes + labels[r]] as number;
     total -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p)));
   }
   return total / labels.length;
@@ -118,7 +118,7 @@ function accuracyOf(probs: NDArray, labels: ArrayLike<number>): number {
 function firstDifference(received: readonly number[], expected: readonly number[]): string | undefined {
   const bad = expected.flatMap((e, i) => (received[i] === e ? [] : [i]));
   if (bad.length === 0) return undefined;
-  const i = bad[0] as number;
+  const i = bad[0];
   return `at index ${i}: received ${received[i]}, expected ${expected[i]} (${bad.length} of ${expected.length} differ)`;
 }
 
@@ -334,7 +334,7 @@ describe('step 3: the Keras way — fit, predict, evaluate', () => {
       const { history } = await trainedKerasModel();
       expect(history.loss, 'history.loss: one number per epoch (is model.fit awaited?)').toHaveLength(1);
       expect(history.accuracy, 'history.accuracy: one number per epoch').toHaveLength(1);
-      const [loss, accuracy] = [history.loss[0] as number, history.accuracy[0] as number];
+      const [loss, accuracy] = [history.loss[0], history.accuracy[0]];
       // a model that has learned nothing predicts 1/10 everywhere: loss ln 10 = 2.30, accuracy 0.1
       expect(loss, `the epoch's training loss ${loss} must be below ln 10 = 2.30 (chance)`).toBeLessThan(Math.LN10);
       expect(accuracy, `the epoch's training accuracy ${accuracy} must be well above 0.1 (chance)`).toBeGreaterThan(
@@ -503,7 +503,7 @@ function naiveModel(sizes: readonly number[], seed: number): NaiveSequential {
   const rng = createRng(seed);
   const layers = sizes.slice(1).map(
     (out, i) =>
-      new NaiveDense(sizes[i] as number, out, i === sizes.length - 2 ? 'softmax' : 'relu', {
+      new NaiveDense(sizes[i], out, i === sizes.length - 2 ? 'softmax' : 'relu', {
         init: 'glorotUniform',
         rng,
       }),
@@ -539,7 +539,7 @@ function oracleLossAndGradients(
     });
     const [loss, ...gradients] = out.map(fromTensor);
     tf.dispose(out);
-    return { loss: (loss as NDArray).data[0] as number, gradients };
+    return { loss: (loss as NDArray).data[0], gradients };
   } finally {
     tf.dispose(vars);
   }
@@ -590,17 +590,16 @@ function kinkFreeModel(sizes: readonly number[], seed: number, x: NDArray): Naiv
     const [rows, units] = xw.shape as [number, number];
     const z = new Float64Array(rows * units);
     for (let j = 0; j < units; j++) {
-      const zOf = (r: number, bias: number) => (xw.data[r * units + j] as number) + bias;
+      const zOf = (r: number, bias: number) => xw.data[r * units + j] + bias;
       const band = (r: number, bias: number) =>
-        float32Tolerance(W.shape[0], (mag.data[r * units + j] as number) + Math.abs(bias)).atol;
+        float32Tolerance(W.shape[0], mag.data[r * units + j] + Math.abs(bias)).atol;
       const clear = (bias: number) =>
         Array.from({ length: rows }, (_, r) => r).every((r) => Math.abs(zOf(r, bias)) > band(r, bias));
-      const start = b.data[j] as number;
+      const start = b.data[j];
       const widest = Math.max(...Array.from({ length: rows }, (_, r) => band(r, start)));
       // 0, then ±2, ±4, … widest bands: a few steps clear every image (their z lie far apart)
-      for (let k = 1; !clear(b.data[j] as number); k++)
-        b.data[j] = start + (k % 2 ? 1 : -1) * 2 * Math.ceil(k / 2) * widest;
-      for (let r = 0; r < rows; r++) z[r * units + j] = zOf(r, b.data[j] as number);
+      for (let k = 1; !clear(b.data[j]); k++) b.data[j] = start + (k % 2 ? 1 : -1) * 2 * Math.ceil(k / 2) * widest;
+      for (let r = 0; r < rows; r++) z[r * units + j] = zOf(r, b.data[j]);
     }
     a = relu(new NDArray(z, [rows, units]));
   });
@@ -854,7 +853,7 @@ describe('step 5: BatchGenerator — the book’s consecutive batches', () => {
     const batches: NDArray[] = [];
     for (let k = 0; k < 8; k++) {
       const batch = gen.next();
-      sizes.push(batch.images.shape[0] as number);
+      sizes.push(batch.images.shape[0]);
       labels.push(...batch.labels);
       batches.push(batch.images);
     }
@@ -966,9 +965,7 @@ describe('step 6: the loss and its gradients — the backward pass of exercise 0
           sizes: fc.constant([...sizes, classes]),
           seed: fc.constant(seed),
           // pixels are in [0, 1]
-          x: arrayOfShape([batch, sizes[0] as number], { bound: 1 }).map(
-            (a) => new NDArray(a.data.map(Math.abs), a.shape),
-          ),
+          x: arrayOfShape([batch, sizes[0]], { bound: 1 }).map((a) => new NDArray(a.data.map(Math.abs), a.shape)),
           labels: fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: batch, maxLength: batch }),
         }),
       );
@@ -977,7 +974,7 @@ describe('step 6: the loss and its gradients — the backward pass of exercise 0
         const model = kinkFreeModel(sizes, seed, x);
         const got = lossAndGradients(model, x, labels);
         const want = oracleLossAndGradients(model.weights, activationsOf(sizes), x, labels);
-        const terms = 8 * sizes.reduce((s, n) => s + n, x.shape[0] as number);
+        const terms = 8 * sizes.reduce((s, n) => s + n, x.shape[0]);
         expect(got.loss).toBeAllClose(want.loss, f32(want.loss, terms, 'loss vs TensorFlow.js'));
         expect(got.gradients, 'one gradient per weight').toHaveLength(want.gradients.length);
         want.gradients.forEach((g, k) => {
@@ -1122,7 +1119,7 @@ describe('step 7: one training step — w −= lr·g', () => {
       const w1 = after[k] as NDArray;
       expect(w1).toHaveShape(w0.shape);
       const delta = new NDArray(
-        w1.data.map((v, i) => v - (w0.data[i] as number)),
+        w1.data.map((v, i) => v - w0.data[i]),
         w0.shape,
       );
       const expected = new NDArray(

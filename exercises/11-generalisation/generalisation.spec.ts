@@ -398,7 +398,7 @@ function scripted(values: readonly number[]): RandomSource & { used: number } {
       if (source.used >= values.length) {
         throw new Error(`the scripted generator has only ${values.length} numbers: one draw per element, please`);
       }
-      return values[source.used++] as number;
+      return values[source.used++];
     },
   };
   return source;
@@ -591,7 +591,7 @@ describe('step 5: the L2 penalty and its gradient', () => {
     fc.assert(
       fc.property(cases, ({ w, l2 }) => {
         const reg = oracle.tf.regularizers.l2({ l2 });
-        const penalty = runOracle(oracle, (_tf, t) => reg.apply(t), w).data[0] as number;
+        const penalty = runOracle(oracle, (_tf, t) => reg.apply(t), w).data[0];
         const grad = runOracle(oracle, (tf, t) => tf.grad((v: Tensor) => reg.apply(v))(t), w);
         expect(l2Penalty(w, l2)).toBeAllClose(penalty, {
           ...float32Tolerance(2 * w.size, l2 * 9 * w.size),
@@ -605,7 +605,7 @@ describe('step 5: the L2 penalty and its gradient', () => {
     );
     // tf.regularizers.l2() with no argument uses 0.01, as Keras
     const w = NDArray.randomNormal([3, 3], 0, 1, { seed: runSeed(), dtype: 'float32' });
-    const tfDefault = runOracle(oracle, (tf, t) => tf.regularizers.l2().apply(t), w).data[0] as number;
+    const tfDefault = runOracle(oracle, (tf, t) => tf.regularizers.l2().apply(t), w).data[0];
     expect(l2Penalty(w)).toBeAllClose(tfDefault, { ...float32Tolerance(18), label: 'default l2 vs TF.js' });
   });
 

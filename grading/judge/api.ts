@@ -122,9 +122,7 @@ export function judgeRng(seed: number, caseName: string): JudgeRng {
     shape: (rank, lo = 1, hi = 4) => Array.from({ length: rank }, () => self.int(lo, hi)),
     nested: (shape, lo = -1, hi = 1) => {
       const build = (axis: number): Nested =>
-        axis === shape.length
-          ? rng.uniform(lo, hi)
-          : Array.from({ length: shape[axis] as number }, () => build(axis + 1));
+        axis === shape.length ? rng.uniform(lo, hi) : Array.from({ length: shape[axis] }, () => build(axis + 1));
       return build(0);
     },
     ndarray: (shape, lo = -1, hi = 1) => {
@@ -309,7 +307,7 @@ function close(a: number, e: number, tol: Tolerance): boolean {
 function unravel(i: number, shape: readonly number[]): number[] {
   const out: number[] = [];
   for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const d = shape[axis] as number;
+    const d = shape[axis];
     out.unshift(d === 0 ? 0 : i % d);
     i = d === 0 ? 0 : Math.floor(i / d);
   }

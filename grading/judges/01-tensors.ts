@@ -45,8 +45,8 @@ export default defineJudge<typeof Api>({
         for (let k = 0; k < s.reduce((a, b) => a * b, 1); k++) {
           all.push(api.flatIndex(s, index));
           for (let axis = s.length - 1; axis >= 0; axis--) {
-            index[axis] = (index[axis] as number) + 1;
-            if ((index[axis] as number) < (s[axis] as number)) break;
+            index[axis] = index[axis] + 1;
+            if (index[axis] < s[axis]) break;
             index[axis] = 0;
           }
         }
@@ -60,7 +60,7 @@ export default defineJudge<typeof Api>({
       count: 6,
       input: (r) => {
         const s = r.shape(r.int(1, 3), 1, 4);
-        return { x: r.ndarray(s), i: r.int(0, (s[0] as number) - 1), ranges: s.map((n) => range(r, n)) };
+        return { x: r.ndarray(s), i: r.int(0, s[0] - 1), ranges: s.map((n) => range(r, n)) };
       },
       run: (api, { x, i, ranges }) => ({ at: api.at(x, i), slice: api.slice(x, ...ranges) }),
     }),
@@ -70,7 +70,7 @@ export default defineJudge<typeof Api>({
       count: 4,
       input: (r) => ({ x: r.ndarray([r.int(1, 20), 2]), size: r.int(1, 6) }),
       run: (api, { x, size }) => {
-        const count = Math.ceil((x.shape[0] as number) / size);
+        const count = Math.ceil(x.shape[0] / size);
         const batches = Array.from({ length: count }, (_, n) => api.batch(x, n, size));
         return [...batches, settle(() => api.batch(x, count, size))];
       },

@@ -154,7 +154,7 @@ export default defineJudge<typeof Api>({
         const { a, b, options } = shapePair(r, { cross: i % 2 === 0, transposeA: i % 2 === 1, transposeB: i % 4 >= 2 });
         const inner = shapePair(r, { fault: 'inner' });
         const batch = shapePair(r, { fault: 'batch' });
-        const k = a[a.length - (options.transposeA ? 2 : 1)] as number;
+        const k = a[a.length - (options.transposeA ? 2 : 1)];
         return {
           a: r.ndarray(a),
           b: r.ndarray(b),

@@ -27,7 +27,7 @@ function permutation(r: JudgeRng, n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = r.int(0, i);
-    [p[i], p[j]] = [p[j] as number, p[i] as number];
+    [p[i], p[j]] = [p[j], p[i]];
   }
   return p;
 }
@@ -43,7 +43,7 @@ export default defineJudge<typeof Api>({
         const shape = r.shape(r.int(0, 4), 1, 4);
         // the sizes shuffled, some neighbours merged, maybe one of them -1
         const target: number[] = [];
-        for (const d of permutation(r, shape.length).map((i) => shape[i] as number)) {
+        for (const d of permutation(r, shape.length).map((i) => shape[i])) {
           if (target.length > 0 && r.bool()) target[target.length - 1] = (target.at(-1) as number) * d;
           else target.push(d);
         }
@@ -175,8 +175,8 @@ export default defineJudge<typeof Api>({
       count: 5,
       input: (r) => {
         const sizes = r.shape(r.int(2, 5), 1, 4);
-        const layers = sizes.slice(1).map((out, i) => layer(r, out, sizes[i] as number));
-        return { layers, points: r.ndarray([r.int(1, 6), sizes[0] as number], -2, 2) };
+        const layers = sizes.slice(1).map((out, i) => layer(r, out, sizes[i]));
+        return { layers, points: r.ndarray([r.int(1, 6), sizes[0]], -2, 2) };
       },
       run: (api, { layers, points }) => ({
         linear: [api.applyLayers(layers, points), api.applyLayers(layers, points, 'linear')],

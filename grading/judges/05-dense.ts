@@ -40,17 +40,17 @@ const same = (a: NDArray | undefined, b: NDArray) =>
 function modelCase(r: JudgeRng) {
   const sizes = r.shape(r.int(2, 4), 1, 5);
   const layers = sizes.slice(1).map((units, i) => ({
-    kernel: r.ndarray([sizes[i] as number, units]),
+    kernel: r.ndarray([sizes[i], units]),
     bias: r.ndarray([units]),
     activation: r.pick(NAMES),
   }));
-  return { sizes, layers, x: r.ndarray([r.int(1, 4), sizes[0] as number]) };
+  return { sizes, layers, x: r.ndarray([r.int(1, 4), sizes[0]]) };
 }
 
 /** The spec's model: Dense layers seeded 0, 1, …, built by Sequential's inputDim, then given the weights. */
 function modelOf(api: typeof Api, { sizes, layers }: ReturnType<typeof modelCase>): Api.Sequential {
-  const dense = layers.map(({ activation }, i) => new api.Dense(sizes[i + 1] as number, { activation, seed: i }));
-  const model = new api.Sequential(dense, { inputDim: sizes[0] as number });
+  const dense = layers.map(({ activation }, i) => new api.Dense(sizes[i + 1], { activation, seed: i }));
+  const model = new api.Sequential(dense, { inputDim: sizes[0] });
   dense.forEach((layer, i) => {
     const { kernel, bias } = layers[i] as (typeof layers)[number];
     layer.setWeights([kernel, bias]);
@@ -63,7 +63,7 @@ function summaryRows(text: string, sizes: readonly number[]) {
   const lines = text.split('\n');
   // a whole number, with or without thousands' commas (401920 or 401,920)
   const count = (n: number) => `${n.toLocaleString('en-US').replace(/,/g, ',?')}(?![\\d,])`;
-  const params = sizes.slice(1).map((units, i) => (sizes[i] as number) * units + units);
+  const params = sizes.slice(1).map((units, i) => sizes[i] * units + units);
   let at = -1;
   const rows = params.map((n, i) => {
     if (i > 0 && at < 0) return false;

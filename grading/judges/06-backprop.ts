@@ -32,7 +32,7 @@ const probabilities = (r: JudgeRng, shape: number[]) => r.ndarray(shape, 0, 1);
 
 function total(xs: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i] as number;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
   return s;
 }
 
@@ -101,18 +101,18 @@ const SMOOTH: { f: (x: NDArray) => number; grad: (x: NDArray) => NDArray }[] = [
 /** Mean cross-entropy of softmax(xs·W + b) against one-hot y, in plain loops: a loss of W to differentiate. */
 function denseLoss(xs: NDArray, W: NDArray, b: NDArray, y: NDArray): number {
   const [batch, inputs] = xs.shape as [number, number];
-  const units = W.shape[1] as number;
+  const units = W.shape[1];
   let loss = 0;
   for (let n = 0; n < batch; n++) {
     const z = Array.from({ length: units }, (_, j) => {
-      let s = b.data[j] as number;
-      for (let i = 0; i < inputs; i++) s += (xs.data[n * inputs + i] as number) * (W.data[i * units + j] as number);
+      let s = b.data[j];
+      for (let i = 0; i < inputs; i++) s += xs.data[n * inputs + i] * W.data[i * units + j];
       return s;
     });
     const max = Math.max(...z);
     const lse = max + Math.log(total(z.map((v) => Math.exp(v - max))));
     z.forEach((v, j) => {
-      loss -= (y.data[n * units + j] as number) * (v - lse);
+      loss -= y.data[n * units + j] * (v - lse);
     });
   }
   return loss / batch;
@@ -163,7 +163,7 @@ export default defineJudge<typeof Api>({
         return { probs: rows(r, batch, classes, false), labels: labels(r, batch, classes) };
       },
       run: (api, { probs, labels }) => {
-        const classes = probs.shape[1] as number;
+        const classes = probs.shape[1];
         return {
           cce: api.categoricalCrossentropy(oneHot(labels, classes), probs),
           sparse: api.sparseCategoricalCrossentropy(labels, probs),
@@ -196,7 +196,7 @@ export default defineJudge<typeof Api>({
         return { probs: rows(r, batch, classes, true), labels: labels(r, batch, classes) };
       },
       run: (api, { probs, labels }) => [
-        api.categoricalCrossentropy(oneHot(labels, probs.shape[1] as number), probs),
+        api.categoricalCrossentropy(oneHot(labels, probs.shape[1]), probs),
         api.sparseCategoricalCrossentropy(labels, probs),
       ],
       // Rescaling a row after clipping it (the specs cannot tell) moves a loss by up to classes·ε:
@@ -243,8 +243,8 @@ export default defineJudge<typeof Api>({
         const net = network(r);
         return {
           ...net,
-          longer: r.ndarray([(net.x.size as number) + 1]),
-          taller: r.ndarray([(net.w1.shape[0] as number) + 1, 2]),
+          longer: r.ndarray([net.x.size + 1]),
+          taller: r.ndarray([net.w1.shape[0] + 1, 2]),
         };
       },
       run: (api, { x, target, w0, w1, longer, taller }) => {
@@ -342,7 +342,7 @@ export default defineJudge<typeof Api>({
         };
       },
       run: (api, { dA, z, logits, labels, wider }) => {
-        const y = oneHot(labels, logits.shape[1] as number);
+        const y = oneHot(labels, logits.shape[1]);
         return {
           relu: api.reluBackward(dA, z),
           softmax: api.softmaxCrossEntropyBackward(logits, y),
@@ -374,7 +374,7 @@ export default defineJudge<typeof Api>({
         };
       },
       run: (api, { which, x, dense }) => {
-        const y = oneHot(dense.labels, dense.w.shape[1] as number);
+        const y = oneHot(dense.labels, dense.w.shape[1]);
         const [f, at] =
           which < SMOOTH.length
             ? [(SMOOTH[which] as (typeof SMOOTH)[number]).f, x]
@@ -414,7 +414,7 @@ export default defineJudge<typeof Api>({
         const right = grad(x);
         const off = mapped(right, (v) => v * (1 + 1e-4));
         const bad = right.clone();
-        bad.data[spoil] = (bad.data[spoil] as number) * factor;
+        bad.data[spoil] = bad.data[spoil] * factor;
         const check = api.gradCheck(f, x, right);
         const coarse = api.gradCheck(f, x, right, { h: 1e-4 });
         // the worst element of a right gradient is rounding noise: only its size is promised

@@ -29,8 +29,8 @@ function lossOf({ x, y }: Problem, w: ArrayLike<number>, b: number): number {
   const [n, d] = x.shape as [number, number];
   let total = 0;
   for (let i = 0; i < n; i++) {
-    let r = b - (y.data[i] as number);
-    for (let j = 0; j < d; j++) r += (x.data[i * d + j] as number) * (w[j] as number);
+    let r = b - y.data[i];
+    for (let j = 0; j < d; j++) r += x.data[i * d + j] * w[j];
     total += r * r;
   }
   return total / n;
@@ -41,12 +41,12 @@ function stepOn(batch: Problem, w: number[], b: number, lr: number): [number[], 
   const dw = new Array<number>(d).fill(0);
   let db = 0;
   for (let i = 0; i < n; i++) {
-    let r = b - (batch.y.data[i] as number);
-    for (let j = 0; j < d; j++) r += (batch.x.data[i * d + j] as number) * (w[j] as number);
-    for (let j = 0; j < d; j++) dw[j] = (dw[j] as number) + (2 / n) * (batch.x.data[i * d + j] as number) * r;
+    let r = b - batch.y.data[i];
+    for (let j = 0; j < d; j++) r += batch.x.data[i * d + j] * w[j];
+    for (let j = 0; j < d; j++) dw[j] = dw[j] + (2 / n) * batch.x.data[i * d + j] * r;
     db += (2 / n) * r;
   }
-  return [w.map((v, j) => v - lr * (dw[j] as number)), b - lr * db];
+  return [w.map((v, j) => v - lr * dw[j]), b - lr * db];
 }
 
 interface LoopOptions {
@@ -67,14 +67,14 @@ function replay(api: typeof Api, p: Problem, o: LoopOptions): { losses: number[]
     seed: o.seed,
     dropRemainder: o.dropRemainder,
   });
-  let w = new Array<number>(p.x.shape[1] as number).fill(0);
+  let w = new Array<number>(p.x.shape[1]).fill(0);
   let b = 0;
   const losses = [lossOf(p, w, b)];
   for (let k = 1; k <= o.epochs * gen.numBatches; k++) {
     const batch = gen.next();
     [w, b] = stepOn(batch, w, b, o.learningRate);
     losses.push(lossOf(p, w, b));
-    if (!((losses.at(-1) as number) <= 1000 * (losses[0] as number))) return { losses, diverged: k, w: [...w, b] };
+    if (!((losses.at(-1) as number) <= 1000 * losses[0])) return { losses, diverged: k, w: [...w, b] };
   }
   return { losses, diverged: 0, w: [...w, b] };
 }
@@ -83,7 +83,7 @@ function replay(api: typeof Api, p: Problem, o: LoopOptions): { losses: number[]
 function agree(a: readonly number[], b: readonly number[]): boolean {
   return (
     a.length === b.length &&
-    a.every((v, i) => Object.is(v, b[i]) || Math.abs(v - (b[i] as number)) <= 1e-9 * Math.max(1, Math.abs(v)))
+    a.every((v, i) => Object.is(v, b[i]) || Math.abs(v - b[i]) <= 1e-9 * Math.max(1, Math.abs(v)))
   );
 }
 
@@ -151,7 +151,7 @@ function stochasticOutcome(api: typeof Api, op: string, p: Problem, o: LoopOptio
       lossByStepMatchesReplay: agree(r.lossByStep, want.losses),
       lossByEpochIsEveryEpochsLastStep: agree(
         r.lossByEpoch,
-        Array.from({ length: o.epochs + 1 }, (_, e) => want.losses[e * perEpoch] as number),
+        Array.from({ length: o.epochs + 1 }, (_, e) => want.losses[e * perEpoch]),
       ),
       paramsMatchReplay: agree([...Array.from(r.params.w.data), r.params.b], want.w),
     },
@@ -227,7 +227,7 @@ export default defineJudge<typeof Api>({
         };
       },
       run: (api, { x, y, batchSize, seed }) => {
-        const n = x.shape[0] as number;
+        const n = x.shape[0];
         const take = () => {
           const gen = new api.BatchGenerator(x, y, { batchSize, seed });
           return Array.from({ length: 3 }, () => Array.from({ length: gen.numBatches }, () => gen.next()));
@@ -353,7 +353,7 @@ export default defineJudge<typeof Api>({
       },
       // The batch is a permutation of all the samples: only the order of the sums may differ.
       run: (api, { p: { x, y }, extra, learningRate, epochs, seed }) =>
-        api.miniBatchGradientDescent(x, y, { learningRate, epochs, seed, batchSize: (x.shape[0] as number) + extra }),
+        api.miniBatchGradientDescent(x, y, { learningRate, epochs, seed, batchSize: x.shape[0] + extra }),
     }),
     c({
       name: 'mini-batch and stochastic steps replayed on their BatchGenerator',
@@ -423,7 +423,7 @@ export default defineJudge<typeof Api>({
           [r.float(0.1, 1), 0],
         ];
       },
-      run: (api, pairs) => pairs.map(([loss, before]) => api.hasDiverged(loss as number, before as number)),
+      run: (api, pairs) => pairs.map(([loss, before]) => api.hasDiverged(loss, before)),
     }),
     c({
       name: 'batch gradient descent stops with a DivergenceError',
@@ -435,7 +435,7 @@ export default defineJudge<typeof Api>({
       },
       // Deterministic: a run that (rarely) never blows up must return the same result on both sides.
       run: (api, { p: { x, y }, learningRate, nanAt }) => {
-        const d = x.shape[1] as number;
+        const d = x.shape[1];
         const w = Array.from({ length: d }, (_, j) => (j === nanAt ? Number.NaN : 0));
         return {
           large: outcome(api, 'batchGradientDescent', () =>

@@ -99,8 +99,8 @@ function softRows(r: JudgeRng, n: number, k: number): NDArray {
   const x = r.ndarray([n, k], 0.1, 1);
   for (let i = 0; i < n; i++) {
     let total = 0;
-    for (let j = 0; j < k; j++) total += x.data[i * k + j] as number;
-    for (let j = 0; j < k; j++) x.data[i * k + j] = (x.data[i * k + j] as number) / total;
+    for (let j = 0; j < k; j++) total += x.data[i * k + j];
+    for (let j = 0; j < k; j++) x.data[i * k + j] = x.data[i * k + j] / total;
   }
   return x;
 }
@@ -343,8 +343,7 @@ export default defineJudge<typeof Api>({
         const [n, k] = [r.int(1, 5), r.int(2, 5)];
         const logits = r.ndarray([n, k], -4, 4);
         // a row shifted by ±1000 (always in the first input): exp overflows unless each row's max is subtracted first
-        if (i === 0 || r.bool())
-          for (let j = 0; j < k; j++) logits.data[j] = (logits.data[j] as number) + r.pick([1000, -1000]);
+        if (i === 0 || r.bool()) for (let j = 0; j < k; j++) logits.data[j] = logits.data[j] + r.pick([1000, -1000]);
         return { logits, labels: r.bool() ? oneHotRows(r, n, k) : softRows(r, n, k), extra: r.int(1, 2) };
       },
       run: (api, { logits, labels, extra }) => {

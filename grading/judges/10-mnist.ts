@@ -46,9 +46,9 @@ class StandInTensor {
   }
   arraySync(): Values {
     const build = (axis: number, offset: number): Values => {
-      if (axis === this.shape.length) return this.values[offset] as number;
+      if (axis === this.shape.length) return this.values[offset];
       const inner = this.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-      return Array.from({ length: this.shape[axis] as number }, (_, i) => build(axis + 1, offset + i * inner));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, offset + i * inner));
     };
     return build(0, 0);
   }
@@ -58,7 +58,7 @@ class StandInTensor {
   argMax(axis = 0): StandInTensor {
     const ax = axis < 0 ? axis + this.rank : axis;
     const dims = this.shape;
-    const [outer, n, inner] = [dims.slice(0, ax), dims[ax] as number, dims.slice(ax + 1)];
+    const [outer, n, inner] = [dims.slice(0, ax), dims[ax], dims.slice(ax + 1)];
     const [o, k] = [outer.reduce((a, b) => a * b, 1), inner.reduce((a, b) => a * b, 1)];
     const out: number[] = [];
     for (let i = 0; i < o; i++) {
@@ -227,7 +227,7 @@ function network(r: JudgeRng, hidden = r.int(0, 2)) {
   const sizes = [r.int(1, 5), ...Array.from({ length: hidden }, () => r.int(1, 5)), r.int(2, 4)];
   const weights = sizes
     .slice(1)
-    .flatMap((out, i) => [r.ndarray([sizes[i] as number, out], -0.8, 0.8), r.ndarray([out], -0.5, 0.5)]);
+    .flatMap((out, i) => [r.ndarray([sizes[i], out], -0.8, 0.8), r.ndarray([out], -0.5, 0.5)]);
   return { sizes, weights };
 }
 
@@ -235,7 +235,7 @@ function network(r: JudgeRng, hidden = r.int(0, 2)) {
 function model(api: typeof Api, sizes: readonly number[], weights: readonly NDArray[]) {
   const rng = createRng(1);
   const layers = sizes.slice(1).map((out, i) => {
-    const layer = new api.NaiveDense(sizes[i] as number, out, i === sizes.length - 2 ? 'softmax' : 'relu', { rng });
+    const layer = new api.NaiveDense(sizes[i], out, i === sizes.length - 2 ? 'softmax' : 'relu', { rng });
     layer.W = weights[2 * i] as NDArray;
     layer.b = weights[2 * i + 1] as NDArray;
     return layer;
@@ -367,7 +367,7 @@ export default defineJudge<typeof Api>({
       count: 4,
       input: (r) => {
         const net = network(r);
-        return { ...net, x: r.ndarray([r.int(1, 4), net.sizes[0] as number], 0, 1), gap: r.int(1, 3) };
+        return { ...net, x: r.ndarray([r.int(1, 4), net.sizes[0]], 0, 1), gap: r.int(1, 3) };
       },
       tolerance: FLOAT32,
       run: (api, { sizes, weights, x, gap }) => {
@@ -379,7 +379,7 @@ export default defineJudge<typeof Api>({
           each.push(a);
         }
         const rng = createRng(2);
-        const [k, m] = [sizes[1] as number, (sizes[1] as number) + gap];
+        const [k, m] = [sizes[1], sizes[1] + gap];
         return {
           each,
           call: seq.call(x),
@@ -435,15 +435,13 @@ export default defineJudge<typeof Api>({
         const net = network(r);
         const n = r.int(1, 5);
         const k = net.sizes.at(-1) as number;
-        return { ...net, x: r.ndarray([n, net.sizes[0] as number], 0, 1), labels: labelsFor(r, n, k) };
+        return { ...net, x: r.ndarray([n, net.sizes[0]], 0, 1), labels: labelsFor(r, n, k) };
       },
       tolerance: FLOAT32,
       run: (api, { sizes, weights, x, labels }) => {
         const seq = model(api, sizes, weights);
         const k = sizes.at(-1) as number;
-        const reluLast = new api.NaiveSequential([
-          new api.NaiveDense(sizes[0] as number, 2, 'relu', { rng: createRng(3) }),
-        ]);
+        const reluLast = new api.NaiveSequential([new api.NaiveDense(sizes[0], 2, 'relu', { rng: createRng(3) })]);
         return {
           ...api.lossAndGradients(seq, x, labels),
           labelCount: settle(() => api.lossAndGradients(seq, x, [...labels, 0])),
@@ -474,7 +472,7 @@ export default defineJudge<typeof Api>({
         return {
           ...net,
           grads: net.weights.map((w) => r.ndarray(w.shape)),
-          x: r.ndarray([n, net.sizes[0] as number], 0, 1),
+          x: r.ndarray([n, net.sizes[0]], 0, 1),
           labels: labelsFor(r, n, net.sizes.at(-1) as number),
           lr: r.float(0.01, 0.5),
         };
@@ -510,7 +508,7 @@ export default defineJudge<typeof Api>({
         });
         return {
           ...net,
-          x: r.ndarray([n, net.sizes[0] as number], 0, 1),
+          x: r.ndarray([n, net.sizes[0]], 0, 1),
           labels: labelsFor(r, n, k),
           options: {
             epochs: r.int(1, 3),

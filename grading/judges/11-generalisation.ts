@@ -331,7 +331,7 @@ export default defineJudge<typeof Api>({
           const stop = es.onEpochEnd(epoch, { [options.monitor]: v, other: 1 }, w);
           epochs.push([stop, ...state(es)]);
           // training goes on and changes the weights in place: kept weights must be copies
-          for (const x of w) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + 1;
+          for (const x of w) for (let i = 0; i < x.length; i++) x[i] = x[i] + 1;
           if (stop) break;
         }
         const kept = es.bestWeights?.map((x) => Array.from(x)) ?? null;

@@ -33,10 +33,7 @@ export function diffLines(
   outer: for (let d = 0; d <= max; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x =
-        k === -d || (k !== d && (v[off + k - 1] as number) < (v[off + k + 1] as number))
-          ? (v[off + k + 1] as number)
-          : (v[off + k - 1] as number) + 1;
+      let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && eq(a[x] as string, b[y] as string)) {
         x++;
@@ -55,8 +52,8 @@ export function diffLines(
   for (let d = found; d >= 0; d--) {
     const vd = trace[d] as Int32Array;
     const k = x - y;
-    const prevK = k === -d || (k !== d && (vd[off + k - 1] as number) < (vd[off + k + 1] as number)) ? k + 1 : k - 1;
-    const prevX = vd[off + prevK] as number;
+    const prevK = k === -d || (k !== d && vd[off + k - 1] < vd[off + k + 1]) ? k + 1 : k - 1;
+    const prevX = vd[off + prevK];
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       x--;
@@ -100,9 +97,9 @@ export function unifiedDiff(from: string, to: string, options: UnifiedOptions): 
   let i = 0;
   while (i < changed.length) {
     let j = i;
-    while (j + 1 < changed.length && (changed[j + 1] as number) - (changed[j] as number) - 1 <= 2 * context) j++;
-    const start = Math.max(0, (changed[i] as number) - context);
-    const end = Math.min(edits.length - 1, (changed[j] as number) + context);
+    while (j + 1 < changed.length && changed[j + 1] - changed[j] - 1 <= 2 * context) j++;
+    const start = Math.max(0, changed[i] - context);
+    const end = Math.min(edits.length - 1, changed[j] + context);
     const hunk = edits.slice(start, end + 1);
     // Line numbers (1-based) where the hunk starts in each file, from the edits before it.
     let aLine = 0;

@@ -83,7 +83,7 @@ export function drawDigit(pixels: ArrayLike<number>, size = 28): string[] {
   for (let r = 0; r < size; r += 2) {
     let line = '';
     for (let c = 0; c < size; c++) {
-      const v = Math.max(pixels[r * size + c] as number, r + 1 < size ? (pixels[(r + 1) * size + c] as number) : 0);
+      const v = Math.max(pixels[r * size + c], r + 1 < size ? pixels[(r + 1) * size + c] : 0);
       line += SHADES[Math.min(SHADES.length - 1, Math.floor((v / 256) * SHADES.length))];
     }
     lines.push(line);

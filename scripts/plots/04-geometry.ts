@@ -22,8 +22,8 @@ function densify(xy: readonly number[], steps = 24): number[] {
   const out: number[] = [];
   const n = xy.length / 2;
   for (let i = 0; i < n; i++) {
-    const [x0, y0] = [xy[2 * i] as number, xy[2 * i + 1] as number];
-    const [x1, y1] = [xy[(2 * i + 2) % xy.length] as number, xy[(2 * i + 3) % xy.length] as number];
+    const [x0, y0] = [xy[2 * i], xy[2 * i + 1]];
+    const [x1, y1] = [xy[(2 * i + 2) % xy.length], xy[(2 * i + 3) % xy.length]];
     for (let s = 0; s < steps; s++) out.push(x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps);
   }
   return out;
@@ -33,7 +33,7 @@ function toPoints(x: NDArray): Point[] {
   if (x?.rank !== 2 || x.shape[1] !== 2) {
     throw new Error(`expected points of shape [n,2], got ${x?.shape ? formatShape(x.shape) : String(x)}`);
   }
-  return Array.from({ length: x.shape[0] as number }, (_, i) => [x.get(i, 0), x.get(i, 1)] as const);
+  return Array.from({ length: x.shape[0] }, (_, i) => [x.get(i, 0), x.get(i, 1)] as const);
 }
 
 const shape = (points: Point[]): Mark => ({

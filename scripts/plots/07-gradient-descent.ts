@@ -23,8 +23,8 @@ function linearProblem(n: number, seed: number, noise = 0.1): { x: NDArray; y: N
   const eps = NDArray.randomNormal([n], 0, noise, { seed: seed + 1 });
   const y = NDArray.zeros([n], 'float32');
   for (let i = 0; i < n; i++) {
-    let s = 4.2 + (eps.data[i] as number);
-    for (let j = 0; j < 3; j++) s += (w[j] as number) * (x.data[i * 3 + j] as number);
+    let s = 4.2 + eps.data[i];
+    for (let j = 0; j < 3; j++) s += w[j] * x.data[i * 3 + j];
     y.data[i] = s;
   }
   return { x, y };
@@ -77,7 +77,7 @@ export default async function plot(ctx: PlotContext): Promise<string> {
   // expects of a correct loop. So that panel calls the learner's loop itself first.
   const learner = (await import(pathToFileURL(ctx.exercise.stub).href).catch(() => ({}))) as Partial<Code>;
   const { x, y } = linearProblem(100, 2024);
-  const n = x.shape[0] as number;
+  const n = x.shape[0];
   const loops = [
     { name: `batch GD (1 step per epoch)`, colour: palette[0], steps: 1 },
     { name: `mini-batch, 10 per batch (${n / 10} steps)`, colour: palette[2], steps: n / 10 },
@@ -174,7 +174,7 @@ export default async function plot(ctx: PlotContext): Promise<string> {
           const r = run(lr);
           const pts = r.lossByEpoch.map((loss, e) => [e, log10(loss)] as const);
           const marks: Mark[] = [line(pts, colour, label)];
-          const blewUp = !r.diverged && r.lossByEpoch.some((loss) => !(loss <= 1000 * (r.lossByEpoch[0] as number)));
+          const blewUp = !r.diverged && r.lossByEpoch.some((loss) => !(loss <= 1000 * r.lossByEpoch[0]));
           if (blewUp) {
             ctx.notice(
               `batchGradientDescent with learning rate ${lr} returned a blown-up loss: throw a DivergenceError (step 6)`,

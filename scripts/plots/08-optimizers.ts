@@ -60,14 +60,14 @@ function walk(opt: Optimizers.Optimizer): Path {
   const w = NDArray.fromFlat(START, [2]);
   const points: Point[] = [START];
   for (let t = 1; t <= STEPS; t++) {
-    const [x, y] = [w.data[0] as number, w.data[1] as number];
+    const [x, y] = [w.data[0], w.data[1]];
     try {
       opt.step([w], [NDArray.fromFlat(gradient(x, y), [2])]);
     } catch (e) {
       const detail = `step ${t} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
       return { points, stopped: { short: `threw at step ${t}`, detail } };
     }
-    const p: Point = [w.data[0] as number, w.data[1] as number];
+    const p: Point = [w.data[0], w.data[1]];
     if (!Number.isFinite(f(p[0], p[1]))) {
       return {
         points,
@@ -87,8 +87,8 @@ function roll(opt: Optimizers.Optimizer): Point[] {
   const w = NDArray.fromFlat([WELL_START], [1]);
   const points: Point[] = [[WELL_START, tiltedWell.f(WELL_START)]];
   for (let t = 1; t <= WELL_STEPS; t++) {
-    opt.step([w], [NDArray.fromFlat([tiltedWell.gradient(w.data[0] as number)], [1])]);
-    const x = w.data[0] as number;
+    opt.step([w], [NDArray.fromFlat([tiltedWell.gradient(w.data[0])], [1])]);
+    const x = w.data[0];
     if (!Number.isFinite(x)) break;
     points.push([x, tiltedWell.f(x)]);
   }

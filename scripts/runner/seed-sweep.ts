@@ -122,7 +122,7 @@ export function repeatCommand(exercise: string, seed: number): string {
 /** `1..200 (200 seeds)`, or the list when the seeds are not consecutive. */
 export function describeSeeds(seeds: readonly number[]): string {
   const first = seeds[0];
-  const consecutive = seeds.every((s, i) => s === (first as number) + i);
+  const consecutive = seeds.every((s, i) => s === first + i);
   const list = consecutive && seeds.length > 2 ? `${first}..${seeds.at(-1)}` : seeds.join(', ');
   return `${list} (${seeds.length} seed${seeds.length === 1 ? '' : 's'})`;
 }

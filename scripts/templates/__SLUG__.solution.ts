@@ -13,7 +13,7 @@ import { NDArray } from '../../lib/ndarray.ts';
 export function example(x: NDArray): NDArray {
   const out = new Float64Array(x.size);
   for (let i = 0; i < x.size; i++) {
-    const v = x.data[i] as number;
+    const v = x.data[i];
     out[i] = v * v;
   }
   return new NDArray(out, x.shape);

@@ -81,7 +81,7 @@ export function strides(shapeOf: readonly number[]): number[] {
   let step = 1;
   for (let i = shapeOf.length - 1; i >= 0; i--) {
     out[i] = step;
-    step *= shapeOf[i] as number;
+    step *= shapeOf[i];
   }
   return out;
 }
@@ -97,14 +97,14 @@ export function flatIndex(shapeOf: readonly number[], index: readonly number[]):
   const s = strides(shapeOf);
   let offset = 0;
   for (let i = 0; i < index.length; i++) {
-    const k = index[i] as number;
-    if (k < 0 || k >= (shapeOf[i] as number)) {
+    const k = index[i];
+    if (k < 0 || k >= shapeOf[i]) {
       throw new ShapeError(
         'flatIndex',
         `index ${k} is out of range for axis ${i} of size ${shapeOf[i]} (shape ${formatShape(shapeOf)})`,
       );
     }
-    offset += k * (s[i] as number);
+    offset += k * s[i];
   }
   return offset;
 }
@@ -127,7 +127,7 @@ export function toNDArray(x: Nested): NDArray {
 /** x[i]: the i-th entry along the first axis, one rank lower. Negative i counts from the end. */
 export function at(x: NDArray, i: number): NDArray {
   if (x.rank === 0) throw new ShapeError('at', 'cannot index a scalar (shape [])');
-  const n = x.shape[0] as number;
+  const n = x.shape[0];
   const k = i < 0 ? n + i : i;
   if (!Number.isInteger(i) || k < 0 || k >= n) {
     throw new ShapeError('at', `index ${i} is out of range for axis 0 of size ${n} (shape ${formatShape(x.shape)})`);
@@ -171,12 +171,12 @@ export function slice(x: NDArray, ...ranges: Range[]): NDArray {
   const copy = (axis: number, offset: number): void => {
     const [a, b] = bounds[axis] as [number, number];
     for (let i = a; i < b; i++) {
-      const o = offset + i * (src[axis] as number);
-      if (axis === x.rank - 1) out[k++] = x.data[o] as number;
+      const o = offset + i * src[axis];
+      if (axis === x.rank - 1) out[k++] = x.data[o];
       else copy(axis + 1, o);
     }
   };
-  if (x.rank === 0) out[0] = x.data[0] as number;
+  if (x.rank === 0) out[0] = x.data[0];
   else if (out.length > 0) copy(0, 0);
   return new NDArray(x.dtype === 'float32' ? Float32Array.from(out) : out, outShape);
 }
@@ -189,7 +189,7 @@ export function batch(x: NDArray, n: number, batchSize = 128): NDArray {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ArgumentError('batch', `batchSize must be a positive integer, got ${batchSize}`);
   }
-  const samples = x.shape[0] as number;
+  const samples = x.shape[0];
   const count = Math.ceil(samples / batchSize);
   if (!Number.isInteger(n) || n < 0 || n >= count) {
     throw new ArgumentError(

@@ -29,7 +29,7 @@ export function naiveRelu(x: NDArray): NDArray {
   const out = NDArray.zeros([rows, cols], x.dtype).data;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      out[i * cols + j] = Math.max(x.data[i * cols + j] as number, 0);
+      out[i * cols + j] = Math.max(x.data[i * cols + j], 0);
     }
   }
   return new NDArray(out, x.shape);
@@ -56,7 +56,7 @@ export function naiveAdd(x: NDArray, y: NDArray): NDArray {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
-      out[k] = (x.data[k] as number) + (y.data[k] as number);
+      out[k] = x.data[k] + y.data[k];
     }
   }
   return new NDArray(out, x.shape);
@@ -144,7 +144,7 @@ export function broadcastTo(x: NDArray, shape: readonly number[]): NDArray {
   }
   const offset = shape.length - x.rank;
   x.shape.forEach((d, i) => {
-    const target = shape[offset + i] as number;
+    const target = shape[offset + i];
     // NOTE: one-way, unlike broadcastShape: only x's size-1 axes stretch, never the target's.
     if (d !== 1 && d !== target) {
       const allowed = target === 1 ? '1' : `1 or ${target}`;
@@ -180,7 +180,7 @@ function broadcastBinary(
   const xs = broadcastTo(x, shape).data;
   const ys = broadcastTo(y, shape).data;
   const out = NDArray.zeros(shape, resultDtype(a, b)).data;
-  for (let i = 0; i < out.length; i++) out[i] = f(xs[i] as number, ys[i] as number);
+  for (let i = 0; i < out.length; i++) out[i] = f(xs[i], ys[i]);
   return new NDArray(out, shape);
 }
 

@@ -23,12 +23,12 @@ const operands = (a: NDArray, b: NDArray): string => `a ${formatShape(a.shape)},
 export function vectorDot(a: NDArray, b: NDArray): number {
   requireRank('vectorDot', 'a', a, 1, operands(a, b));
   requireRank('vectorDot', 'b', b, 1, operands(a, b));
-  const n = a.shape[0] as number;
+  const n = a.shape[0];
   if (b.shape[0] !== n) {
     throw new ShapeError('vectorDot', `lengths ${n} and ${b.shape[0]} differ (${operands(a, b)})`);
   }
   let z = 0;
-  for (let i = 0; i < n; i++) z += (a.data[i] as number) * (b.data[i] as number);
+  for (let i = 0; i < n; i++) z += a.data[i] * b.data[i];
   return z;
 }
 
@@ -45,7 +45,7 @@ export function matrixVectorDot(a: NDArray, b: NDArray): NDArray {
   const z = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += (a.data[i * k + j] as number) * (b.data[j] as number);
+    for (let j = 0; j < k; j++) sum += a.data[i * k + j] * b.data[j];
     z[i] = sum;
   }
   return new NDArray(z, [rows]);
@@ -69,7 +69,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     for (let j = 0; j < n; j++) {
       // NOTE: column j of b is not contiguous: its entries sit n apart in b.data.
       let sum = 0;
-      for (let p = 0; p < k; p++) sum += (a.data[i * k + p] as number) * (b.data[p * n + j] as number);
+      for (let p = 0; p < k; p++) sum += a.data[i * k + p] * b.data[p * n + j];
       z[i * n + j] = sum;
     }
   }
@@ -132,7 +132,7 @@ export interface MatmulOptions {
 function swapLastTwo(shape: readonly number[]): number[] {
   const s = [...shape];
   const r = s.length;
-  [s[r - 2], s[r - 1]] = [s[r - 1] as number, s[r - 2] as number];
+  [s[r - 2], s[r - 1]] = [s[r - 1], s[r - 2]];
   return s;
 }
 
@@ -169,8 +169,8 @@ export function matmulShape(a: readonly number[], b: readonly number[], options:
     throw new ShapeError('matmulShape', `only matrices (rank 2 or more) can be transposed (${shapes})`);
   }
   // NOTE: promote vectors to matrices, multiply by the matrix rule, then drop the added axis.
-  const a2 = a.length === 1 ? [1, a[0] as number] : transposeA ? swapLastTwo(a) : [...a];
-  const b2 = b.length === 1 ? [b[0] as number, 1] : transposeB ? swapLastTwo(b) : [...b];
+  const a2 = a.length === 1 ? [1, a[0]] : transposeA ? swapLastTwo(a) : [...a];
+  const b2 = b.length === 1 ? [b[0], 1] : transposeB ? swapLastTwo(b) : [...b];
   const [m, k] = a2.slice(-2) as [number, number];
   const [k2, n] = b2.slice(-2) as [number, number];
   if (k !== k2) throw new ShapeError('matmulShape', `inner dimensions ${k} and ${k2} differ (${shapes})`);
@@ -184,7 +184,7 @@ export function matmulShape(a: readonly number[], b: readonly number[], options:
 function unravel(t: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length);
   for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const n = shape[axis] as number;
+    const n = shape[axis];
     index[axis] = t % n;
     t = Math.floor(t / n);
   }
@@ -197,7 +197,7 @@ function matrixStart(x: NDArray, index: readonly number[]): number {
   const skip = index.length - batchRank; // leading output axes that x does not have
   let start = 0;
   for (let axis = 0; axis < batchRank; axis++) {
-    if (x.shape[axis] !== 1) start += (index[skip + axis] as number) * (x.strides[axis] as number);
+    if (x.shape[axis] !== 1) start += index[skip + axis] * x.strides[axis];
   }
   return start;
 }
@@ -222,12 +222,12 @@ export function batchedMatmul(a: NDArray, b: NDArray, options: MatmulOptions = {
   const outShape = matmulShape(a.shape, b.shape, options);
   const batchShape = outShape.slice(0, -2);
   const [m, n] = outShape.slice(-2) as [number, number];
-  const k = a.shape[a.rank - (transposeA ? 2 : 1)] as number;
+  const k = a.shape[a.rank - (transposeA ? 2 : 1)];
   // Element [i, p] of a's (possibly transposed) matrix sits at i·aRow + p·aCol from its start:
   // transposing moves no data, it only swaps the two steps.
-  const aWidth = a.shape[a.rank - 1] as number;
+  const aWidth = a.shape[a.rank - 1];
   const [aRow, aCol] = transposeA ? [1, aWidth] : [aWidth, 1];
-  const bWidth = b.shape[b.rank - 1] as number;
+  const bWidth = b.shape[b.rank - 1];
   const [bRow, bCol] = transposeB ? [1, bWidth] : [bWidth, 1];
 
   const out = new Float64Array(sizeOf(outShape));
@@ -240,7 +240,7 @@ export function batchedMatmul(a: NDArray, b: NDArray, options: MatmulOptions = {
       for (let j = 0; j < n; j++) {
         let sum = 0;
         for (let p = 0; p < k; p++) {
-          sum += (a.data[aStart + i * aRow + p * aCol] as number) * (b.data[bStart + p * bRow + j * bCol] as number);
+          sum += a.data[aStart + i * aRow + p * aCol] * b.data[bStart + p * bRow + j * bCol];
         }
         out[(t * m + i) * n + j] = sum;
       }

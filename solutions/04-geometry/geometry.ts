@@ -44,7 +44,7 @@ export function reshape(x: NDArray, shape: readonly number[]): NDArray {
 /** Keeps the batch axis and flattens the rest: [n, a, b, …] → [n, a·b·…]. */
 export function flatten(x: NDArray): NDArray {
   if (x.rank === 0) throw new ShapeError('flatten', 'a scalar (shape []) has no batch axis to keep');
-  return reshape(x, [x.shape[0] as number, sizeOf(x.shape.slice(1))]);
+  return reshape(x, [x.shape[0], sizeOf(x.shape.slice(1))]);
 }
 
 // ---- Step 2: transpose ------------------------------------------------------------------
@@ -65,19 +65,19 @@ export function transpose(x: NDArray, perm?: readonly number[]): NDArray {
       `perm [${axes.join(',')}] is not a permutation of the axes 0..${x.rank - 1} of x ${formatShape(x.shape)}`,
     );
   }
-  const outShape = axes.map((a) => x.shape[a] as number);
-  const step = axes.map((a) => x.strides[a] as number); // moving along output axis i moves this far in x
+  const outShape = axes.map((a) => x.shape[a]);
+  const step = axes.map((a) => x.strides[a]); // moving along output axis i moves this far in x
   const out = new NDArray(x.dtype === 'float32' ? new Float32Array(x.size) : new Float64Array(x.size), outShape);
   // Walk the output in row-major order like an odometer, keeping the source offset in step.
   const index = new Array<number>(x.rank).fill(0);
   let src = 0;
   for (let k = 0; k < out.size; k++) {
-    out.data[k] = x.data[src] as number;
+    out.data[k] = x.data[src];
     for (let i = x.rank - 1; i >= 0; i--) {
-      index[i] = (index[i] as number) + 1;
-      src += step[i] as number;
-      if ((index[i] as number) < (outShape[i] as number)) break;
-      src -= (index[i] as number) * (step[i] as number);
+      index[i] = index[i] + 1;
+      src += step[i];
+      if (index[i] < outShape[i]) break;
+      src -= index[i] * step[i];
       index[i] = 0;
     }
   }
@@ -99,7 +99,7 @@ export function translate(points: NDArray, v: NDArray): NDArray {
   }
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) out[i * d + j] = (points.data[i * d + j] as number) + (v.data[j] as number);
+    for (let j = 0; j < d; j++) out[i * d + j] = points.data[i * d + j] + v.data[j];
   }
   return new NDArray(out, [n, d]);
 }
@@ -137,12 +137,12 @@ export function scaling(sx: number, sy: number): NDArray {
 /** a [m, k] · b [k, n] → [m, n]; the caller has checked the shapes. (Exercise 03 teaches this.) */
 function matmul(a: NDArray, b: NDArray): NDArray {
   const [m, k] = a.shape as [number, number];
-  const n = b.shape[1] as number;
+  const n = b.shape[1];
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
-      const aip = a.data[i * k + p] as number;
-      for (let j = 0; j < n; j++) out[i * n + j] = (out[i * n + j] as number) + aip * (b.data[p * n + j] as number);
+      const aip = a.data[i * k + p];
+      for (let j = 0; j < n; j++) out[i * n + j] = out[i * n + j] + aip * b.data[p * n + j];
     }
   }
   return new NDArray(out, [m, n]);
@@ -152,7 +152,7 @@ function matmul(a: NDArray, b: NDArray): NDArray {
 export function linearMap(M: NDArray, points: NDArray): NDArray {
   assertRank('linearMap', 'M', M.shape, 2);
   assertRank('linearMap', 'points', points.shape, 2);
-  const k = M.shape[1] as number;
+  const k = M.shape[1];
   if (points.shape[1] !== k) {
     throw new ShapeError(
       'linearMap',

@@ -45,20 +45,20 @@ export function softmax(x: NDArray): NDArray {
   if (x.rank === 0) {
     throw new ShapeError('softmax', 'needs at least one axis to normalise over, got a scalar (shape [])');
   }
-  const n = x.shape[x.rank - 1] as number;
+  const n = x.shape[x.rank - 1];
   const rows = n === 0 ? 0 : x.size / n;
   const out = x.dtype === 'float32' ? new Float32Array(x.size) : new Float64Array(x.size);
   const row = new Float64Array(n);
   for (let r = 0; r < rows; r++) {
     const offset = r * n;
     let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < n; j++) max = Math.max(max, x.data[offset + j] as number);
+    for (let j = 0; j < n; j++) max = Math.max(max, x.data[offset + j]);
     let total = 0;
     for (let j = 0; j < n; j++) {
-      row[j] = Math.exp((x.data[offset + j] as number) - max);
-      total += row[j] as number;
+      row[j] = Math.exp(x.data[offset + j] - max);
+      total += row[j];
     }
-    for (let j = 0; j < n; j++) out[offset + j] = (row[j] as number) / total;
+    for (let j = 0; j < n; j++) out[offset + j] = row[j] / total;
   }
   return new NDArray(out, x.shape);
 }
@@ -180,7 +180,7 @@ export class Dense {
   /** Creates the kernel [inputDim, units] with the initializer and a zero bias [units]. */
   build(inputDim: number): void {
     if (this.kernel) {
-      const built = this.kernel.shape[0] as number;
+      const built = this.kernel.shape[0];
       if (built === inputDim) return;
       throw new ShapeError('Dense.build', `the layer is built for ${built} inputs, cannot rebuild it for ${inputDim}`);
     }
@@ -215,7 +215,7 @@ export class Dense {
   call(x: NDArray): NDArray {
     if (!this.kernel) {
       assertRank('Dense.call', 'x', x.shape, 2);
-      this.build(x.shape[1] as number);
+      this.build(x.shape[1]);
     }
     return denseForward(x, this.kernel as NDArray, this.bias as NDArray, this.activation);
   }
@@ -243,7 +243,7 @@ export class Sequential {
     }
     layers.forEach((layer, i) => {
       const kernel = layer.weights[0];
-      if (!kernel) layer.build(inputs as number);
+      if (!kernel) layer.build(inputs);
       else if (kernel.shape[0] !== inputs) {
         const source = i === 0 ? `inputDim is ${inputs}` : `layers[${i - 1}] gives ${inputs} outputs`;
         throw new ShapeError(
@@ -308,12 +308,12 @@ export class Sequential {
  */
 export function argmax(x: NDArray): number[] {
   if (x.rank === 0) throw new ShapeError('argmax', 'needs at least one axis, got a scalar (shape [])');
-  const n = x.shape[x.rank - 1] as number;
+  const n = x.shape[x.rank - 1];
   if (n === 0) throw new ShapeError('argmax', `the last axis is empty (shape ${formatShape(x.shape)})`);
   const out: number[] = [];
   for (let offset = 0; offset < x.size; offset += n) {
     let best = 0;
-    for (let j = 1; j < n; j++) if ((x.data[offset + j] as number) > (x.data[offset + best] as number)) best = j;
+    for (let j = 1; j < n; j++) if (x.data[offset + j] > x.data[offset + best]) best = j;
     out.push(best);
   }
   return out;

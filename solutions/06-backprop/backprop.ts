@@ -39,7 +39,7 @@ export function mse(yTrue: NDArray, yPred: NDArray): number {
   checkPair('mse', yTrue, yPred);
   let total = 0;
   for (let i = 0; i < yPred.size; i++) {
-    const d = (yPred.data[i] as number) - (yTrue.data[i] as number);
+    const d = yPred.data[i] - yTrue.data[i];
     total += d * d;
   }
   return total / yPred.size;
@@ -50,8 +50,8 @@ export function binaryCrossentropy(yTrue: NDArray, yPred: NDArray): number {
   checkPair('binaryCrossentropy', yTrue, yPred);
   let total = 0;
   for (let i = 0; i < yPred.size; i++) {
-    const y = yTrue.data[i] as number;
-    const p = clip(yPred.data[i] as number);
+    const y = yTrue.data[i];
+    const p = clip(yPred.data[i]);
     total -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
   }
   return total / yPred.size;
@@ -61,16 +61,16 @@ export function binaryCrossentropy(yTrue: NDArray, yPred: NDArray): number {
 export function categoricalCrossentropy(yTrue: NDArray, yPred: NDArray): number {
   checkPair('categoricalCrossentropy', yTrue, yPred);
   if (yPred.rank === 0) throw new ShapeError('categoricalCrossentropy', 'needs a class axis, got scalars (shape [])');
-  const classes = yPred.shape[yPred.rank - 1] as number;
+  const classes = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / classes;
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * classes;
     let rowSum = 0;
-    for (let j = 0; j < classes; j++) rowSum += yPred.data[o + j] as number;
+    for (let j = 0; j < classes; j++) rowSum += yPred.data[o + j];
     for (let j = 0; j < classes; j++) {
-      const y = yTrue.data[o + j] as number;
-      total -= y * Math.log(clip((yPred.data[o + j] as number) / rowSum));
+      const y = yTrue.data[o + j];
+      total -= y * Math.log(clip(yPred.data[o + j] / rowSum));
     }
   }
   return total / rows;
@@ -149,7 +149,7 @@ export interface ForwardPass {
 
 /** v (n) times w (n, m): out_j = Σ_i v_i·w_ij, the row vector v·W. */
 function vecmat(v: NDArray, w: NDArray): NDArray {
-  return reshape(matmul(reshape(v, [1, v.size]), w), [w.shape[1] as number]);
+  return reshape(matmul(reshape(v, [1, v.size]), w), [w.shape[1]]);
 }
 
 function checkVector(op: string, what: string, v: NDArray): void {
@@ -182,7 +182,7 @@ export function totalError(target: NDArray, a2: NDArray): number {
     throw new ShapeError('totalError', `target ${formatShape(target.shape)} and a2 ${formatShape(a2.shape)} differ`);
   }
   let e = 0;
-  for (let j = 0; j < a2.size; j++) e += 0.5 * ((target.data[j] as number) - (a2.data[j] as number)) ** 2;
+  for (let j = 0; j < a2.size; j++) e += 0.5 * (target.data[j] - a2.data[j]) ** 2;
   return e;
 }
 
@@ -297,7 +297,7 @@ export function softmaxCrossEntropyBackward(logits: NDArray, yTrue: NDArray): ND
       `logits and yTrue must be the same (batch, classes) shape, got logits ${formatShape(logits.shape)} and yTrue ${formatShape(yTrue.shape)}`,
     );
   }
-  const batch = logits.shape[0] as number;
+  const batch = logits.shape[0];
   return map(sub(softmax(logits), yTrue), (v) => v / batch);
 }
 
@@ -309,7 +309,7 @@ export function numericalGradient(f: (x: NDArray) => number, x: NDArray, h = 1e-
   const probe = x.clone('float64');
   const grad = NDArray.zeros(x.shape);
   for (let i = 0; i < probe.size; i++) {
-    const old = probe.data[i] as number;
+    const old = probe.data[i];
     probe.data[i] = old + h;
     const plus = f(probe);
     probe.data[i] = old - h;
@@ -335,8 +335,8 @@ function worstElement(analytic: NDArray, numeric: NDArray): { relError: number; 
   let relError = 0;
   let offset = 0;
   for (let i = 0; i < analytic.size; i++) {
-    const a = analytic.data[i] as number;
-    const n = numeric.data[i] as number;
+    const a = analytic.data[i];
+    const n = numeric.data[i];
     const e = Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-12);
     if (Number.isNaN(e)) return { relError: Number.NaN, offset: i }; // a NaN gradient is never "ok"
     if (e > relError) {
@@ -370,6 +370,6 @@ export function gradCheck(
 ): GradCheckResult {
   const numeric = numericalGradient(f, x, h);
   const { relError, offset } = worstElement(analytic, numeric);
-  const worst = x.shape.map((_, axis) => Math.floor(offset / (x.strides[axis] as number)) % (x.shape[axis] as number));
+  const worst = x.shape.map((_, axis) => Math.floor(offset / x.strides[axis]) % x.shape[axis]);
   return { ok: relError <= tolerance, relError, worst };
 }

@@ -99,7 +99,7 @@ export class BatchGenerator {
         `x and y need a batch axis, got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`,
       );
     }
-    const n = x.shape[0] as number;
+    const n = x.shape[0];
     if (y.shape[0] !== n) {
       throw new ShapeError(
         op,
@@ -174,7 +174,7 @@ export function predict(x: NDArray, params: LinearParams): NDArray {
   const yHat = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = params.b;
-    for (let j = 0; j < d; j++) s += (x.data[i * d + j] as number) * (params.w.data[j] as number);
+    for (let j = 0; j < d; j++) s += x.data[i * d + j] * params.w.data[j];
     yHat[i] = s;
   }
   return new NDArray(yHat, [n]);
@@ -184,7 +184,7 @@ export function predict(x: NDArray, params: LinearParams): NDArray {
 function residuals(op: string, x: NDArray, y: NDArray, params: LinearParams): Float64Array {
   checkProblem(op, x, y, params.w);
   const r = predict(x, params).data as Float64Array;
-  for (let i = 0; i < r.length; i++) r[i] = (r[i] as number) - (y.data[i] as number);
+  for (let i = 0; i < r.length; i++) r[i] = r[i] - y.data[i];
   return r;
 }
 
@@ -203,11 +203,11 @@ export function mseGradients(x: NDArray, y: NDArray, params: LinearParams): Line
   const dw = new Float64Array(d);
   let db = 0;
   for (let i = 0; i < n; i++) {
-    const ri = r[i] as number;
-    for (let j = 0; j < d; j++) dw[j] = (dw[j] as number) + (x.data[i * d + j] as number) * ri;
+    const ri = r[i];
+    for (let j = 0; j < d; j++) dw[j] = dw[j] + x.data[i * d + j] * ri;
     db += ri;
   }
-  for (let j = 0; j < d; j++) dw[j] = ((dw[j] as number) * 2) / n;
+  for (let j = 0; j < d; j++) dw[j] = (dw[j] * 2) / n;
   return { dw: new NDArray(dw, [d]), db: (2 * db) / n };
 }
 
@@ -215,7 +215,7 @@ export function mseGradients(x: NDArray, y: NDArray, params: LinearParams): Line
 export function gradientStep(x: NDArray, y: NDArray, params: LinearParams, learningRate: number): LinearParams {
   const { dw, db } = mseGradients(x, y, params);
   const w = new Float64Array(dw.size);
-  for (let j = 0; j < w.length; j++) w[j] = (params.w.data[j] as number) - learningRate * (dw.data[j] as number);
+  for (let j = 0; j < w.length; j++) w[j] = params.w.data[j] - learningRate * dw.data[j];
   return { w: new NDArray(w, [w.length]), b: params.b - learningRate * db };
 }
 

@@ -260,7 +260,7 @@ export function sum(a: Input, axis?: number | readonly number[], keepDims = fals
 export function mean(a: Input, axis?: number | readonly number[], keepDims = false): Variable {
   const x = lift(a);
   const axes = reductionAxes('mean', x, axis);
-  const count = axes.reduce((n, ax) => n * (x.shape[ax] as number), 1);
+  const count = axes.reduce((n, ax) => n * x.shape[ax], 1);
   return new Variable(ops.mean(x.value, axes, keepDims), [x], 'mean', (dy) => [
     ops.mul(ops.reshape(dy, keptShape(x, axes)), NDArray.full(x.shape, 1 / count)),
   ]);
@@ -378,7 +378,7 @@ export function trainStep(
   }
   const grads = tape.gradient(loss, params);
   return {
-    loss: loss.value.data[0] as number,
+    loss: loss.value.data[0],
     params: params.map((p, i) => new Variable(ops.sub(p.value, ops.mul(learningRate, grads[i] as NDArray)))),
   };
 }

@@ -71,7 +71,7 @@ export function prepareImages(images: NDArray): NDArray {
   }
   const [n, height, width] = images.shape as [number, number, number];
   const out = new Float32Array(images.size);
-  for (let i = 0; i < out.length; i++) out[i] = (images.data[i] as number) / 255;
+  for (let i = 0; i < out.length; i++) out[i] = images.data[i] / 255;
   return new NDArray(out, [n, height * width]);
 }
 
@@ -116,7 +116,7 @@ export function evaluateModel(tf: Tf, model: Model, images: NDArray, labels: Arr
   const ys = tf.tensor1d(Float32Array.from(labels));
   const [loss, accuracy] = model.evaluate(xs, ys, { batchSize: 500 }) as Tensor[];
   try {
-    return { loss: (loss as Tensor).dataSync()[0] as number, accuracy: (accuracy as Tensor).dataSync()[0] as number };
+    return { loss: (loss as Tensor).dataSync()[0], accuracy: (accuracy as Tensor).dataSync()[0] };
   } finally {
     tf.dispose([xs, ys, loss as Tensor, accuracy as Tensor]);
   }
@@ -157,7 +157,7 @@ export class NaiveDense {
   }
 
   call(inputs: NDArray): NDArray {
-    const inputSize = this.W.shape[0] as number;
+    const inputSize = this.W.shape[0];
     if (inputs.rank !== 2 || inputs.shape[1] !== inputSize) {
       throw new ShapeError(
         'NaiveDense.call',
@@ -221,7 +221,7 @@ export class BatchGenerator {
     if (images.rank !== 2) {
       throw new ShapeError('BatchGenerator', `images must be [samples, features], got ${formatShape(images.shape)}`);
     }
-    const count = images.shape[0] as number;
+    const count = images.shape[0];
     if (labels.length !== count) {
       throw new ShapeError(
         'BatchGenerator',
@@ -231,12 +231,12 @@ export class BatchGenerator {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ArgumentError('BatchGenerator', `batchSize must be a positive integer, got ${batchSize}`);
     }
-    this.features = images.shape[1] as number;
+    this.features = images.shape[1];
     this.numBatches = Math.ceil(count / batchSize);
   }
 
   next(): Batch {
-    const count = this.images.shape[0] as number;
+    const count = this.images.shape[0];
     if (this.index >= count) {
       throw new ArgumentError(
         'BatchGenerator.next',
@@ -249,7 +249,7 @@ export class BatchGenerator {
     const f = this.features;
     return {
       images: new NDArray(this.images.data.slice(from * f, to * f), [to - from, f]),
-      labels: Array.from({ length: to - from }, (_, i) => this.labels[from + i] as number),
+      labels: Array.from({ length: to - from }, (_, i) => this.labels[from + i]),
     };
   }
 }
@@ -264,7 +264,7 @@ function checkLabels(op: string, labels: ArrayLike<number>, batch: number, class
     throw new ShapeError(op, `${labels.length} labels for a batch of ${batch} images: need one label per image`);
   }
   for (let r = 0; r < batch; r++) {
-    const y = labels[r] as number;
+    const y = labels[r];
     if (!Number.isInteger(y) || y < 0 || y >= classes) {
       throw new ArgumentError(op, `label ${y} (sample ${r}) is not a class index 0 to ${classes - 1}`);
     }
@@ -295,10 +295,10 @@ export function lossAndGradients(model: NaiveSequential, images: NDArray, labels
   let loss = 0;
   const dZ = map(probs, (p) => p / batch);
   for (let r = 0; r < batch; r++) {
-    const y = labels[r] as number;
-    const p = probs.data[r * classes + y] as number;
+    const y = labels[r];
+    const p = probs.data[r * classes + y];
     loss -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, p)));
-    dZ.data[r * classes + y] = (dZ.data[r * classes + y] as number) - 1 / batch;
+    dZ.data[r * classes + y] = dZ.data[r * classes + y] - 1 / batch;
   }
 
   const gradients: NDArray[] = [];
@@ -336,7 +336,7 @@ export function updateWeights(gradients: readonly NDArray[], weights: readonly N
         `gradient ${k} has shape ${formatShape(g.shape)}, but weight ${k} has shape ${formatShape(w.shape)}`,
       );
     }
-    for (let i = 0; i < w.size; i++) w.data[i] = (w.data[i] as number) - learningRate * (g.data[i] as number);
+    for (let i = 0; i < w.size; i++) w.data[i] = w.data[i] - learningRate * g.data[i];
   });
 }
 

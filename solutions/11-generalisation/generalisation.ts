@@ -61,7 +61,7 @@ export function normalise(pixels: ArrayLike<number>, max = 255): Float32Array {
   if (!(max > 0 && Number.isFinite(max))) throw new ArgumentError('normalise', `max must be positive, got ${max}`);
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
-    const v = pixels[i] as number;
+    const v = pixels[i];
     if (!(v >= 0 && v <= max)) {
       throw new ArgumentError('normalise', `pixels[${i}] = ${v} is outside [0, ${max}]`);
     }
@@ -147,7 +147,7 @@ export function dropout(x: NDArray, rate: number, options: DropoutOptions = {}):
     // One draw per element, in order; drop when u < rate, as tf.dropout does (floor(u + keep) = 0).
     // NOTE: a dropped element is 0, as README step 4 asks; tf.dropout multiplies by the 0 of its
     // mask instead, so a dropped NaN or ±Infinity stays NaN there, and a dropped negative is −0.
-    if (rng.next() >= rate) out.data[i] = (x.data[i] as number) * scale;
+    if (rng.next() >= rate) out.data[i] = x.data[i] * scale;
   }
   return out;
 }
@@ -175,7 +175,7 @@ export function l2Penalty(weights: NDArray | readonly NDArray[], l2 = 0.01): num
 export function l2Gradient(w: NDArray, l2 = 0.01): NDArray {
   checkL2('l2Gradient', l2);
   const out = NDArray.zeros(w.shape, w.dtype);
-  for (let i = 0; i < w.size; i++) out.data[i] = 2 * l2 * (w.data[i] as number);
+  for (let i = 0; i < w.size; i++) out.data[i] = 2 * l2 * w.data[i];
   return out;
 }
 
@@ -206,7 +206,7 @@ export function withL2(optimizer: Optimizer, l2 = 0.01): Optimizer {
           regularised[k] = out;
         }
         // A copy, so the model's own gradient buffers keep what the loss alone gives.
-        for (let i = 0; i < g.length; i++) out[i] = (g[i] as number) + 2 * l2 * (w[i] as number);
+        for (let i = 0; i < g.length; i++) out[i] = g[i] + 2 * l2 * w[i];
       });
       optimizer.step(params, regularised.slice(0, params.length));
     },

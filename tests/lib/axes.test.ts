@@ -46,7 +46,7 @@ describe('niceAxis', () => {
             `step ${step}`,
           ).toBe(true);
           for (let i = 1; i < ticks.length; i++) {
-            expect(((ticks[i] as number) - (ticks[i - 1] as number)) / step).toBeCloseTo(1, 6);
+            expect((ticks[i] - ticks[i - 1]) / step).toBeCloseTo(1, 6);
           }
         },
       ),

@@ -113,7 +113,7 @@ describe('MLP with special values in the input', () => {
     [F32_MAX, F32_MAX, 0],
     [F32_MIN_SUBNORMAL, -I, 1],
   ]);
-  const batch = x.shape[0] as number;
+  const batch = x.shape[0];
   const act: Record<Exclude<Activation, 'softmax'>, (tf: Tf, z: Tensor) => Tensor> = {
     relu: (tf, z) => tf.relu(z),
     sigmoid: (tf, z) => tf.sigmoid(z),

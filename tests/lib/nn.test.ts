@@ -120,7 +120,7 @@ describe('MLP', () => {
     };
     const { value, grads } = tf.variableGrads(lossFn, params as never);
     const ours = model.lossAndGradients(x.data as Float32Array, labels, 4);
-    expect(ours.loss).toBeCloseTo(value.dataSync()[0] as number, 5);
+    expect(ours.loss).toBeCloseTo(value.dataSync()[0], 5);
     Object.values(grads).forEach((g, i) => {
       expect(new NDArray(ours.grads[i] as Float32Array, g.shape)).toBeAllClose(
         new NDArray(Float32Array.from(g.dataSync()), g.shape),

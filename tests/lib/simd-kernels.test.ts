@@ -50,7 +50,7 @@ function stored(kind: Kind, a: NDArray, b: NDArray): [Float32Array, Float32Array
 /** out = a·b through `kernel` reading the stored form of `kind`. */
 function product(kernel: MatmulKernel, kind: Kind, a: NDArray, b: NDArray): NDArray {
   const [m, k] = a.shape as [number, number];
-  const n = b.shape[1] as number;
+  const n = b.shape[1];
   const out = new Float32Array(m * n).fill(Number.NaN); // every element must be written
   kernel(out, ...stored(kind, a, b), m, k, n);
   return new NDArray(out, [m, n]);

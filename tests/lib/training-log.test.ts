@@ -62,7 +62,7 @@ describe('StepRecorder', () => {
     const rng = createRng(3);
     const count = 200; // batches of 16: 12 full and one of 8
     const x = new Float32Array(count * 2).map(() => rng.normal(0, 1));
-    const y = Uint8Array.from({ length: count }, (_, i) => ((x[2 * i] as number) > 0 ? 1 : 0));
+    const y = Uint8Array.from({ length: count }, (_, i) => (x[2 * i] > 0 ? 1 : 0));
     const model = new MLP(2, [{ units: 2, activation: 'softmax' }], { seed: 1 });
     const log = new StepRecorder(Math.ceil(count / 16), 3);
     const sizes: number[] = [];

@@ -126,7 +126,7 @@ describe('06 · losses and the derivatives of the activations', () => {
 
   it('softmaxCrossEntropyBackward agrees with tf.grad of tf.losses.softmaxCrossEntropy', async () => {
     const logits = softmaxRows();
-    const rows = logits.shape[0] as number;
+    const rows = logits.shape[0];
     const onehot = NDArray.zeros(logits.shape, 'float32');
     for (let r = 0; r < rows; r++) onehot.data[r * 3 + (r % 3)] = 1;
     await expectAgrees({
@@ -141,7 +141,7 @@ describe('06 · losses and the derivatives of the activations', () => {
 });
 
 describe('08 · optimizers with special gradients', () => {
-  const at = (i: number) => x.data[i % n] as number;
+  const at = (i: number) => x.data[i % n];
   // The NOTE in exercise 08's README: TF.js 4.22's centered RMSprop computes √(s − (m² + ε)),
   // NaN where s − m² < ε (|g| < 1e-3 here) or where g² overflows float32
   const centeredNaN: Divergence = (i) =>
@@ -242,7 +242,7 @@ describe('09 · autodiff gradients', () => {
     // the NOTE at 09's div: −a/b² where b² is 0 or Infinity in float32 (a finite b)
     const squareUnderOrOverflows: Divergence = (i) => {
       if (i < pairs.a.size) return undefined;
-      const [a, b] = [pairs.a.data[i - pairs.a.size] as number, pairs.b.data[i - pairs.a.size] as number];
+      const [a, b] = [pairs.a.data[i - pairs.a.size], pairs.b.data[i - pairs.a.size]];
       const b2 = Math.fround(b * b);
       return Number.isFinite(b) && (b2 === 0 || b2 === I) ? -(a / b2) : undefined;
     };
@@ -269,11 +269,11 @@ describe('09 · autodiff gradients', () => {
       ours: (l) => {
         const logits = new s09.Variable(l as NDArray);
         const labels = NDArray.zeros(logits.shape);
-        for (let r = 0; r < (logits.shape[0] as number); r++) labels.data[r * 3 + (r % 3)] = 1;
+        for (let r = 0; r < logits.shape[0]; r++) labels.data[r * 3 + (r % 3)] = 1;
         return s09.gradient(s09.softmaxCrossEntropy(logits, labels), logits);
       },
       tf: (tf, l) => {
-        const rows = (l as Tensor).shape[0] as number;
+        const rows = (l as Tensor).shape[0];
         const labels = tf.oneHot(
           Array.from({ length: rows }, (_, r) => r % 3),
           3,
@@ -332,7 +332,7 @@ describe('11 · dropout and L2', () => {
       tf: (tf, t) => tf.mul(t as Tensor, tf.zerosLike(t as Tensor)),
       label,
       differs: both((i) => {
-        const v = (x.data[i] as number) * 0;
+        const v = x.data[i] * 0;
         return Object.is(v, 0) ? undefined : v;
       }),
     }),
@@ -348,7 +348,7 @@ describe('11 · dropout and L2', () => {
       terms: 2,
       // the NOTE at 11's l2Gradient: TF.js' 2·w overflows float32 first
       differs: both((i) => {
-        const w = x.data[i] as number;
+        const w = x.data[i];
         return Number.isFinite(w) && Math.fround(2 * w) === Math.sign(w) * I ? Math.sign(w) * I : undefined;
       }),
     }),

@@ -71,7 +71,7 @@ describe('03 · the tensor product', () => {
       inputs: [A, new NDArray(B.data.slice(0, 3), [3])],
       ours: (a, v) => {
         const m = a as NDArray;
-        const rowDots = Array.from({ length: m.shape[0] as number }, (_, i) =>
+        const rowDots = Array.from({ length: m.shape[0] }, (_, i) =>
           s03.vectorDot(new NDArray(m.data.slice(3 * i, 3 * i + 3), [3]), v as NDArray),
         );
         return NDArray.fromFlat([...s03.matrixVectorDot(m, v as NDArray).data, ...rowDots], [2, rowDots.length]);
@@ -85,8 +85,8 @@ describe('03 · the tensor product', () => {
   );
   const batched = (a: NDArray, b: NDArray) =>
     new NDArray(s03.batchedMatmul(new NDArray(a.data, [1, ...a.shape]), new NDArray(b.data, [1, ...b.shape])).data, [
-      a.shape[0] as number,
-      b.shape[1] as number,
+      a.shape[0],
+      b.shape[1],
     ]);
   const products: [string, (a: NDArray, b: NDArray) => NDArray][] = [
     ['matmul', s03.matmul],
@@ -180,7 +180,7 @@ describe('05 · the Dense layer forward pass', () => {
     agree({
       name: 'argmax',
       inputs: [rows],
-      ours: (r) => NDArray.fromFlat(s05.argmax(r as NDArray), [(r as NDArray).shape[0] as number]),
+      ours: (r) => NDArray.fromFlat(s05.argmax(r as NDArray), [(r as NDArray).shape[0]]),
       tf: (tf, r) => tf.argMax(r as Tensor, 1),
       label: (i) => `row ${i}`,
     }),

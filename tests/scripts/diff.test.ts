@@ -10,12 +10,12 @@ function lcsLength(a: readonly string[], b: readonly string[]): number {
   for (let i = 1; i <= a.length; i++) {
     let diag = 0;
     for (let j = 1; j <= b.length; j++) {
-      const up = row[j] as number;
-      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(up, row[j - 1] as number);
+      const up = row[j];
+      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(up, row[j - 1]);
       diag = up;
     }
   }
-  return row[b.length] as number;
+  return row[b.length];
 }
 
 /** Applies a unified diff to `from` (the tests' proof that the diff says everything). */

@@ -53,8 +53,8 @@ export function specialPairs(): { a: NDArray; b: NDArray; names: string[] } {
   const names: string[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      a.data[i * n + j] = VALUES[i] as number;
-      b.data[i * n + j] = VALUES[j] as number;
+      a.data[i * n + j] = VALUES[i];
+      b.data[i * n + j] = VALUES[j];
       names.push(`(${NAMES[i]}, ${NAMES[j]})`);
     }
   }
@@ -177,8 +177,8 @@ export function specialMismatches(
   if (actual.length !== expected.length) return [`${actual.length} elements, expected ${expected.length}`];
   for (let i = 0; i < expected.length; i++) {
     if (skip(i)) continue;
-    const a = actual[i] as number;
-    const e = expected[i] as number;
+    const a = actual[i];
+    const e = expected[i];
     const ok =
       Number.isNaN(e) || !Number.isFinite(e) || (signedZeros && a === 0 && e === 0)
         ? sameSpecial(a, e)
@@ -240,7 +240,7 @@ export function pairCase(
 /** wasm's std::max(a, b) and std::min(a, b) return a where b is NaN or both are zeros (the NOTEs at maximum). */
 export const STD_MIN_MAX_ON_WASM: Divergence = (() => {
   const { a, b } = specialPairs();
-  return (i) => (Number.isNaN(b.data[i] as number) || (a.data[i] === 0 && b.data[i] === 0) ? a.data[i] : undefined);
+  return (i) => (Number.isNaN(b.data[i]) || (a.data[i] === 0 && b.data[i] === 0) ? a.data[i] : undefined);
 })();
 
 /** A matrix product of ours on the special matrices, and on the documented float64 sums. */
@@ -282,7 +282,7 @@ export async function expectAgrees(c: Case): Promise<void> {
   for (const backend of BACKENDS) {
     const expected = await onBackend(oracle, backend, () => runOracle(oracle, c.tf, ...c.inputs));
     expect(actual, `${c.name} on ${backend}`).toHaveShape(expected.shape);
-    const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i] as number);
+    const documented = (i: number) => c.differs?.[backend]?.(i, actual.data[i]);
     const label = (i: number) => `${c.name} on ${backend} ${c.label?.(i) ?? `[${i}]`}`;
     const tol = c.tol ?? specialTolerance(c.terms);
     const skip = (i: number) => documented(i) !== undefined;
@@ -321,7 +321,7 @@ export function tfTwoSteps(make: (tf: Tf) => TfOptimizer): Case['tf'] {
 // ⌊i / n⌋ + 1 for the gradient specialVector()[i % n]. Float64 updates differ from TF.js'
 // float32 ones where an intermediate overflows float32 (NOTEs in lib/nn/optimizers.ts and at
 // exercise 08's slotsLike).
-const gradientAt = (i: number): number => VALUES[i % VALUES.length] as number;
+const gradientAt = (i: number): number => VALUES[i % VALUES.length];
 
 /** Where g² overflows float32, TF.js' state is Infinity at once and w stays at 1. */
 export const SQUARE_OVERFLOWS: Divergence = (i) =>

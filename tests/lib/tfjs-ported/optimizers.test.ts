@@ -66,7 +66,7 @@ describe('tfjs-core/src/optimizers/sgd_optimizer_test.ts', () => {
   ])('basic (%s)', (_, run) => {
     const { costs, xs } = run();
     expectArraysClose(xs[0] as number[], [expectedValue1]);
-    expectArraysClose(costs[0] as number, [4 ** 2]);
+    expectArraysClose(costs[0], [4 ** 2]);
     expectArraysClose(xs[1] as number[], [expectedValue2]);
   });
   it.each([
@@ -113,7 +113,7 @@ describe('tfjs-core/src/optimizers/momentum_optimizer_test.ts', () => {
   });
   it.each(nesterov)('Save, load weights and conntinue training (%s): the second step', (_, run) => {
     const { costs, xs } = run();
-    expectArraysClose(costs[1] as number, 2.45);
+    expectArraysClose(costs[1], 2.45);
     expectArraysClose(xs[1] as number[], [0.44, 0.88]);
   });
 });
@@ -147,18 +147,18 @@ describe('tfjs-core/src/optimizers/rmsprop_optimizer_test.ts', () => {
   });
   it('Save and load weights: centered = false (solution rmsprop)', () => {
     const { costs, xs } = solutionRun(rmsprop(false), [1, 2], 2);
-    expectArraysClose(costs[0] as number, 5);
+    expectArraysClose(costs[0], 5);
     expectArraysClose(xs[0] as number[], [0.5527865, 1.5527864]);
-    expectArraysClose(costs[1] as number, 2.7167187);
+    expectArraysClose(costs[1], 2.7167187);
     expectArraysClose(xs[1] as number[], [0.2874418, 1.2294267]);
   });
   it('Save, load weights and continue training: centered = true (solution rmsprop)', () => {
     const { costs, xs } = solutionRun(rmsprop(true), [1, 2], 3);
-    expectArraysClose(costs[0] as number, 5);
+    expectArraysClose(costs[0], 5);
     expectArraysClose(xs[0] as number[], [0.5411684, 1.5411685]);
-    expectArraysClose(costs[1] as number, 2.668063);
+    expectArraysClose(costs[1], 2.668063);
     expectArraysClose(xs[1] as number[], [0.2677834, 1.2035918]);
-    expectArraysClose(costs[2] as number, 1.520341);
+    expectArraysClose(costs[2], 1.520341);
   });
 });
 
