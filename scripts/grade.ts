@@ -54,7 +54,7 @@ const HELP = `npm run grade -- [options]
   --timeout S         time limit per exercise in seconds (default: meta.json's, else ${DEFAULT_EXERCISE_TIMEOUT_S})
   --test-timeout S    time limit per test in seconds (default: the kata's vitest testTimeout)
   --max-memory MB     heap limit of each grading process (default 2048)
-  --seed N            the seed of every randomized check (default: KATA_SEED, else 42)
+  --seed N            the seed of every randomised check (default: KATA_SEED, else 42)
   --require-sandbox   stop unless learner code can be sandboxed (Linux with bubblewrap)
   --quiet             print only the result
 `;

@@ -21,7 +21,7 @@ import { baseRuns } from '../../lib/runs.ts';
 import { type Exercise, ROOT } from '../lib/exercises.ts';
 import { stripAnsi } from '../lib/term.ts';
 import { type ActiveRun, stalledFiles } from './active-run.ts';
-import { type ErrorLike, type ExerciseResult, failureInfo, summarize, type TestModuleLike } from './spec-results.ts';
+import { type ErrorLike, type ExerciseResult, failureInfo, summarise, type TestModuleLike } from './spec-results.ts';
 import { cachePackageReads } from './stack-cache.ts';
 import { kataWarmPool, poolOption, type WarmPool } from './warm-pool.ts';
 
@@ -332,7 +332,7 @@ export class SpecSession implements SpecRunner {
     const results = new Map<string, ExerciseResult>();
     for (const ex of exercises) {
       const module = this.lastModules.find((m) => path.resolve(m.moduleId) === path.resolve(ex.spec));
-      const result = this.complete(ex, summarize(ex, module as unknown as TestModuleLike | undefined), failure);
+      const result = this.complete(ex, summarise(ex, module as unknown as TestModuleLike | undefined), failure);
       if (exercises.length === 1) result.logs = this.logs;
       result.casesPerProperty = quick ?? this.casesPerProperty.full;
       if (quick !== undefined) result.quick = true;

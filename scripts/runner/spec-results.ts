@@ -201,7 +201,7 @@ function normalState(state: string): TestOutcome['state'] {
 }
 
 /** Summarises one spec file's results (`module` undefined: the file did not run at all). */
-export function summarize(ex: Exercise, module: TestModuleLike | undefined): ExerciseResult {
+export function summarise(ex: Exercise, module: TestModuleLike | undefined): ExerciseResult {
   if (!module) {
     return {
       name: ex.name,

@@ -127,7 +127,7 @@ describe('npm run grade on the real kata (exercise 01, TensorFlow.js oracle)', (
     expect(existsSync(path.join(tmp, 'never'))).toBe(false);
   }, 120_000);
 
-  it('hard-coded answers of the fixed examples fail the randomized checks, and the judge takes the rest', () => {
+  it('hard-coded answers of the fixed examples fail the randomised checks, and the judge takes the rest', () => {
     const tests = ex(reports.get('cheats') as GradeReport, '01-tensors').tests;
     const rank = tests.filter((t) => t.name.startsWith('step 1: rank'));
     // the fixed examples pass, the random check against TensorFlow.js fails, and the judge,

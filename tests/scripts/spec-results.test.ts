@@ -13,7 +13,7 @@ import {
   parseTodo,
   skippingOptional,
   stepSummaries,
-  summarize,
+  summarise,
   type TestModuleLike,
 } from '../../scripts/runner/spec-results.ts';
 
@@ -145,7 +145,7 @@ describe('failureInfo', () => {
   });
 });
 
-describe('summarize', () => {
+describe('summarise', () => {
   const mod = fakeModule([
     { suite: 'step 1: rank', name: 'a', state: 'passed' },
     { suite: 'step 1: rank', name: 'b', state: 'passed' },
@@ -155,13 +155,13 @@ describe('summarize', () => {
   ]);
 
   it('counts passing specs; skipped ones do not pass', () => {
-    const r = summarize(ex, mod);
+    const r = summarise(ex, mod);
     expect([r.passed, r.total, isPassing(r)]).toEqual([2, 5, false]);
     expect(r.durationMs).toBe(12);
   });
 
   it('knows the step the learner is on: the first failing spec', () => {
-    const r = summarize(ex, mod);
+    const r = summarise(ex, mod);
     expect(firstFailure(r)?.name).toBe('c');
     expect(currentStep(r)).toBe(2);
     expect(stepSummaries(r)).toEqual([
@@ -172,16 +172,16 @@ describe('summarize', () => {
   });
 
   it('a spec file that did not load is not passing, and says why', () => {
-    const r = summarize(ex, fakeModule([], [{ name: 'SyntaxError', message: "Unexpected token ')'" }]));
+    const r = summarise(ex, fakeModule([], [{ name: 'SyntaxError', message: "Unexpected token ')'" }]));
     expect(isPassing(r)).toBe(false);
     expect(r.loadErrors[0]?.message).toBe("SyntaxError: Unexpected token ')'");
-    const missing = summarize(ex, undefined);
+    const missing = summarise(ex, undefined);
     expect(isPassing(missing)).toBe(false);
     expect(missing.loadErrors[0]?.message).toMatch(/no results for tensors\.spec\.ts/);
   });
 
   it('marks the optional steps; skipping them, the exercise passes when the other steps do', () => {
-    const r = summarize(
+    const r = summarise(
       ex,
       fakeModule([
         { suite: 'step 1: rank', name: 'a', state: 'passed' },
@@ -204,7 +204,7 @@ describe('summarize', () => {
   });
 
   it('all passing is passing; no specs at all is not', () => {
-    expect(isPassing(summarize(ex, fakeModule([{ suite: 's', name: 'a', state: 'passed' }])))).toBe(true);
-    expect(isPassing(summarize(ex, fakeModule([])))).toBe(false);
+    expect(isPassing(summarise(ex, fakeModule([{ suite: 's', name: 'a', state: 'passed' }])))).toBe(true);
+    expect(isPassing(summarise(ex, fakeModule([])))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@
  *
  * Not ported: lib/nn's RMSprop has no momentum and every upstream RMSprop test uses 0.1; upstream's
  * Adagrad 'Continue training after loading weights' loads Adagrad's state into an Adam optimizer,
- * which neither API can do; the serialization and tensor-count checks have nothing to port to.
+ * which neither API can do; the serialisation and tensor-count checks have nothing to port to.
  */
 import { describe, expect, it } from 'vitest';
 import { NDArray } from '../../../lib/ndarray.ts';
