@@ -26,13 +26,13 @@ import path from 'node:path';
 import { plural } from '../lib/format.ts';
 import { PIXELS } from '../lib/mnist-data.ts';
 import { defaultWorkers, OPTIMIZERS } from '../lib/nn/index.ts';
-import { trainingCurvesSvg } from '../lib/training-chart.ts';
-import { coarsen } from '../lib/training-log.ts';
 import { commandArgs, helpText } from './lib/args.ts';
 import { ROOT } from './lib/exercises.ts';
 import { writeFileAtomic } from './lib/files.ts';
 import { loadData, runScratch, runTfjs } from './lib/mnist-train.ts';
 import { asciiChart, drawDigits } from './lib/terminal-pictures.ts';
+import { trainingCurvesSvg } from './lib/training-chart.ts';
+import { coarsen } from './lib/training-log.ts';
 
 const USAGE = helpText(import.meta.url);
 

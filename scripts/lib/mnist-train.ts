@@ -1,7 +1,7 @@
 /**
  * The two engines of `npm run mnist` (scripts/mnist.ts): lib/nn from scratch and TensorFlow.js
  * layers, trained the same way and logged the same way — Keras' per-epoch History, the test
- * set's result at each epoch's end, and the training curve every few steps (lib/training-log.ts).
+ * set's result at each epoch's end, and the training curve every few steps (scripts/lib/training-log.ts).
  */
 import { argmaxRows, crossEntropySum } from '../../lib/kernels/index.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS, subset } from '../../lib/mnist-data.ts';
@@ -16,8 +16,8 @@ import {
 } from '../../lib/nn/index.ts';
 import { loadOracle, type Tf } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
-import { type EpochPoint, logInterval, StepRecorder } from '../../lib/training-log.ts';
 import { kerasProgress } from './terminal-pictures.ts';
+import { type EpochPoint, logInterval, StepRecorder } from './training-log.ts';
 
 /** What a run needs of `npm run mnist`'s options. */
 export interface TrainOptions {

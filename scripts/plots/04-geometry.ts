@@ -8,7 +8,7 @@
 import type * as Geometry from '../../exercises/04-geometry/geometry.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { formatShape } from '../../lib/shape.ts';
-import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
+import { figure, type Mark, type Panel, type Point, palette } from '../lib/svg.ts';
 import type { PlotContext } from '../plot.ts';
 
 /** An F, as x, y pairs around its outline; the stem's foot at the origin. No symmetry, so any turn or mirror shows. */

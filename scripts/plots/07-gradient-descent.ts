@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import type * as GradientDescent from '../../exercises/07-gradient-descent/gradient-descent.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
+import { figure, type Mark, type Panel, type Point, palette } from '../lib/svg.ts';
 import { asciiChart } from '../lib/terminal-pictures.ts';
 import type { PlotContext } from '../plot.ts';
 

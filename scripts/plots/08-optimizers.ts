@@ -11,7 +11,7 @@
 import type * as Optimizers from '../../exercises/08-optimizers/optimizers.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { tiltedWell } from '../../lib/surfaces.ts';
-import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
+import { figure, type Mark, type Panel, type Point, palette } from '../lib/svg.ts';
 import type { LearnerCode, PlotContext } from '../plot.ts';
 
 type Opt = typeof Optimizers;

@@ -11,7 +11,7 @@ import type * as Generalisation from '../../exercises/11-generalisation/generali
 import { loadMnist, type MnistSplit, subset } from '../../lib/mnist-data.ts';
 import { MLP, makeOptimizer } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
-import { figure, type Mark, type Panel, type Point, palette } from '../../lib/svg.ts';
+import { figure, type Mark, type Panel, type Point, palette } from '../lib/svg.ts';
 import type { PlotContext } from '../plot.ts';
 
 type Code = typeof Generalisation;

@@ -52,7 +52,7 @@ describe('the grading manifest', () => {
   it('leaves out what no spec, judge or solution loads, so changing it needs no refresh', async () => {
     const files = protectedFiles(ROOT, await runnerConfig(ROOT));
     for (const f of [
-      'lib/svg.ts',
+      'scripts/lib/svg.ts',
       'scripts/lib/terminal-pictures.ts',
       'scripts/plot.ts',
       'scripts/start.ts',

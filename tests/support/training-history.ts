@@ -3,7 +3,7 @@
  * accuracy that rises like MNIST's, with seeded noise, logged the way `npm run mnist` logs them.
  */
 import { createRng } from '../../lib/rng.ts';
-import { type EpochPoint, StepRecorder } from '../../lib/training-log.ts';
+import { type EpochPoint, StepRecorder } from '../../scripts/lib/training-log.ts';
 
 export interface SyntheticRun {
   steps: StepRecorder['points'];

@@ -1,5 +1,5 @@
 /**
- * lib/training-chart.ts, the curves `npm run mnist` writes: first as SVG text, then drawn in
+ * scripts/lib/training-chart.ts, the curves `npm run mnist` writes: first as SVG text, then drawn in
  * Debian's Chromium and measured (issue 15, item 7: a one-epoch run drew empty charts, the test
  * accuracy fell off the axis, and the y label overlapped its tick labels). Where there is no
  * Chromium the browser checks cannot run — which fails in CI (CI=true: .ci/run installs
@@ -8,11 +8,11 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { segmentHitsBox } from '../../lib/axes.ts';
 import { plural } from '../../lib/format.ts';
-import { figure } from '../../lib/svg.ts';
-import { type TrainingCurves, trainingCurvesSvg } from '../../lib/training-chart.ts';
+import { segmentHitsBox } from '../../scripts/lib/axes.ts';
 import { ROOT } from '../../scripts/lib/exercises.ts';
+import { figure } from '../../scripts/lib/svg.ts';
+import { type TrainingCurves, trainingCurvesSvg } from '../../scripts/lib/training-chart.ts';
 import { findChromium } from '../../scripts/ui-check.ts';
 import { type DrawnPanel, drawSvg, intersects, openCanvas, type Rect, within } from '../support/svg-in-browser.ts';
 import { syntheticRun } from '../support/training-history.ts';

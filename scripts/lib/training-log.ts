@@ -8,7 +8,7 @@
  *   log.flush();                                                 // after a stop mid-epoch
  *   log.points  // [{ step: 10, epoch: 0.0213, loss: 1.12, accuracy: 0.71, samples: 1280 }, …]
  */
-import { ArgumentError } from './errors.ts';
+import { ArgumentError } from '../../lib/errors.ts';
 
 /** One point of the training curve: the mean over the mini-batches that ended at `step`. */
 export interface StepLog {

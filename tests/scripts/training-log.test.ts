@@ -1,11 +1,11 @@
 /**
- * lib/training-log.ts: the training curve step by step — windows of k mini-batches weighted by
+ * scripts/lib/training-log.ts: the training curve step by step — windows of k mini-batches weighted by
  * their sizes, closed at every epoch's end — fed by lib/nn's `fit` the way `npm run mnist` feeds it.
  */
 import { describe, expect, it } from 'vitest';
 import { fit, MLP, makeOptimizer } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
-import { coarsen, logInterval, type StepLog, StepRecorder } from '../../lib/training-log.ts';
+import { coarsen, logInterval, type StepLog, StepRecorder } from '../../scripts/lib/training-log.ts';
 
 describe('logInterval', () => {
   it('logs every step of a short run and keeps a long one to about 250 points', () => {

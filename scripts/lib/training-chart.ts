@@ -4,7 +4,7 @@
  * other smoothing), and held-out (test) markers where each epoch ended. The x axis counts
  * epochs, fractions included, so a one-epoch run is a curve from 0 to 1.
  */
-import { plural } from './format.ts';
+import { plural } from '../../lib/format.ts';
 import { figure, type Mark, type Panel, palette } from './svg.ts';
 import type { EpochPoint, StepLog } from './training-log.ts';
 

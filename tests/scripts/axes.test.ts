@@ -1,7 +1,7 @@
-/** lib/axes.ts: nice axis ranges, the text-width bound, and the hit tests that keep legends off the data. */
+/** scripts/lib/axes.ts: nice axis ranges, the text-width bound, and the hit tests that keep legends off the data. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { niceAxis, segmentHitsBox, textWidth, tickStep } from '../../lib/axes.ts';
+import { niceAxis, segmentHitsBox, textWidth, tickStep } from '../../scripts/lib/axes.ts';
 
 describe('niceAxis', () => {
   it('widens the range out to the nearest ticks, which it returns', () => {

@@ -1,6 +1,6 @@
-/** lib/svg.ts: the pure pieces (ticks, scales, ranges, contours, escaping) and the figure's structure. */
+/** scripts/lib/svg.ts: the pure pieces (ticks, scales, ranges, contours, escaping) and the figure's structure. */
 import { describe, expect, it } from 'vitest';
-import { contourSegments, escapeXml, figure, fitRange, linearScale, niceTicks } from '../../lib/svg.ts';
+import { contourSegments, escapeXml, figure, fitRange, linearScale, niceTicks } from '../../scripts/lib/svg.ts';
 import { tagsOf } from '../support/well-formed.ts';
 
 describe('niceTicks', () => {
