@@ -11,49 +11,17 @@
 import type * as Api from '../../exercises/11-generalisation/generalisation.ts';
 import { PIXELS } from '../../lib/mnist-data.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
-import { type Dataset, evaluate, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
-import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';
-
-/** An accuracy as a multiple of 1/64: exact in floating point, so no rounding decides a comparison. */
-const sixtyFourths = (r: JudgeRng) => r.int(0, 64) / 64;
-
-/** settle(fn), with either of the kata's errors as 'refused': for the checks whose class the README leaves open. */
-function refused(fn: () => unknown): unknown {
-  const out = settle(fn) as { thrown?: string } | undefined;
-  return out?.thrown === 'ShapeError' || out?.thrown === 'ArgumentError' ? 'refused' : out;
-}
-
-/** `count` samples of `features` values in [0, 1) with labels below `classes`. */
-function dataset(r: JudgeRng, count: number, features: number, classes: number): Dataset {
-  return {
-    x: Float32Array.from({ length: count * features }, () => r.float(0, 1)),
-    y: Array.from({ length: count }, () => r.int(0, classes - 1)),
-    count,
-    features,
-  };
-}
-
-const plain = (d: Dataset) => ({ x: Array.from(d.x), y: Array.from(d.y), count: d.count, features: d.features });
-
-/** Keras' rule, as the README states it: strictly better than the best by more than |minDelta|. */
-function replayStopping(values: readonly number[], o: { patience: number; minDelta: number; max: boolean }) {
-  let [best, bestEpoch, wait] = [o.max ? -Infinity : Infinity, -1, 0];
-  const delta = Math.abs(o.minDelta);
-  for (const [epoch, v] of values.entries()) {
-    if (o.max ? v - delta > best : v + delta < best) [best, bestEpoch, wait] = [v, epoch, 0];
-    else if (++wait >= o.patience) return { stoppedEpoch: epoch, bestEpoch };
-  }
-  return { stoppedEpoch: -1, bestEpoch };
-}
-
-const state = (es: Api.EarlyStopping) => [es.best, es.bestEpoch, es.wait, es.stoppedEpoch, es.stopTraining];
-
-/** Float32 parameters of a two-layer lib/nn model, [W0, b0, W1, b1], and gradients of the same sizes. */
-function parameters(r: JudgeRng) {
-  const [a, b, c] = [r.int(1, 4), r.int(1, 4), r.int(1, 3)];
-  const make = () => [a * b, b, b * c, c].map((n) => Float32Array.from({ length: n }, () => r.float(-1, 1)));
-  return { params: make(), grads: [make(), make()] };
-}
+import { evaluate, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
+import { defineJudge, settle } from '../judge/api.ts';
+import {
+  dataset,
+  parameters,
+  plain,
+  refused,
+  replayStopping,
+  sixtyFourths,
+  state,
+} from './support/11-generalisation.ts';
 
 export default defineJudge<typeof Api>({
   module: 'generalisation.ts',
