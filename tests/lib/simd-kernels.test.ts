@@ -8,13 +8,13 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import * as plainKernels from '../../lib/kernels/matmul.ts';
-import { assemble, wasmPath, watPath } from '../../lib/kernels/simd/build.ts';
 import { chooseKernels, type MatmulKernel, matmulKernels } from '../../lib/kernels/simd/index.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { transpose } from '../../lib/ops/index.ts';
 import { loadOracle, type Oracle, runOracle, type Tensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
+import { assemble, wasmPath, watPath } from '../../scripts/build-simd.ts';
 import {
   expectAgrees,
   expectSprinkledProductsAgree,
@@ -70,7 +70,7 @@ function uniform(rows: number, cols: number, seed: number): NDArray {
 const size = fc.oneof(fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17), fc.integer({ min: 1, max: 70 }));
 
 describe('build', () => {
-  it('matmul.wasm is the build of matmul.wat (run lib/kernels/simd/build.ts after editing the .wat)', async () => {
+  it('matmul.wasm is the build of matmul.wat (run npm run build-simd after editing the .wat)', async () => {
     const built = await assemble(readFileSync(watPath, 'utf8'));
     expect(Buffer.from(built).equals(readFileSync(wasmPath))).toBe(true);
   });

@@ -1,6 +1,6 @@
 /**
  * matmul, matmulTransA and matmulTransB on row-major Float32Arrays, computed by the WebAssembly
- * SIMD kernel in matmul.wat (assembled into the checked-in matmul.wasm by build.ts).
+ * SIMD kernel in matmul.wat (assembled into the checked-in matmul.wasm by `npm run build-simd`).
  * Same signature as lib/kernels' plain TypeScript kernels, `out` first:
  *   matmul(out, a, b, m, k, n)        out[m×n] = a[m×k] · b[k×n]
  *   matmulTransA(out, a, b, m, k, n)  out[m×n] = aᵀ · b, a stored k×m
