@@ -2,10 +2,9 @@
  * `npm run bench -- --only mnist`: MNIST epochs from scratch (lib/nn, as `npm run mnist` runs
  * it) against TensorFlow.js' model.fit on the same model, side by side in one run.
  */
-import { argmaxRows } from '../../lib/kernels/index.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../../lib/mnist-data.ts';
 import { defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer } from '../../lib/nn/index.ts';
-import { kerasMlp, WORKER_LOADER } from '../lib/mnist-train.ts';
+import { evaluateKeras, kerasMlp, WORKER_LOADER } from '../lib/mnist-train.ts';
 import { tfBackends } from './matmul.ts';
 import { type Bench, fmt, stat, table } from './report.ts';
 
@@ -67,13 +66,8 @@ export async function benchMnist(bench: Bench): Promise<void> {
       },
     },
   });
-  const xtt = tf.tensor2d(xt, [test.count, PIXELS]);
-  // NOTE: predict's default batch of 32 takes minutes over 10,000 images on the wasm backend.
-  const probs = keras.predict(xtt, { batchSize: 1000 }) as import('@tensorflow/tfjs').Tensor;
-  const predictions = new Uint8Array(test.count);
-  const correct = argmaxRows(predictions, probs.dataSync() as Float32Array, test.y, test.count, CLASSES);
-  const tfAcc = correct / test.count;
-  tf.dispose([xs, ys, xtt, probs]);
+  const tfAcc = evaluateKeras(tf, keras, test).accuracy;
+  tf.dispose([xs, ys]);
   keras.dispose();
 
   const scratch = stat(scratchEpochs);

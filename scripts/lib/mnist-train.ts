@@ -140,17 +140,7 @@ export async function runTfjs(o: TrainOptions, data: Data, stop: () => boolean):
           ? tf.train.momentum(lr, 0.9)
           : tf.train.sgd(lr);
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const evalOn = (set: Data['test']) => {
-    const x = tf.tensor2d(set.x, [set.count, PIXELS]);
-    // NOTE: predict's default batch of 32 makes 1,875 calls for the training set; 1,000 is far faster.
-    const probs = model.predict(x, { batchSize: 1000 }) as import('@tensorflow/tfjs').Tensor;
-    const p = probs.dataSync() as Float32Array;
-    const predictions = new Uint8Array(set.count);
-    const correct = argmaxRows(predictions, p, set.y, set.count, CLASSES);
-    const loss = crossEntropySum(p, set.y, set.count, CLASSES);
-    tf.dispose([x, probs]);
-    return { loss: loss / set.count, accuracy: correct / set.count, predictions };
-  };
+  const evalOn = (set: Data['test']) => evaluateKeras(tf, model, set);
   const xs = tf.tensor2d(data.train.x, [data.train.count, PIXELS]);
   const ys = tf.tensor1d(Float32Array.from(data.train.y as ArrayLike<number>));
   const steps = Math.ceil(data.train.count / o.batchSize);
@@ -216,6 +206,22 @@ export const WORKER_LOADER = new URL('../register.mjs', import.meta.url);
  * softmax), Glorot-uniform kernels seeded `seed` and `seed + 1`: one builder for
  * `npm run mnist -- --engine tfjs` and the bench's peer, so the two measure the same model.
  */
+/**
+ * A Keras model's mean loss, accuracy and predictions on a split, with lib/kernels' loss and
+ * argmax (the same routines as the scratch engine's evaluation).
+ */
+export function evaluateKeras(tf: Tf, model: ReturnType<typeof kerasMlp>, set: Data['test']) {
+  const x = tf.tensor2d(set.x, [set.count, PIXELS]);
+  // NOTE: predict's default batch of 32 makes 1,875 calls for the training set; 1,000 is far faster.
+  const probs = model.predict(x, { batchSize: 1000 }) as import('@tensorflow/tfjs').Tensor;
+  const p = probs.dataSync() as Float32Array;
+  const predictions = new Uint8Array(set.count);
+  const correct = argmaxRows(predictions, p, set.y, set.count, CLASSES);
+  const loss = crossEntropySum(p, set.y, set.count, CLASSES);
+  tf.dispose([x, probs]);
+  return { loss: loss / set.count, accuracy: correct / set.count, predictions };
+}
+
 export function kerasMlp(tf: Tf, hidden: number, seed: number) {
   return tf.sequential({
     layers: [
