@@ -108,6 +108,18 @@ export function settle<T>(fn: () => T): T | { thrown: string } {
   }
 }
 
+/** The kind of error `fn` throws (compared with the reference's), or false if it returns. */
+export const threw = (fn: () => unknown): string | false => settle(() => void fn())?.thrown ?? false;
+
+/**
+ * settle(fn), with either of the kata's errors as 'refused': for the checks where the judge
+ * asks only that a call be refused (the specs check the class).
+ */
+export function refused(fn: () => unknown): unknown {
+  const out = settle(fn) as { thrown?: string } | undefined;
+  return out?.thrown === 'ShapeError' || out?.thrown === 'ArgumentError' ? 'refused' : out;
+}
+
 /** The generator of one case's inputs: the run's secret seed mixed with the case's name. */
 export function judgeRng(seed: number, caseName: string): JudgeRng {
   let h = 2166136261;

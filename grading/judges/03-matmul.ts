@@ -8,7 +8,7 @@
  */
 import type * as Api from '../../exercises/03-matmul/matmul.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
-import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';
+import { defineJudge, type JudgeRng, threw } from '../judge/api.ts';
 
 /**
  * Sums of up to 8 products of values in [-1, 1]. The specs compare with float32 TensorFlow.js
@@ -16,9 +16,6 @@ import { defineJudge, type JudgeRng, settle } from '../judge/api.ts';
  * Float32Array passes them and must pass here; a wrong index is off by far more.
  */
 const PRODUCTS = float32Tolerance(8, 8);
-
-/** The kind of error f throws (compared with the reference's), or false if it returns. */
-const threw = (f: () => unknown): string | false => settle(() => void f())?.thrown ?? false;
 
 /** The shape, or 'error' where matmulShape refuses the pair. */
 const shapeOr = (f: () => number[]): number[] | 'error' => {

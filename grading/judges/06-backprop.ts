@@ -7,7 +7,7 @@
  */
 import type * as Api from '../../exercises/06-backprop/backprop.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { defineJudge } from '../judge/api.ts';
+import { defineJudge, threw } from '../judge/api.ts';
 import {
   BACKWARD,
   binary,
@@ -23,7 +23,6 @@ import {
   probabilities,
   rows,
   SMOOTH,
-  threw,
 } from './support/06-backprop.ts';
 
 export default defineJudge<typeof Api>({

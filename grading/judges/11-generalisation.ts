@@ -12,16 +12,8 @@ import type * as Api from '../../exercises/11-generalisation/generalisation.ts';
 import { PIXELS } from '../../lib/mnist-data.ts';
 import type { NDArray } from '../../lib/ndarray.ts';
 import { evaluate, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
-import { defineJudge, settle } from '../judge/api.ts';
-import {
-  dataset,
-  parameters,
-  plain,
-  refused,
-  replayStopping,
-  sixtyFourths,
-  state,
-} from './support/11-generalisation.ts';
+import { defineJudge, refused, settle } from '../judge/api.ts';
+import { dataset, parameters, plain, replayStopping, sixtyFourths, state } from './support/11-generalisation.ts';
 
 export default defineJudge<typeof Api>({
   module: 'generalisation.ts',

@@ -4,7 +4,7 @@
  */
 import { NDArray } from '../../../lib/ndarray.ts';
 import { float32Tolerance } from '../../../lib/tolerance.ts';
-import { type JudgeRng, settle } from '../../judge/api.ts';
+import type { JudgeRng } from '../../judge/api.ts';
 
 /**
  * Losses, deltas and gradients are sums of up to a few dozen rounded terms. The specs compare
@@ -20,9 +20,6 @@ export const BACKWARD = float32Tolerance(64, 1);
  * another way (x + h from a copy, or += h and −= 2h in place): the results agree that far.
  */
 export const NUMERIC = { rtol: 1e-6, atol: 1e-7 };
-
-/** The kind of error f throws (compared with the reference's), or false if it returns. */
-export const threw = (f: () => unknown): string | false => settle(() => void f())?.thrown ?? false;
 
 export const probabilities = (r: JudgeRng, shape: number[]) => r.ndarray(shape, 0, 1);
 

@@ -4,16 +4,10 @@
  */
 import type * as Api from '../../../exercises/11-generalisation/generalisation.ts';
 import type { Dataset } from '../../../lib/nn/index.ts';
-import { type JudgeRng, settle } from '../../judge/api.ts';
+import type { JudgeRng } from '../../judge/api.ts';
 
 /** An accuracy as a multiple of 1/64: exact in floating point, so no rounding decides a comparison. */
 export const sixtyFourths = (r: JudgeRng) => r.int(0, 64) / 64;
-
-/** settle(fn), with either of the kata's errors as 'refused': for the checks whose class the README leaves open. */
-export function refused(fn: () => unknown): unknown {
-  const out = settle(fn) as { thrown?: string } | undefined;
-  return out?.thrown === 'ShapeError' || out?.thrown === 'ArgumentError' ? 'refused' : out;
-}
 
 /** `count` samples of `features` values in [0, 1) with labels below `classes`. */
 export function dataset(r: JudgeRng, count: number, features: number, classes: number): Dataset {
