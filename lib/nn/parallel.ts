@@ -38,6 +38,8 @@ export interface WorkerInit {
   control: SharedArrayBuffer;
   stats: SharedArrayBuffer;
   index: number;
+  /** whether the worker's products use the SIMD kernels, as the main thread's model does */
+  simd: boolean;
 }
 
 interface WorkerSlot {
@@ -105,6 +107,7 @@ export class GradientPool implements GradientSource {
         control,
         stats,
         index,
+        simd: model.kernels.simd,
       };
       const worker = new Worker(new URL('./worker.ts', import.meta.url), {
         workerData: init,

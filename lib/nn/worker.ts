@@ -1,11 +1,12 @@
 /** A GradientPool worker: computes its part of every batch on the shared weights. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { matmulKernels, plainKernels } from '../kernels/simd/index.ts';
 import { CONTROL_WORDS, DONE, ROWS, SEQ } from './control.ts';
 import { MLP } from './mlp.ts';
 import type { WorkerInit } from './parallel.ts';
 
 const init = workerData as WorkerInit;
-const model = new MLP(init.inputSize, init.specs);
+const model = new MLP(init.inputSize, init.specs, { kernels: init.simd ? matmulKernels() : plainKernels });
 // The main thread owns the weights: take the shared arrays as they are, without copying.
 model.adoptParams(
   init.params.map((b) => new Float32Array(b)),
