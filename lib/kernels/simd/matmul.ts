@@ -28,7 +28,10 @@ export interface SimdKernels {
   matmul: MatmulKernel;
   matmulTransA: MatmulKernel;
   matmulTransB: MatmulKernel;
-  /** For the bench: reruns the last call's kernel on the data left in wasm memory (no copies). */
+  /**
+   * For the bench: reruns the last call's kernel (gemm, or spmm on the lists of the sparse path)
+   * on the data left in wasm memory, without the copies and the listing of nonzeros.
+   */
   rerunWithoutCopies(): void;
 }
 
@@ -71,6 +74,9 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
   const args = new Int32Array(11);
   const callGemm = () =>
     gemm(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, args[9]!, args[10]!);
+  const spmmArgs = new Int32Array(6);
+  const callSpmm = () => spmm(spmmArgs[0]!, spmmArgs[1]!, spmmArgs[2]!, spmmArgs[3]!, spmmArgs[4]!, spmmArgs[5]!);
+  let lastCall = callGemm;
   let cursor = new Int32Array(0);
 
   /** Makes the memory at least `end` bytes long; growing detaches the old views. */
@@ -101,6 +107,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     const startAt = outAt + align16(m * n * 4);
     const offsAt = startAt + align16((m + 1) * 4);
     const valsAt = offsAt + align16(m * k * 4);
+    if (!sampleMostlyZero(a, m * k)) return false;
     const nonzeros = transA ? listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, true) : countNonzeros(a, m * k);
     if (nonzeros * 2 > m * k) return false;
     reserve(valsAt + m * k * 4);
@@ -108,7 +115,9 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     if (allFinite(bAt, k * n) === 0) return false;
     if (transA) listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, false);
     else listRows(a, m, k, n, bAt, startAt, offsAt, valsAt);
-    spmm(outAt, startAt, offsAt, valsAt, m, n);
+    spmmArgs.set([outAt, startAt, offsAt, valsAt, m, n]);
+    lastCall = callSpmm;
+    callSpmm();
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
     return true;
   }
@@ -220,6 +229,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     args[8] = brs;
     args[9] = bcs;
     args[10] = packAt;
+    lastCall = callGemm;
     callGemm();
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
@@ -228,8 +238,20 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     matmul: (out, a, b, m, k, n) => run('matmul', out, a, b, m, k, n, k, 1, n, 1),
     matmulTransA: (out, a, b, m, k, n) => run('matmulTransA', out, a, b, m, k, n, 1, m, n, 1),
     matmulTransB: (out, a, b, m, k, n) => run('matmulTransB', out, a, b, m, k, n, k, 1, 1, k),
-    rerunWithoutCopies: callGemm,
+    rerunWithoutCopies: () => lastCall(),
   };
+}
+
+/**
+ * Whether at least half of 64 evenly spaced elements of a are 0: a dense a (random numbers,
+ * most weight matrices) goes to the dense kernel without a count over all of it, which costs
+ * as much as a thin product (128×512·512×10) itself.
+ */
+function sampleMostlyZero(a: Float32Array, size: number): boolean {
+  const samples = Math.min(64, size);
+  let zeros = 0;
+  for (let s = 0; s < samples; s++) if (a[Math.floor((s * size) / samples)] === 0) zeros++;
+  return zeros * 2 >= samples;
 }
 
 function countNonzeros(a: Float32Array, size: number): number {
