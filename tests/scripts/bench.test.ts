@@ -47,7 +47,9 @@ describe('npm run bench', () => {
   it('names a wrong option and exits with 2', () => {
     const section = bench('--only', 'matmul,gpu');
     expect(section.status).toBe(2);
-    expect(section.stderr).toContain('--only takes sections out of matmul, mnist, mnist-command, specs, npm-test; got "gpu"');
+    expect(section.stderr).toContain(
+      '--only takes sections out of matmul, mnist, mnist-command, specs, npm-test; got "gpu"',
+    );
     const runs = bench('--runs', '0');
     expect(runs.status).toBe(2);
     expect(runs.stderr).toContain('--runs must be a positive integer, got "0"');

@@ -14,7 +14,7 @@
 ;;   3. the last 1–3 rows of A take the 1×8 kernel; the last panel stores only its n mod 8
 ;;      real columns, through a 32-byte scratch tile at address 0.
 ;;
-;; Special values: every product is computed (no zero is skipped), so NaN and 0·Infinity reach
+;; Special values: gemm computes every product (no zero is skipped), so NaN and 0·Infinity reach
 ;; the output as in TF.js. NOTE: sums are kept in float32, as TF.js' wasm backend keeps them;
 ;; the plain TypeScript kernels keep float64 partial sums, so a partial sum beyond ±3.4e38 that
 ;; later cancels is Infinity here and finite there.
