@@ -14,6 +14,8 @@
  * main one's spec()), so neither the combine nor the update waits on one thread. The main
  * thread returns when every part is done, so the next step reads finished weights.
  * An optimizer without spec() (a wrapper of one's own) updates on the main thread instead.
+ * NOTE: an optimizer that has stepped through a pool holds the state (RMSprop's s, Adam's m
+ * and v, its velocity) of the main thread's part only: keep using it with that pool.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
