@@ -29,7 +29,7 @@ import { defaultWorkers, OPTIMIZERS } from '../lib/nn/index.ts';
 import { commandArgs, helpText } from './lib/args.ts';
 import { ROOT } from './lib/exercises.ts';
 import { writeFileAtomic } from './lib/files.ts';
-import { loadData, runScratch, runTfjs } from './lib/mnist-train.ts';
+import { loadData, runScratch, runTfjs, startScratch } from './lib/mnist-train.ts';
 import { asciiChart, drawDigits } from './lib/terminal-pictures.ts';
 import { trainingCurvesSvg } from './lib/training-chart.ts';
 import { coarsen } from './lib/training-log.ts';
@@ -103,6 +103,7 @@ async function main() {
   });
 
   const t0 = performance.now();
+  const engine = o.engine === 'scratch' ? startScratch(o) : undefined;
   const data = loadData(o);
   console.log(
     `MNIST: ${plural(data.train.count, 'training image')}, ${plural(data.test.count, 'test image')} (${o.raw ? 'raw 0–255' : 'scaled to [0, 1]'}), loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -110,7 +111,8 @@ async function main() {
   console.log(
     `Model: 784 → Dense(${o.hidden}, relu) → Dense(10, softmax); ${o.optimizer}${o.lr ? ` lr ${o.lr}` : ''}, batch ${o.batchSize}, ${plural(o.epochs, 'epoch')}, seed ${o.seed}, engine ${o.engine}${o.engine === 'scratch' ? ` (${plural(o.workers + 1, 'thread')})` : ''}\n`,
   );
-  const result = await (o.engine === 'tfjs' ? runTfjs : runScratch)(o, data, () => stopRequested);
+  const stop = () => stopRequested;
+  const result = await (engine ? runScratch(o, data, stop, engine) : runTfjs(o, data, stop));
 
   const { test, train } = result;
   console.log(`\n${result.stopped ? 'Stopped early. ' : ''}Parameters: ${result.params.toLocaleString('en-US')}`);

@@ -5,5 +5,13 @@
  */
 export const SEQ = 0; // main → worker: step number (−1: quit)
 export const ROWS = 1; // main → worker: rows in this part
-export const DONE = 2; // worker → main: last finished step
-export const CONTROL_WORDS = 4;
+export const DONE = 2; // worker → main: last finished step (gradients, and its part of the update)
+export const GRADS = 3; // worker → main: last step whose gradients are in its shared buffers
+export const MODE = 4; // main → worker: GRADIENTS_ONLY, UPDATE or NEW_OPTIMIZER (then UPDATE)
+export const ALL_GRADS = 5; // main → worker: last step whose gradients are all in, and their weights
+export const CONTROL_WORDS = 8;
+
+export const GRADIENTS_ONLY = 0;
+export const UPDATE = 1;
+/** a new optimizer's spec waits on the worker's port: build it, then update */
+export const NEW_OPTIMIZER = 2;

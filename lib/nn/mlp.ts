@@ -6,6 +6,7 @@
  */
 import { ArgumentError, ShapeError } from '../errors.ts';
 import * as K from '../kernels/index.ts';
+import { type MatmulKernels, matmulKernels } from '../kernels/simd/index.ts';
 import { createRng } from '../rng.ts';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
@@ -29,6 +30,8 @@ export interface MlpOptions {
   seed?: number;
   /** 'glorotUniform' (Keras' default) or 'uniform' in [0, 0.1] (the book's NaiveDense) */
   init?: Initializer;
+  /** the matrix products: the SIMD kernels where the runtime has them (default), or plainKernels */
+  kernels?: MatmulKernels;
 }
 
 /** Per-batch-size scratch buffers: activations of every layer and their gradients. */
@@ -43,10 +46,13 @@ interface Workspace {
 export class MLP {
   readonly layers: DenseParams[];
   private workspace: Workspace | null = null;
+  /** which matmul kernels the passes use; `kernels.simd` says whether they are the SIMD ones */
+  readonly kernels: MatmulKernels;
 
   readonly inputSize: number;
   constructor(inputSize: number, specs: readonly LayerSpec[], options: MlpOptions = {}) {
     this.inputSize = inputSize;
+    this.kernels = options.kernels ?? matmulKernels();
     if (specs.length === 0) throw new ArgumentError('MLP', 'needs at least one layer');
     const rng = createRng(options.seed ?? 0);
     let inputs = inputSize;
@@ -123,7 +129,7 @@ export class MLP {
     let input = x;
     this.layers.forEach((layer, l) => {
       const out = ws.acts[l];
-      K.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
+      this.kernels.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
       K.addBias(out, out, layer.bias, batch, layer.units);
       activate(out, batch, layer.units, layer.activation);
       input = out;
@@ -160,11 +166,11 @@ export class MLP {
       const layer = this.layers[l];
       const input = l === 0 ? x : ws.acts[l - 1];
       const dZ = ws.deltas[l];
-      K.matmulTransA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
+      this.kernels.matmulTransA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
       K.sumRows(ws.grads[2 * l + 1], dZ, batch, layer.units);
       if (l > 0) {
         const dPrev = ws.deltas[l - 1];
-        K.matmulTransB(dPrev, dZ, layer.W, batch, layer.units, layer.inputs);
+        this.kernels.matmulTransB(dPrev, dZ, layer.W, batch, layer.units, layer.inputs);
         activationBackward(dPrev, ws.acts[l - 1], this.layers[l - 1].activation);
       }
     }

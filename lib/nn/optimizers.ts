@@ -18,9 +18,44 @@
 import { ArgumentError } from '../errors.ts';
 import { adamRate, adamStep, momentumStep, rmspropStep, sgdStep } from '../kernels/index.ts';
 
+/**
+ * Part `index` of `count`: each parameter array cut into `count` contiguous ranges. A
+ * GradientPool's threads each update their own part of every array, in parallel.
+ */
+export interface Part {
+  index: number;
+  count: number;
+}
+
+/** What rebuilds an optimizer in another thread (class name and constructor arguments). */
+export interface OptimizerSpec {
+  kind: 'SGD' | 'RMSprop' | 'Adam';
+  args: (number | boolean)[];
+}
+
 export interface Optimizer {
   readonly name: string;
-  step(params: Float32Array[], grads: Float32Array[]): void;
+  /** Updates `params` in place from `grads`; with `part`, only that part of each array. */
+  step(params: Float32Array[], grads: Float32Array[], part?: Part): void;
+  /** How to rebuild it in a worker thread; without it, a GradientPool updates on one thread. */
+  spec?(): OptimizerSpec;
+}
+
+/** The range [from, to) of an array of `length` that `part` covers. */
+export function partRange(length: number, { index, count }: Part): [number, number] {
+  return [Math.floor((length * index) / count), Math.floor((length * (index + 1)) / count)];
+}
+
+/**
+ * A fresh optimizer like the one `spec` describes (its state starts empty).
+ * NOTE: one thread's optimizer keeps the state of the part it updates; a pool's threads, each
+ * with its own, keep between them the state one optimizer would.
+ */
+export function optimizerFromSpec({ kind, args }: OptimizerSpec): Optimizer {
+  const [a, b, c, d] = args as number[];
+  if (kind === 'SGD') return new SGD(a, b, Boolean(args[2]));
+  if (kind === 'RMSprop') return new RMSprop(a, b, c);
+  return new Adam(a, b, c, d);
 }
 
 /**
@@ -34,12 +69,21 @@ abstract class SlotOptimizer implements Optimizer {
   constructor(slots: number) {
     this.slots = slots;
   }
-  step(params: Float32Array[], grads: Float32Array[]): void {
+  step(params: Float32Array[], grads: Float32Array[], part?: Part): void {
     if (this.state.length === 0)
       for (const p of params) this.state.push(Array.from({ length: this.slots }, () => new Float32Array(p.length)));
     this.beginStep();
-    for (const [k, w] of params.entries()) this.update(w, grads[k], this.state[k]);
+    for (const [k, w] of params.entries()) {
+      if (!part) {
+        this.update(w, grads[k], this.state[k]);
+        continue;
+      }
+      const [from, to] = partRange(w.length, part);
+      const slice = (x: Float32Array) => x.subarray(from, to);
+      this.update(slice(w), slice(grads[k]), this.state[k].map(slice));
+    }
   }
+  abstract spec(): OptimizerSpec;
   /** Called once per step, before the updates (Adam counts its steps). */
   protected beginStep(): void {}
   protected abstract update(w: Float32Array, g: Float32Array, state: Float32Array[]): void;
@@ -55,6 +99,9 @@ export class SGD extends SlotOptimizer {
     super(1);
     [this.lr, this.momentum, this.nesterov] = [lr, momentum, nesterov];
   }
+  spec(): OptimizerSpec {
+    return { kind: 'SGD', args: [this.lr, this.momentum, this.nesterov] };
+  }
   protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
     if (this.momentum === 0) sgdStep(w, g, w.length, this.lr);
     else momentumStep(w, v, g, w.length, this.lr, this.momentum, this.nesterov);
@@ -69,6 +116,9 @@ export class RMSprop extends SlotOptimizer {
   constructor(lr: number = 0.001, rho: number = 0.9, epsilon: number = 1e-7) {
     super(1);
     [this.lr, this.rho, this.epsilon] = [lr, rho, epsilon];
+  }
+  spec(): OptimizerSpec {
+    return { kind: 'RMSprop', args: [this.lr, this.rho, this.epsilon] };
   }
   protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
     rmspropStep(w, s, g, w.length, this.lr, this.rho, this.epsilon);
@@ -86,6 +136,9 @@ export class Adam extends SlotOptimizer {
   constructor(lr: number = 0.001, beta1: number = 0.9, beta2: number = 0.999, epsilon: number = 1e-7) {
     super(2);
     [this.lr, this.beta1, this.beta2, this.epsilon] = [lr, beta1, beta2, epsilon];
+  }
+  spec(): OptimizerSpec {
+    return { kind: 'Adam', args: [this.lr, this.beta1, this.beta2, this.epsilon] };
   }
   protected override beginStep(): void {
     this.alpha = adamRate(this.lr, this.beta1, this.beta2, ++this.t);

@@ -98,8 +98,14 @@ export function fit(model: MLP, optimizer: Optimizer, data: Dataset, options: Fi
       const to = Math.min(data.count, from + batchSize);
       const n = to - from;
       gather(data, order, from, to, xb, yb);
-      const result = (options.gradients ?? model).lossAndGradients(xb, yb, n);
-      optimizer.step(model.params(), result.grads);
+      const source: GradientSource = options.gradients ?? model;
+      let result: { loss: number; correct: number };
+      if (source.trainStep) result = source.trainStep(xb, yb, n, optimizer);
+      else {
+        const r = source.lossAndGradients(xb, yb, n);
+        optimizer.step(model.params(), r.grads);
+        result = r;
+      }
       lossSum += result.loss * n;
       correct += result.correct;
       seen += n;

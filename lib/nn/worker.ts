@@ -1,11 +1,18 @@
-/** A GradientPool worker: computes its part of every batch on the shared weights. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { CONTROL_WORDS, DONE, ROWS, SEQ } from './control.ts';
+/**
+ * A GradientPool worker: computes its part of every batch on the shared weights and, in a
+ * training step, combines every thread's gradients over its part of the parameters and
+ * updates that part with its own optimizer (see parallel.ts).
+ */
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { matmulKernels, plainKernels } from '../kernels/simd/index.ts';
+import { combinePart } from './combine.ts';
+import { ALL_GRADS, CONTROL_WORDS, DONE, GRADIENTS_ONLY, GRADS, MODE, NEW_OPTIMIZER, ROWS, SEQ } from './control.ts';
 import { MLP } from './mlp.ts';
+import { type Optimizer, type OptimizerSpec, optimizerFromSpec } from './optimizers.ts';
 import type { WorkerInit } from './parallel.ts';
 
 const init = workerData as WorkerInit;
-const model = new MLP(init.inputSize, init.specs);
+const model = new MLP(init.inputSize, init.specs, { kernels: init.simd ? matmulKernels() : plainKernels });
 // The main thread owns the weights: take the shared arrays as they are, without copying.
 model.adoptParams(
   init.params.map((b) => new Float32Array(b)),
@@ -16,17 +23,26 @@ const stats = new Float64Array(init.stats);
 const x = new Float32Array(init.x);
 const y = new Int32Array(init.y);
 const grads = init.grads.map((b) => new Float32Array(b));
+const allGrads = init.allGrads.map((buffers) => buffers.map((b) => new Float32Array(b)));
+const weights = new Float64Array(init.weights);
+const combined = model.params().map((p) => new Float32Array(p.length));
+const part = { index: init.index + 1, count: allGrads.length };
 const base = init.index * CONTROL_WORDS;
-const [seqAt, rowsAt, doneAt] = [base + SEQ, base + ROWS, base + DONE];
+let optimizer: Optimizer | undefined;
+
+function signal(at: number, seq: number) {
+  Atomics.store(control, base + at, seq);
+  Atomics.notify(control, base + at);
+}
 
 parentPort?.postMessage('ready');
 let last = 0;
 for (;;) {
-  Atomics.wait(control, seqAt, last);
-  const seq = Atomics.load(control, seqAt);
+  Atomics.wait(control, base + SEQ, last);
+  const seq = Atomics.load(control, base + SEQ);
   if (seq === -1) break;
   if (seq === last) continue;
-  const rows = Atomics.load(control, rowsAt);
+  const rows = Atomics.load(control, base + ROWS);
   if (rows > 0) {
     const result = model.lossAndGradients(x, y, rows);
     result.grads.forEach((g, k) => {
@@ -36,6 +52,15 @@ for (;;) {
     stats[2 * init.index + 1] = result.correct;
   }
   last = seq;
-  Atomics.store(control, doneAt, seq);
-  Atomics.notify(control, doneAt);
+  signal(GRADS, seq);
+  const mode = Atomics.load(control, base + MODE);
+  if (mode !== GRADIENTS_ONLY) {
+    if (mode === NEW_OPTIMIZER && parentPort)
+      optimizer = optimizerFromSpec(receiveMessageOnPort(parentPort)?.message as OptimizerSpec);
+    while (Atomics.load(control, base + ALL_GRADS) !== seq)
+      Atomics.wait(control, base + ALL_GRADS, Atomics.load(control, base + ALL_GRADS), 1000);
+    combinePart(combined, allGrads, weights, part);
+    optimizer?.step(model.params(), combined, part);
+  }
+  signal(DONE, seq);
 }

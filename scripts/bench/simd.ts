@@ -4,8 +4,9 @@
  * one warm-up) and the ratios. "simd, no copies" reruns the kernel on the data already in wasm
  * memory: the difference to "simd" is what copying a and b in and the product out costs.
  * Prints the load average, since the ratios mean more than the figures on a shared machine.
- * The last row's a is 81% zeros, as a batch of MNIST pixels is: the plain kernel's sparse path
- * skips them (its GFLOP/s count the dense product's flops), the SIMD kernel and TF.js do not.
+ * The last row's a is 81% zeros, as a batch of MNIST pixels is: the sparse paths of the plain
+ * and the SIMD kernel skip them (GFLOP/s count the dense product's flops), TF.js does not; there
+ * "simd, no copies" leaves out the listing of a's nonzeros too.
  *
  *   node --import ./scripts/register.mjs scripts/bench/simd.ts [--runs 9]
  */

@@ -71,7 +71,16 @@ function progressPrinter() {
   };
 }
 
-export async function runScratch(o: TrainOptions, data: Data, stop: () => boolean): Promise<RunResult> {
+export interface ScratchEngine {
+  model: MLP;
+  pool: GradientPool | undefined;
+}
+
+/**
+ * The model and its worker threads. Started before MNIST loads: the workers start up (Node 20
+ * transpiles their TypeScript, about a second) while the main thread reads the files.
+ */
+export async function startScratch(o: TrainOptions): Promise<ScratchEngine> {
   const model = new MLP(
     PIXELS,
     [
@@ -88,6 +97,16 @@ export async function runScratch(o: TrainOptions, data: Data, stop: () => boolea
           loader: WORKER_LOADER,
         })
       : undefined;
+  return { model, pool };
+}
+
+export async function runScratch(
+  o: TrainOptions,
+  data: Data,
+  stop: () => boolean,
+  engine: Promise<ScratchEngine> = startScratch(o),
+): Promise<RunResult> {
+  const { model, pool } = await engine;
   if (pool) console.log(`engine: lib/nn on ${pool.threads} threads`);
   const progress = progressPrinter();
   const log = stepRecorder(o, data.train.count);

@@ -1,6 +1,6 @@
-/** lib/nn's GradientPool: worker threads compute the same gradients as one thread. */
+/** lib/nn's GradientPool: worker threads compute the same gradients, and share out the same update, as one thread. */
 import { describe, expect, it } from 'vitest';
-import { fit, GradientPool, MLP, makeOptimizer } from '../../lib/nn/index.ts';
+import { fit, GradientPool, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
 
 function problem(count: number, features: number, seed: number) {
@@ -56,6 +56,49 @@ describe('GradientPool', () => {
       expect(() => pool.lossAndGradients(new Float32Array(5 * 100), new Uint8Array(100), 100)).toThrow(
         /a batch of 100 needs 50 rows per thread, but the pool holds 16/,
       );
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it.each(['sgd', 'momentum', 'adam'])(
+    'shares out the %s update over the threads and trains to the weights of one thread',
+    async (name) => {
+      const data = problem(30, 5, 8);
+      const single = new MLP(5, specs, { seed: 9 });
+      const pooled = new MLP(5, specs, { seed: 9 });
+      const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 16, loader });
+      try {
+        const options = { epochs: 2, batchSize: 10, seed: 10 };
+        fit(single, makeOptimizer(name, 0.01), data, options);
+        fit(pooled, makeOptimizer(name, 0.01), data, { ...options, gradients: pool });
+        single.params().forEach((p, k) => {
+          expect(Array.from(pooled.params()[k] as Float32Array)).toBeAllClose(Array.from(p), {
+            rtol: 1e-4,
+            atol: 1e-6,
+          });
+        });
+      } finally {
+        await pool.close();
+      }
+    },
+    60_000,
+  );
+
+  it("an optimizer without spec() (a wrapper of one's own) updates on the main thread, with the same result", async () => {
+    const data = problem(30, 5, 12);
+    const single = new MLP(5, specs, { seed: 13 });
+    const pooled = new MLP(5, specs, { seed: 13 });
+    const pool = await GradientPool.start(pooled, { workers: 1, maxRows: 16, loader });
+    try {
+      const inner = makeOptimizer('rmsprop', 0.01);
+      const wrapper: Optimizer = { name: 'wrapper', step: (params, grads) => inner.step(params, grads) };
+      const options = { epochs: 2, batchSize: 10, seed: 14 };
+      fit(single, makeOptimizer('rmsprop', 0.01), data, options);
+      fit(pooled, wrapper, data, { ...options, gradients: pool });
+      single.params().forEach((p, k) => {
+        expect(Array.from(pooled.params()[k] as Float32Array)).toBeAllClose(Array.from(p), { rtol: 1e-4, atol: 1e-6 });
+      });
     } finally {
       await pool.close();
     }

@@ -28,22 +28,28 @@ describe('npm run bench', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/matmul, dense random float32/);
     expect(r.stdout).toMatch(/128×784·784×512/);
-    expect(r.stdout).toMatch(/(✓ met|✗ not met) {2,}lib matmul ≥ 4× TF\.js CPU at 128×784×512: \d+\.\d\d×/);
+    expect(r.stdout).toMatch(/(✓ met|✗ not met) {2,}lib matmul ≥ TF\.js wasm at 128×784·784×512: \d+\.\d\d×/);
+    expect(r.stdout).toMatch(/(✓ met|✗ not met) {2,}lib matmul ≥ TF\.js wasm at 784×128·128×512: \d+\.\d\d×/);
+    expect(r.stdout).toMatch(/lib \(simd\)/);
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
       runs: number;
-      matmul: { shape: string; lib: { gflops: number } }[];
+      matmul: { shape: string; kernel: string; lib: { gflops: number }; plain: { gflops: number } }[];
       targets: { name: string; met: boolean }[];
     };
     expect(json.runs).toBe(1);
     expect(json.matmul.map((m) => m.shape)).toContain('784×128×512');
     expect(json.matmul[0]?.lib.gflops).toBeGreaterThan(0);
-    expect(json.targets).toHaveLength(1);
+    expect(json.matmul[0]?.plain.gflops).toBeGreaterThan(0);
+    expect(json.matmul[0]?.kernel).toBe('simd');
+    expect(json.targets).toHaveLength(2);
   }, 120_000);
 
   it('names a wrong option and exits with 2', () => {
     const section = bench('--only', 'matmul,gpu');
     expect(section.status).toBe(2);
-    expect(section.stderr).toContain('--only takes sections out of matmul, mnist, specs, npm-test; got "gpu"');
+    expect(section.stderr).toContain(
+      '--only takes sections out of matmul, mnist, mnist-command, specs, npm-test; got "gpu"',
+    );
     const runs = bench('--runs', '0');
     expect(runs.status).toBe(2);
     expect(runs.stderr).toContain('--runs must be a positive integer, got "0"');

@@ -17,6 +17,14 @@ export interface MatmulKernels {
   simd: boolean;
 }
 
+/** The plain TypeScript kernels: the readable reference, and the fallback without SIMD. */
+export const plainKernels: MatmulKernels = {
+  matmul: plain.matmul,
+  matmulTransA: plain.matmulTransA,
+  matmulTransB: plain.matmulTransB,
+  simd: false,
+};
+
 /** The SIMD kernels if this runtime validates `bytes`, else the plain ones after `warn` says so. */
 export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = console.warn): MatmulKernels {
   if (wasm?.validate(bytes)) {
@@ -24,7 +32,7 @@ export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = consol
     return { matmul, matmulTransA, matmulTransB, simd: true };
   }
   warn('lib/kernels/simd: this runtime has no WebAssembly SIMD; matmul uses the plain TypeScript kernels');
-  return { matmul: plain.matmul, matmulTransA: plain.matmulTransA, matmulTransB: plain.matmulTransB, simd: false };
+  return plainKernels;
 }
 
 let chosen: MatmulKernels | undefined;

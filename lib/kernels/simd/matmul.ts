@@ -28,7 +28,10 @@ export interface SimdKernels {
   matmul: MatmulKernel;
   matmulTransA: MatmulKernel;
   matmulTransB: MatmulKernel;
-  /** For the bench: reruns the last call's kernel on the data left in wasm memory (no copies). */
+  /**
+   * For the bench: reruns the last call's kernel (gemm, or spmm on the lists of the sparse path)
+   * on the data left in wasm memory, without the copies and the listing of nonzeros.
+   */
   rerunWithoutCopies(): void;
 }
 
@@ -57,17 +60,139 @@ const SCRATCH_BYTES = 64; // the kernel's 32-byte tile for partial stores, round
 const PAGE = 65_536;
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** Instantiates the kernel (synchronously: the module is under 1 KB). Throws without SIMD. */
+/** Instantiates the kernel (synchronously: the module is under 2 KB). Throws without SIMD. */
 export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKernels {
   if (!wasm) throw new Error('createSimdKernels: this runtime has no WebAssembly');
   const instance = new wasm.Instance(new wasm.Module(bytes));
   const gemm = instance.exports.gemm as Gemm;
+  const spmm = instance.exports.spmm as Gemm;
+  const allFinite = instance.exports.allFinite as (ptr: number, count: number) => number;
   const memory = instance.exports.memory as WasmMemory;
   let heap = new Float32Array(memory.buffer);
+  let ints = new Int32Array(memory.buffer);
   // gemm's arguments, kept for rerunWithoutCopies; filled in place, so that a call allocates nothing
   const args = new Int32Array(11);
   const callGemm = () =>
     gemm(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, args[9]!, args[10]!);
+  const spmmArgs = new Int32Array(6);
+  const callSpmm = () => spmm(spmmArgs[0]!, spmmArgs[1]!, spmmArgs[2]!, spmmArgs[3]!, spmmArgs[4]!, spmmArgs[5]!);
+  let lastCall = callGemm;
+  let cursor = new Int32Array(0);
+
+  /** Makes the memory at least `end` bytes long; growing detaches the old views. */
+  function reserve(end: number) {
+    if (end <= memory.buffer.byteLength) return;
+    memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    heap = new Float32Array(memory.buffer);
+    ints = new Int32Array(memory.buffer);
+  }
+
+  /**
+   * The sparse path, when at least half of a is 0 and b is finite: the nonzeros of each row of
+   * A (a's rows, or its columns when transposed) are listed straight into wasm memory, so a
+   * itself is never copied, and spmm adds up only their rows of b. Returns false (having
+   * done nothing) where the dense kernel must run.
+   */
+  function sparse(
+    out: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+  ) {
+    const bAt = SCRATCH_BYTES;
+    const outAt = bAt + align16(k * n * 4);
+    const startAt = outAt + align16(m * n * 4);
+    const offsAt = startAt + align16((m + 1) * 4);
+    const valsAt = offsAt + align16(m * k * 4);
+    if (!sampleMostlyZero(a, m * k)) return false;
+    const nonzeros = transA ? listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, true) : countNonzeros(a, m * k);
+    if (nonzeros * 2 > m * k) return false;
+    reserve(valsAt + m * k * 4);
+    heap.set(b.subarray(0, k * n), bAt / 4);
+    if (allFinite(bAt, k * n) === 0) return false;
+    if (transA) listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, false);
+    else listRows(a, m, k, n, bAt, startAt, offsAt, valsAt);
+    spmmArgs.set([outAt, startAt, offsAt, valsAt, m, n]);
+    lastCall = callSpmm;
+    callSpmm();
+    out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
+    return true;
+  }
+
+  /** Lists the nonzeros of each row of a [m×k]: their values, and the addresses of their rows of b. */
+  function listRows(
+    a: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    bAt: number,
+    startAt: number,
+    offsAt: number,
+    valsAt: number,
+  ) {
+    const start = startAt >> 2;
+    let q = 0;
+    const offs = offsAt >> 2;
+    const vals = valsAt >> 2;
+    for (let i = 0; i < m; i++) {
+      ints[start + i] = q;
+      const row = i * k;
+      for (let p = 0; p < k; p++) {
+        const v = a[row + p];
+        if (v !== 0) {
+          ints[offs + q] = bAt + p * n * 4;
+          heap[vals + q++] = v;
+        }
+      }
+    }
+    ints[start + m] = q;
+  }
+
+  /**
+   * The same for the columns of a stored [k×m] (the rows of aᵀ), in order of p: a count per
+   * column, then the lists. With `countOnly`, returns the number of nonzeros without writing.
+   */
+  function listColumns(
+    a: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    bAt: number,
+    startAt: number,
+    offsAt: number,
+    valsAt: number,
+    countOnly: boolean,
+  ): number {
+    if (cursor.length < m + 1) cursor = new Int32Array(m + 1);
+    cursor.fill(0, 0, m + 1);
+    for (let p = 0; p < k; p++) {
+      const row = p * m;
+      for (let i = 0; i < m; i++) if (a[row + i] !== 0) cursor[i + 1]++;
+    }
+    for (let i = 0; i < m; i++) cursor[i + 1] += cursor[i];
+    const total = cursor[m];
+    if (countOnly) return total;
+    const start = startAt >> 2;
+    for (let i = 0; i <= m; i++) ints[start + i] = cursor[i];
+    const offs = offsAt >> 2;
+    const vals = valsAt >> 2;
+    for (let p = 0; p < k; p++) {
+      const row = p * m;
+      const at = bAt + p * n * 4;
+      for (let i = 0; i < m; i++) {
+        const v = a[row + i];
+        if (v !== 0) {
+          const q = cursor[i]++;
+          ints[offs + q] = at;
+          heap[vals + q] = v;
+        }
+      }
+    }
+    return total;
+  }
 
   // (ars, acs, brs, bcs): A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]
   function run(
@@ -84,15 +209,13 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     bcs: number,
   ) {
     check(op, out, a, b, m, k, n);
+    // a·b and aᵀ·b may take the sparse path; a·bᵀ (b's rows are not contiguous columns) never does
+    if (bcs === 1 && m * k > 0 && sparse(out, a, b, m, k, n, acs !== 1)) return;
     const aAt = SCRATCH_BYTES;
     const bAt = aAt + align16(m * k * 4);
     const outAt = bAt + align16(k * n * 4);
     const packAt = outAt + align16(m * n * 4);
-    const end = packAt + Math.ceil(n / 8) * 8 * k * 4;
-    if (end > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-      heap = new Float32Array(memory.buffer); // growing detaches the old view
-    }
+    reserve(packAt + Math.ceil(n / 8) * 8 * k * 4);
     heap.set(a.subarray(0, m * k), aAt / 4);
     heap.set(b.subarray(0, k * n), bAt / 4);
     args[0] = outAt;
@@ -106,6 +229,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     args[8] = brs;
     args[9] = bcs;
     args[10] = packAt;
+    lastCall = callGemm;
     callGemm();
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
@@ -114,8 +238,26 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     matmul: (out, a, b, m, k, n) => run('matmul', out, a, b, m, k, n, k, 1, n, 1),
     matmulTransA: (out, a, b, m, k, n) => run('matmulTransA', out, a, b, m, k, n, 1, m, n, 1),
     matmulTransB: (out, a, b, m, k, n) => run('matmulTransB', out, a, b, m, k, n, k, 1, 1, k),
-    rerunWithoutCopies: callGemm,
+    rerunWithoutCopies: () => lastCall(),
   };
+}
+
+/**
+ * Whether at least half of 64 evenly spaced elements of a are 0: a dense a (random numbers,
+ * most weight matrices) goes to the dense kernel without a count over all of it, which costs
+ * as much as a thin product (128×512·512×10) itself.
+ */
+function sampleMostlyZero(a: Float32Array, size: number): boolean {
+  const samples = Math.min(64, size);
+  let zeros = 0;
+  for (let s = 0; s < samples; s++) if (a[Math.floor((s * size) / samples)] === 0) zeros++;
+  return zeros * 2 >= samples;
+}
+
+function countNonzeros(a: Float32Array, size: number): number {
+  let count = 0;
+  for (let i = 0; i < size; i++) if (a[i] !== 0) count++;
+  return count;
 }
 
 function check(op: string, out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number) {

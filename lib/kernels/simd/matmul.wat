@@ -14,7 +14,7 @@
 ;;   3. the last 1–3 rows of A take the 1×8 kernel; the last panel stores only its n mod 8
 ;;      real columns, through a 32-byte scratch tile at address 0.
 ;;
-;; Special values: every product is computed (no zero is skipped), so NaN and 0·Infinity reach
+;; Special values: gemm computes every product (no zero is skipped), so NaN and 0·Infinity reach
 ;; the output as in TF.js. NOTE: sums are kept in float32, as TF.js' wasm backend keeps them;
 ;; the plain TypeScript kernels keep float64 partial sums, so a partial sum beyond ±3.4e38 that
 ;; later cancels is Infinity here and finite there.
@@ -176,4 +176,126 @@
           (i32.add (local.get $i)
             (select (i32.const 4) (i32.const 1) (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))))
         (br $rows))))
+
+  ;; Sparse rows times dense rows, for a factor that is mostly zeros (MNIST pixels: 81%):
+  ;;   out[i, 0..n) = Σ_q vals[q] · B-row(offs[q])   over q = start[i] .. start[i+1]−1
+  ;; `start` holds m+1 indices into offs/vals (i32 each); offs[q] is the byte address of a row of
+  ;; B (n floats). The JavaScript side lists the nonzeros, so the same kernel does a·B (the lists
+  ;; are a's rows) and aᵀ·B (its columns). A block of 32 columns of out stays in 8 registers while
+  ;; the listed rows stream past; then blocks of 4, then single columns.
+  (func (export "spmm") (param $out i32) (param $start i32) (param $offs i32) (param $vals i32)
+                        (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $q i32) (local $end i32) (local $src i32) (local $dst i32)
+    (local $x v128) (local $s f32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $dst (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        ;; 32 columns at a time
+        (block $wide_done
+          (loop $wide
+            (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 32)) (local.get $n)))
+            (local.set $c0 (v128.const i32x4 0 0 0 0)) (local.set $c1 (v128.const i32x4 0 0 0 0))
+            (local.set $c2 (v128.const i32x4 0 0 0 0)) (local.set $c3 (v128.const i32x4 0 0 0 0))
+            (local.set $c4 (v128.const i32x4 0 0 0 0)) (local.set $c5 (v128.const i32x4 0 0 0 0))
+            (local.set $c6 (v128.const i32x4 0 0 0 0)) (local.set $c7 (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $nz_done
+              (loop $nz
+                (br_if $nz_done (i32.ge_s (local.get $q) (local.get $end)))
+                (local.set $x (v128.load32_splat (i32.add (local.get $vals) (i32.shl (local.get $q) (i32.const 2)))))
+                (local.set $src
+                  (i32.add (i32.load (i32.add (local.get $offs) (i32.shl (local.get $q) (i32.const 2))))
+                           (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $x) (v128.load (local.get $src)))))
+                (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $src)))))
+                (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $src)))))
+                (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $src)))))
+                (local.set $c4 (f32x4.add (local.get $c4) (f32x4.mul (local.get $x) (v128.load offset=64 (local.get $src)))))
+                (local.set $c5 (f32x4.add (local.get $c5) (f32x4.mul (local.get $x) (v128.load offset=80 (local.get $src)))))
+                (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $x) (v128.load offset=96 (local.get $src)))))
+                (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $x) (v128.load offset=112 (local.get $src)))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $nz)))
+            (v128.store (local.get $dst) (local.get $c0))
+            (v128.store offset=16 (local.get $dst) (local.get $c1))
+            (v128.store offset=32 (local.get $dst) (local.get $c2))
+            (v128.store offset=48 (local.get $dst) (local.get $c3))
+            (v128.store offset=64 (local.get $dst) (local.get $c4))
+            (v128.store offset=80 (local.get $dst) (local.get $c5))
+            (v128.store offset=96 (local.get $dst) (local.get $c6))
+            (v128.store offset=112 (local.get $dst) (local.get $c7))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $wide)))
+        ;; 4 columns at a time
+        (block $narrow_done
+          (loop $narrow
+            (br_if $narrow_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+            (local.set $c0 (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $nz4_done
+              (loop $nz4
+                (br_if $nz4_done (i32.ge_s (local.get $q) (local.get $end)))
+                (local.set $c0
+                  (f32x4.add (local.get $c0)
+                    (f32x4.mul (v128.load32_splat (i32.add (local.get $vals) (i32.shl (local.get $q) (i32.const 2))))
+                      (v128.load (i32.add (i32.load (i32.add (local.get $offs) (i32.shl (local.get $q) (i32.const 2))))
+                                          (i32.shl (local.get $j) (i32.const 2)))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $nz4)))
+            (v128.store (local.get $dst) (local.get $c0))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $narrow)))
+        ;; the last n mod 4 columns, one at a time
+        (block $single_done
+          (loop $single
+            (br_if $single_done (i32.ge_s (local.get $j) (local.get $n)))
+            (local.set $s (f32.const 0))
+            (local.set $q (i32.load (i32.add (local.get $start) (i32.shl (local.get $i) (i32.const 2)))))
+            (block $nz1_done
+              (loop $nz1
+                (br_if $nz1_done (i32.ge_s (local.get $q) (local.get $end)))
+                (local.set $s
+                  (f32.add (local.get $s)
+                    (f32.mul (f32.load (i32.add (local.get $vals) (i32.shl (local.get $q) (i32.const 2))))
+                      (f32.load (i32.add (i32.load (i32.add (local.get $offs) (i32.shl (local.get $q) (i32.const 2))))
+                                         (i32.shl (local.get $j) (i32.const 2)))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $nz1)))
+            (f32.store (local.get $dst) (local.get $s))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $single)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; 1 if the `count` floats at `ptr` are all finite, else 0: v·0 is 0 for a finite v and NaN
+  ;; for ±Infinity and NaN. The sparse kernel may skip a zero only against finite rows of B.
+  (func (export "allFinite") (param $ptr i32) (param $count i32) (result i32)
+    (local $end i32) (local $acc v128) (local $s f32)
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $ptr)) (v128.const f32x4 0 0 0 0))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $ptr)) (f32.const 0))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 4)))
+        (br $tail)))
+    (local.set $s
+      (f32.add (local.get $s)
+        (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                 (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+    (f32.eq (local.get $s) (f32.const 0)))
 )

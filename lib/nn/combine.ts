@@ -1,0 +1,29 @@
+/**
+ * The batch-mean gradient of a GradientPool step, part by part: each thread combines the
+ * threads' gradients over its own part of every parameter array, then updates that part.
+ */
+import { type Part, partRange } from './optimizers.ts';
+
+/**
+ * out[k] = Σ_t weights[t] · sources[t][k] over `part` of every array k, in the order of t
+ * (the main thread first, as a single-threaded combine would), threads of weight 0 left out.
+ */
+export function combinePart(
+  out: readonly Float32Array[],
+  sources: readonly (readonly Float32Array[])[],
+  weights: ArrayLike<number>,
+  part: Part,
+): void {
+  out.forEach((g, k) => {
+    const [from, to] = partRange(g.length, part);
+    const first = sources[0][k];
+    const w0 = weights[0];
+    for (let i = from; i < to; i++) g[i] = first[i] * w0;
+    for (let t = 1; t < sources.length; t++) {
+      const w = weights[t];
+      if (w === 0) continue;
+      const src = sources[t][k];
+      for (let i = from; i < to; i++) g[i] = g[i] + src[i] * w;
+    }
+  });
+}
