@@ -4,7 +4,10 @@
  * max; the targets of the performance issue are marked met or not. Tests never assert times.
  *
  *   npm run bench                         everything, about 7 minutes on 2 cores
- *   npm run bench -- --only matmul,specs  some sections: matmul | mnist | specs | npm-test
+ *   npm run bench -- --only matmul,specs  some sections: matmul | mnist | specs | rerun | npm-test
+ *                                         (specs: each exercise's specs cold; rerun: save →
+ *                                         result in npm start on every exercise, failing and
+ *                                         passing, about 3 minutes)
  *   npm run bench -- --skip npm-test      all but some
  *   npm run bench -- --runs 7             repetitions of the short benchmarks (default 5)
  *   npm run bench -- --epochs 5           MNIST epochs each way (default 1; 5 checks the
@@ -15,6 +18,7 @@ import path from 'node:path';
 import { benchMatmul } from './bench/matmul.ts';
 import { benchMnist } from './bench/mnist.ts';
 import type { Bench } from './bench/report.ts';
+import { benchReruns } from './bench/rerun.ts';
 import { benchNpmTest, benchSpecs } from './bench/specs.ts';
 import { commandArgs } from './lib/args.ts';
 import { ROOT } from './lib/exercises.ts';
@@ -37,7 +41,7 @@ function positive(flag: string, raw: string | undefined): number {
 }
 const RUNS = positive('runs', args.runs);
 const EPOCHS = positive('epochs', args.epochs);
-const SECTIONS = ['matmul', 'mnist', 'specs', 'npm-test'];
+const SECTIONS = ['matmul', 'mnist', 'specs', 'rerun', 'npm-test'];
 function sectionList(flag: string, raw: string | undefined): string[] {
   const list = (raw ?? '')
     .split(',')
@@ -63,7 +67,8 @@ const bench: Bench = {
 };
 if (sections.has('matmul')) await benchMatmul(bench);
 if (sections.has('mnist')) await benchMnist(bench);
-if (sections.has('specs')) await benchSpecs(bench);
+if (sections.has('specs')) benchSpecs(bench);
+if (sections.has('rerun')) await benchReruns(bench);
 if (sections.has('npm-test')) benchNpmTest(bench);
 
 const { results, targets } = bench;

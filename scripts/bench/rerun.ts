@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- --only rerun`: save → result in the watch modes, on every exercise. The
+ * runner's session (warm worker threads, its 20 ms debounce, quick checks) as `npm start` runs
+ * it, on the learner's code three ways: as in exercises/ (the stubs), half done (a temp copy
+ * of the kata, half-done.ts) and solved (the reference solutions: the quick check's pass).
+ */
+import { utimesSync } from 'node:fs';
+import { type Exercise, findExercise, listExercises, ROOT } from '../lib/exercises.ts';
+import type { ExerciseResult } from '../runner/spec-results.ts';
+import { makeHalfDoneKata } from './half-done.ts';
+import { type Bench, fmt, type Stat, stat, table } from './report.ts';
+
+/** The issue's target: save → result while failing, every exercise. */
+const TARGET_S = 0.3;
+
+/** Waits for `n` ms. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Seconds from touching `file` (as an editor's save would) to the result: `arm` returns the
+ * promise of the next result, made before the touch. A second first: the learner reads and
+ * types, and the spare threads get ready.
+ */
+async function timeSave<T>(file: string, arm: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  await sleep(1000);
+  const next = arm();
+  const t0 = performance.now();
+  const now = new Date();
+  utimesSync(file, now, now);
+  const result = await next;
+  return { seconds: (performance.now() - t0) / 1000, result };
+}
+
+const ms = (seconds: number) => fmt(seconds * 1000, 0);
+/** "median (min–max)" in ms */
+const cell = (st: Stat) => `${ms(st.median)} (${ms(st.min)}–${ms(st.max)})`;
+
+interface Saves {
+  save: Stat;
+  last: ExerciseResult;
+  /** the save, then the full check the runner makes of a quick pass before it records it */
+  recorded?: Stat;
+}
+
+/**
+ * One `npm start` session over `exercises` (learner's files at `root`, or the solutions): each
+ * exercise focused in turn, run once (as the runner does when it opens one), then saved `runs`
+ * times. `verify`: also time the full check after each save of that exercise.
+ */
+async function sessionSaves(
+  project: 'exercises' | 'solutions',
+  root: string,
+  exercises: readonly Exercise[],
+  runs: number,
+  verify?: string,
+): Promise<Map<string, Saves>> {
+  const { SpecSession } = await import('../runner/session.ts');
+  let settle: ((r: ExerciseResult) => void) | undefined;
+  const session = await SpecSession.start({ root, watch: true, project, onRerunResult: (r) => settle?.(r) });
+  const out = new Map<string, Saves>();
+  try {
+    for (const ex of exercises) {
+      session.focus(ex);
+      let last = (await session.run([ex], { quick: true })).get(ex.name) as ExerciseResult;
+      const saves: number[] = [];
+      const recorded: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const file = project === 'solutions' ? ex.solution : ex.stub;
+        const save = await timeSave(file, () => new Promise<ExerciseResult>((r) => (settle = r)));
+        saves.push(save.seconds);
+        last = save.result;
+        if (verify === ex.name) {
+          const t0 = performance.now();
+          await session.run([ex]);
+          recorded.push(save.seconds + (performance.now() - t0) / 1000);
+        }
+      }
+      out.set(ex.name, { save: stat(saves), last, ...(recorded.length > 0 ? { recorded: stat(recorded) } : {}) });
+    }
+  } finally {
+    await session.close();
+  }
+  return out;
+}
+
+/**
+ * Save → result in Vitest's own watch mode as `npm run ui` runs it (with the runner's warm
+ * threads, all 100 cases, and Vitest's wait of 100 ms after a save), on exercise 01 solved.
+ */
+async function vitestSaves(runs: number): Promise<Stat> {
+  const { createVitest } = await import('vitest/node');
+  const { kataWarmPool, poolOption } = await import('../runner/warm-pool.ts');
+  let settle: (() => void) | undefined;
+  const pool = kataWarmPool(ROOT);
+  const vitest = await createVitest('test', {
+    root: ROOT,
+    watch: true,
+    project: ['solutions'],
+    reporters: [{ onTestRunEnd: () => settle?.() }],
+    ...poolOption(pool),
+  });
+  const ex = findExercise('01');
+  await vitest.start([ex.spec]);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const save = await timeSave(ex.solution, () => new Promise<void>((r) => (settle = r)));
+    samples.push(save.seconds);
+  }
+  await vitest.close();
+  await pool?.dispose();
+  return stat(samples);
+}
+
+/** The exercise with the largest median among `rows`, and that median. */
+function worst(rows: Map<string, Stat>): { name: string; median: number } {
+  let w = { name: '', median: Number.NEGATIVE_INFINITY };
+  for (const [name, st] of rows) if (st.median > w.median) w = { name, median: st.median };
+  return w;
+}
+
+export async function benchReruns(bench: Bench): Promise<void> {
+  const { results, targets } = bench;
+  // Three sessions over eleven exercises: fewer saves each than the short benchmarks.
+  const runs = Math.min(bench.runs, 3);
+  const exercises = listExercises();
+  const stub = await sessionSaves('exercises', ROOT, exercises, runs);
+  const kata = makeHalfDoneKata();
+  let half: Map<string, Saves>;
+  try {
+    half = await sessionSaves('exercises', kata.root, kata.exercises, runs);
+  } finally {
+    kata.dispose();
+  }
+  const solved = await sessionSaves('solutions', ROOT, exercises, runs, '01-tensors');
+  const ui = await vitestSaves(runs);
+
+  const failing = new Map<string, Stat>();
+  const passing = new Map<string, Stat>();
+  const rows: string[][] = [];
+  const entry: Record<string, unknown> = {};
+  for (const ex of exercises) {
+    const s = stub.get(ex.name) as Saves;
+    const h = half.get(ex.name) as Saves;
+    const p = solved.get(ex.name) as Saves;
+    // A half-done file that passes (or fails) every step measures the wrong thing: say so.
+    if (h.last.passed === 0 || h.last.passed === h.last.total || p.last.passed !== p.last.total) {
+      throw new Error(
+        `npm run bench: ${ex.name} half done passed ${h.last.passed}/${h.last.total}, solved ${p.last.passed}/${p.last.total}`,
+      );
+    }
+    const slower = s.save.median >= h.save.median ? s.save : h.save;
+    failing.set(ex.name, slower);
+    passing.set(ex.name, p.save);
+    entry[ex.name] = { stub: s.save, halfDone: h.save, quickPass: p.save };
+    rows.push([
+      ex.name,
+      cell(s.save),
+      `${cell(h.save)} ${h.last.passed}/${h.last.total}`,
+      cell(p.save),
+      slower.median <= TARGET_S ? '✓' : '✗',
+      p.save.median <= TARGET_S ? '✓' : '✗',
+    ]);
+  }
+  const verified = (solved.get('01-tensors') as Saves).recorded as Stat;
+  results.rerun = entry;
+  results.rerunVerified = verified;
+  results.rerunVitest = ui;
+  table(
+    `npm start: save → result, every exercise (ms, median (min–max) of ${runs} saves; half done: its specs passing)`,
+    ['exercise', 'as in exercises/', 'half done', 'solved: quick pass', 'failing ≤ 300', 'passing ≤ 300'],
+    rows,
+  );
+  table(
+    `Watch reruns of exercise 01 solved (ms, median (min–max) of ${runs} saves)`,
+    ['what', 'ms'],
+    [
+      ['npm start: save → pass recorded (the quick check, then the full check)', cell(verified)],
+      ['npm run ui (vitest --watch): save → result', cell(ui)],
+    ],
+  );
+  const slowFail = worst(failing);
+  const failOver = [...failing.values()].filter((st) => st.median > TARGET_S).length;
+  targets.push({
+    name: 'save → result ≤ 300 ms while failing, every exercise (npm start)',
+    met: failOver === 0,
+    detail: `${failing.size - failOver} of ${failing.size}; slowest ${slowFail.name}, ${ms(slowFail.median)} ms`,
+  });
+  const slowPass = worst(passing);
+  const passOver = [...passing.values()].filter((st) => st.median > TARGET_S).length;
+  targets.push({
+    name: "save → the quick check's pass ≤ 300 ms, every exercise (npm start)",
+    met: passOver === 0,
+    detail: `${passing.size - passOver} of ${passing.size}; slowest ${slowPass.name}, ${ms(slowPass.median)} ms`,
+  });
+}
