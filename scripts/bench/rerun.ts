@@ -12,6 +12,8 @@ import { type Bench, fmt, type Stat, stat, table } from './report.ts';
 
 /** The issue's target: save → result while failing, every exercise. */
 const TARGET_S = 0.3;
+/** A first run longer than this (training) is followed by one timed save, not `runs`. */
+const SLOW_MS = 3000;
 
 /** Waits for `n` ms. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,6 +50,7 @@ interface Saves {
  * times. `verify`: also time the full check after each save of that exercise.
  */
 async function sessionSaves(
+  label: string,
   project: 'exercises' | 'solutions',
   root: string,
   exercises: readonly Exercise[],
@@ -61,10 +64,13 @@ async function sessionSaves(
   try {
     for (const ex of exercises) {
       session.focus(ex);
+      const t0 = performance.now();
       let last = (await session.run([ex], { quick: true })).get(ex.name) as ExerciseResult;
+      // A run that trains (10 and 11 solved, or half done) is timed once: seconds, not ms.
+      const n = performance.now() - t0 > SLOW_MS ? 1 : runs;
       const saves: number[] = [];
       const recorded: number[] = [];
-      for (let i = 0; i < runs; i++) {
+      for (let i = 0; i < n; i++) {
         const file = project === 'solutions' ? ex.solution : ex.stub;
         const save = await timeSave(file, () => new Promise<ExerciseResult>((r) => (settle = r)));
         saves.push(save.seconds);
@@ -76,6 +82,7 @@ async function sessionSaves(
         }
       }
       out.set(ex.name, { save: stat(saves), last, ...(recorded.length > 0 ? { recorded: stat(recorded) } : {}) });
+      process.stderr.write(`  ${label} ${ex.name}: ${cell(stat(saves))} ms, ${last.passed}/${last.total} pass\n`);
     }
   } finally {
     await session.close();
@@ -123,15 +130,15 @@ export async function benchReruns(bench: Bench): Promise<void> {
   // Three sessions over eleven exercises: fewer saves each than the short benchmarks.
   const runs = Math.min(bench.runs, 3);
   const exercises = listExercises();
-  const stub = await sessionSaves('exercises', ROOT, exercises, runs);
+  const stub = await sessionSaves('as in exercises/', 'exercises', ROOT, exercises, runs);
   const kata = makeHalfDoneKata();
   let half: Map<string, Saves>;
   try {
-    half = await sessionSaves('exercises', kata.root, kata.exercises, runs);
+    half = await sessionSaves('half done', 'exercises', kata.root, kata.exercises, runs);
   } finally {
     kata.dispose();
   }
-  const solved = await sessionSaves('solutions', ROOT, exercises, runs, '01-tensors');
+  const solved = await sessionSaves('solved', 'solutions', ROOT, exercises, runs, '01-tensors');
   const ui = await vitestSaves(runs);
 
   const failing = new Map<string, Stat>();
@@ -142,13 +149,12 @@ export async function benchReruns(bench: Bench): Promise<void> {
     const s = stub.get(ex.name) as Saves;
     const h = half.get(ex.name) as Saves;
     const p = solved.get(ex.name) as Saves;
-    // A half-done file that passes (or fails) every step measures the wrong thing: say so.
-    if (h.last.passed === 0 || h.last.passed === h.last.total || p.last.passed !== p.last.total) {
-      throw new Error(
-        `npm run bench: ${ex.name} half done passed ${h.last.passed}/${h.last.total}, solved ${p.last.passed}/${p.last.total}`,
-      );
+    if (p.last.passed !== p.last.total) {
+      throw new Error(`npm run bench: ${ex.name}'s solution passed ${p.last.passed}/${p.last.total} of its specs`);
     }
-    const slower = s.save.median >= h.save.median ? s.save : h.save;
+    // A half-done file whose specs all pass is not failing (the table shows its count).
+    const halfFails = h.last.passed < h.last.total;
+    const slower = halfFails && h.save.median > s.save.median ? h.save : s.save;
     failing.set(ex.name, slower);
     passing.set(ex.name, p.save);
     entry[ex.name] = { stub: s.save, halfDone: h.save, quickPass: p.save };
@@ -166,7 +172,7 @@ export async function benchReruns(bench: Bench): Promise<void> {
   results.rerunVerified = verified;
   results.rerunVitest = ui;
   table(
-    `npm start: save → result, every exercise (ms, median (min–max) of ${runs} saves; half done: its specs passing)`,
+    `npm start: save → result, every exercise (ms, median (min–max) of ${runs} saves, 1 where a run trains; half done: steps 1…⌊n/2⌋ solved, its specs passing)`,
     ['exercise', 'as in exercises/', 'half done', 'solved: quick pass', 'failing ≤ 300', 'passing ≤ 300'],
     rows,
   );
