@@ -7,7 +7,7 @@
  *   npm run bench -- --only matmul,specs  some sections: matmul | mnist | specs | rerun | npm-test
  *                                         (specs: each exercise's specs cold; rerun: save →
  *                                         result in npm start on every exercise, failing and
- *                                         passing, about 3 minutes)
+ *                                         passing; 5 minutes on 2 busy cores)
  *   npm run bench -- --skip npm-test      all but some
  *   npm run bench -- --runs 7             repetitions of the short benchmarks (default 5)
  *   npm run bench -- --epochs 5           MNIST epochs each way (default 1; 5 checks the
