@@ -78,9 +78,16 @@ export interface LoadOptions {
   strictCounts?: boolean;
 }
 
+const defaultDir = () => process.env.KATA_MNIST_DIR || packagedMnistDir();
+
+/** The four files loadMnist() reads from `dir` (for `npm start` to read them ahead: lib/read-ahead.ts). */
+export function mnistFiles(dir = defaultDir()): string[] {
+  return Object.values(FILES).map((name) => locate(dir, name));
+}
+
 /** Loads train and test splits, validating every file. */
 export function loadMnist(options: LoadOptions = {}): Mnist {
-  const dir = options.dir ?? (process.env.KATA_MNIST_DIR || packagedMnistDir());
+  const dir = options.dir ?? defaultDir();
   if (!existsSync(dir))
     throw new Error(`MNIST: folder ${dir} does not exist (from ${options.dir ? 'dir' : 'KATA_MNIST_DIR'})`);
   const strict = options.strictCounts ?? (options.dir === undefined && !process.env.KATA_MNIST_DIR);

@@ -3,9 +3,11 @@
  * written as JSON (reports/bench.json). Figures are medians of several runs with min and
  * max; the targets of the performance issue are marked met or not. Tests never assert times.
  *
- *   npm run bench                         everything, about 7 minutes on 2 cores
- *   npm run bench -- --only matmul,specs  some sections: matmul | mnist | mnist-command | specs | npm-test
- *                                         (mnist-command: npm run mnist with its defaults, timed start to exit)
+ *   npm run bench                         everything, about 12 minutes on 2 cores
+ *   npm run bench -- --only matmul,specs  some sections: matmul | mnist | mnist-command | specs | rerun | npm-test
+ *                                         (mnist-command: npm run mnist with its defaults, timed start
+ *                                         to exit; specs: each exercise's specs cold; rerun: save →
+ *                                         result in npm start on every exercise, failing and passing)
  *   npm run bench -- --skip npm-test      all but some
  *   npm run bench -- --runs 7             repetitions of the short benchmarks (default 5)
  *   npm run bench -- --epochs 5           MNIST epochs each way (default 1; 5 checks the
@@ -17,6 +19,7 @@ import { benchMatmul } from './bench/matmul.ts';
 import { benchMnist } from './bench/mnist.ts';
 import { benchMnistCommand } from './bench/mnist-command.ts';
 import type { Bench } from './bench/report.ts';
+import { benchReruns } from './bench/rerun.ts';
 import { benchNpmTest, benchSpecs } from './bench/specs.ts';
 import { commandArgs } from './lib/args.ts';
 import { ROOT } from './lib/exercises.ts';
@@ -39,7 +42,7 @@ function positive(flag: string, raw: string | undefined): number {
 }
 const RUNS = positive('runs', args.runs);
 const EPOCHS = positive('epochs', args.epochs);
-const SECTIONS = ['matmul', 'mnist', 'mnist-command', 'specs', 'npm-test'];
+const SECTIONS = ['matmul', 'mnist', 'mnist-command', 'specs', 'rerun', 'npm-test'];
 function sectionList(flag: string, raw: string | undefined): string[] {
   const list = (raw ?? '')
     .split(',')
@@ -66,7 +69,8 @@ const bench: Bench = {
 if (sections.has('matmul')) await benchMatmul(bench);
 if (sections.has('mnist')) await benchMnist(bench);
 if (sections.has('mnist-command')) benchMnistCommand(bench);
-if (sections.has('specs')) await benchSpecs(bench);
+if (sections.has('specs')) benchSpecs(bench);
+if (sections.has('rerun')) await benchReruns(bench);
 if (sections.has('npm-test')) benchNpmTest(bench);
 
 const { results, targets } = bench;

@@ -14,9 +14,11 @@
  * them may take (the longer of the test and hook timeouts, plus 5 s: 35 s here), it stops the
  * threads and reports the run as stalled, naming the spec that was running. A save during a run also stops it: its result would be out of date.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest, type Reporter, type TestModule, type Vitest } from 'vitest/node';
+import { mnistFiles } from '../../lib/mnist-data.ts';
 import { baseRuns } from '../../lib/runs.ts';
 import { type Exercise, ROOT } from '../lib/exercises.ts';
 import { stripAnsi } from '../lib/term.ts';
@@ -292,6 +294,7 @@ export class SpecSession implements SpecRunner {
 
   focus(exercise: Exercise | null): void {
     this.focused = exercise;
+    this.pool?.setReadAhead(exercise ? filesRead(exercise) : []);
   }
 
   run(exercises: readonly Exercise[], options: RunOptions = {}): Promise<Map<string, ExerciseResult>> {
@@ -358,6 +361,19 @@ export class SpecSession implements SpecRunner {
     clearTimeout(this.debounce);
     await this.vitest.close();
     await this.pool?.dispose();
+  }
+}
+
+/**
+ * What the exercise's spec reads on every run, for the spare threads to read ahead: MNIST
+ * (55 MB) where the spec imports lib's loader — exercises 10 and 11.
+ */
+function filesRead(ex: Exercise): string[] {
+  try {
+    return /lib\/mnist-data\.ts['"]/.test(readFileSync(ex.spec, 'utf8')) ? mnistFiles() : [];
+  } catch {
+    // No spec, or no MNIST: the run says so.
+    return [];
   }
 }
 

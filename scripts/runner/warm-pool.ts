@@ -39,6 +39,11 @@ export interface WarmPool extends PoolRunnerInitializer {
    * Vitest then ends the run with "Worker exited unexpectedly".
    */
   terminateRunning(): Promise<void>;
+  /**
+   * The files the next runs read (the focused exercise's MNIST), for spares to read ahead
+   * (lib/read-ahead.ts). Spares made for other files are replaced.
+   */
+  setReadAhead(files: readonly string[]): void;
   /** Terminates the spare threads. */
   dispose(): Promise<void>;
 }
@@ -52,6 +57,8 @@ export interface Preload {
   import: readonly string[];
   /** a TensorFlow.js backend to start (its WebAssembly compiled), in the required copy */
   tfBackend?: string;
+  /** absolute paths of files to read ahead for the run (lib/read-ahead.ts) */
+  files?: readonly string[];
 }
 
 const SPARES = 2;
@@ -68,13 +75,16 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
   const busy = new Set<Worker>();
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
+  let current = preload;
+  /** refills the spares (set by the first createPoolWorker, which has Vitest's options) */
+  let refill: (() => void) | undefined;
   const spawn = (options: PoolOptions): Worker =>
     new Worker(ENTRY, {
       env: options.env as NodeJS.ProcessEnv,
       execArgv: options.execArgv,
       stdout: true,
       stderr: true,
-      workerData: { entry: path.resolve(options.distPath, 'workers/threads.js'), preload },
+      workerData: { entry: path.resolve(options.distPath, 'workers/threads.js'), preload: current },
     });
   return {
     name: 'kata-threads',
@@ -94,13 +104,24 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
           spares.push(spare);
         }
       };
-      const done = (worker: Worker) => {
-        busy.delete(worker);
+      const later = () => {
         clearTimeout(timer);
         timer = setTimeout(fill, IDLE_MS);
         timer.unref();
       };
+      refill = later;
+      const done = (worker: Worker) => {
+        busy.delete(worker);
+        later();
+      };
       return new WarmWorker(options, take, done);
+    },
+    setReadAhead(files) {
+      const before = current.files ?? [];
+      if (files.length === before.length && files.every((f, i) => f === before[i])) return;
+      current = { ...current, files: [...files] };
+      for (const stale of spares.splice(0)) void stale.terminate();
+      if (busy.size === 0) refill?.();
     },
     async terminateRunning() {
       await Promise.all([...busy].map((w) => w.terminate()));

@@ -1,13 +1,14 @@
 /**
  * `npm run bench` as a maintainer runs it, in its shortest form (one section, one run): the
  * table, the targets marked, the JSON written; and its options' errors. The figures are not
- * asserted: tests never assert times.
+ * asserted: tests never assert times. The half-done files of the rerun section, on a small kata.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { halfDoneSource, stepCount } from '../../scripts/bench/half-done.ts';
 import { ROOT } from '../../scripts/lib/exercises.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kata-bench-'));
@@ -48,10 +49,71 @@ describe('npm run bench', () => {
     const section = bench('--only', 'matmul,gpu');
     expect(section.status).toBe(2);
     expect(section.stderr).toContain(
-      '--only takes sections out of matmul, mnist, mnist-command, specs, npm-test; got "gpu"',
+      '--only takes sections out of matmul, mnist, mnist-command, specs, rerun, npm-test; got "gpu"',
     );
     const runs = bench('--runs', '0');
     expect(runs.status).toBe(2);
     expect(runs.stderr).toContain('--runs must be a positive integer, got "0"');
   }, 60_000);
+});
+
+describe("halfDoneSource (the rerun section's half-done exercises)", () => {
+  const stub = `import { a } from './x.ts';
+export function one(): number {
+  throw new Error('TODO(99-x): implement one (step 1 in README.md)');
+}
+export class Two {
+  go(): number {
+    throw new Error('TODO(99-x): implement Two.go (step 1 in README.md)');
+  }
+  stop(): number {
+    throw new Error('TODO(99-x): implement Two.stop (step 2 in README.md)');
+  }
+}
+export function three(): number {
+  throw new Error('TODO(99-x): implement three (step 3 in README.md)');
+}
+export function four(): number {
+  throw new Error('TODO(99-x): implement four (step 4 in README.md)');
+}
+`;
+  const solution = `import { a, b } from './x.ts';
+const helper = () => 1;
+export function one(): number {
+  return helper() + four();
+}
+export class Two {
+  go(): number {
+    return 2;
+  }
+  stop(): number {
+    return this.three();
+  }
+  three(): number {
+    return 3;
+  }
+}
+export function three(): number {
+  return new Two().three();
+}
+export function four(): number {
+  return 4;
+}
+`;
+
+  it("keeps the solution of steps 1…k and what they call; later declarations are the stub's", () => {
+    expect(stepCount(stub)).toBe(4);
+    const half = halfDoneSource(stub, solution, 1);
+    // one (step 1) calls four (step 4): four stays solved. Two has a step-2 method: stubbed.
+    // three is a step-3 function; Two's own method named three does not make it solved.
+    expect(half).toContain('import { a, b }');
+    expect(half).toContain('const helper = () => 1;');
+    expect(half).toContain('return helper() + four();');
+    expect(half).toContain('return 4;');
+    expect(half).toContain('implement Two.stop (step 2');
+    expect(half).toContain('implement three (step 3');
+    expect(half).not.toContain('return 2;');
+    expect(halfDoneSource(stub, solution, 4)).toBe(solution);
+    expect(halfDoneSource(stub, solution, 0)).not.toContain('return 4;');
+  });
 });
