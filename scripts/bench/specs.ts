@@ -67,8 +67,8 @@ export function benchNpmTest(bench: Bench): void {
     [['npm test', fmt(r.seconds, 1), String(r.status)]],
   );
   targets.push({
-    name: 'npm test ≤ 4 minutes on 2 cores, passing',
-    met: r.status === 0 && r.seconds <= 240,
+    name: 'npm test ≤ 3 minutes on 2 cores, passing',
+    met: r.status === 0 && r.seconds <= 180,
     detail: `${fmt(r.seconds, 0)} s, exit code ${r.status}`,
   });
 }
