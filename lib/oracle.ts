@@ -177,8 +177,19 @@ export async function chooseBackend(
 
 let loading: Promise<Oracle> | null = null;
 
+/**
+ * Makes the oracle's backend the active one again. NOTE: TensorFlow.js is loaded once per
+ * thread (Node's require), and the backend it computes on is its own global: after
+ * loadSmallOracle() switched it to cpu, loadOracle()'s wasm must be switched back.
+ */
+async function activate(oracle: Oracle): Promise<Oracle> {
+  const name = oracle.backend === 'node' ? 'tensorflow' : oracle.backend;
+  if (oracle.tf.getBackend() !== name) await silenceTfBanner(() => oracle.tf.setBackend(name));
+  return oracle;
+}
+
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
-export function loadOracle(): Promise<Oracle> {
+export async function loadOracle(): Promise<Oracle> {
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = backendOrder();
@@ -200,7 +211,33 @@ export function loadOracle(): Promise<Oracle> {
       console.warn(`oracle: using the ${backend} backend, because\n  ${passedOver.join('\n  ')}`);
     return { tf, backend, description: describeBackend(backend) };
   })();
-  return loading;
+  return activate(await loading);
+}
+
+let loadingSmall: Promise<Oracle> | null = null;
+
+/**
+ * The oracle for checks on small tensors: a spec's worked examples and properties, a few ops on
+ * arrays of tens of elements, run hundreds of times. Where loadOracle() would take wasm by
+ * default, these run on the cpu backend instead, without loading wasm at all: wasm spends
+ * ≈2 ms dispatching each op, cpu ≈0.7 ms (exercise 06's specs: 4.0 s of tests on wasm, 1.0 s
+ * on cpu), and both compute in float32, so lib/tolerance.ts holds for either. A spec that
+ * trains a network keeps loadOracle(). tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
+ */
+export async function loadSmallOracle(): Promise<Oracle> {
+  if (requestedBackend() || plannedBackend() !== 'wasm') return loadOracle();
+  loadingSmall ??= (async () => {
+    let choice: BackendChoice;
+    try {
+      choice = await chooseBackend(['cpu']);
+    } catch {
+      // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
+      return loadOracle();
+    }
+    choice.tf.enableProdMode();
+    return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
+  })();
+  return activate(await loadingSmall);
 }
 
 /** tfjs prints an advert for tfjs-node when it loads in Node; the kata says why itself. */

@@ -6,6 +6,7 @@ import {
   describeBackend,
   fromTensor,
   loadOracle,
+  loadSmallOracle,
   plannedBackend,
   requestedBackend,
   runOracle,
@@ -40,6 +41,20 @@ describe('the TensorFlow.js oracle', () => {
     if (!requestedBackend()) expect(plannedBackend()).toBe(oracle.backend);
     expect(plannedBackend({ KATA_TF_BACKEND: 'cpu' })).toBe('cpu');
     expect(describeBackend('wasm')).toBe('TensorFlow.js 4.22.0 on the wasm backend');
+  });
+
+  it('small checks run on cpu where the default would be wasm, and each loader puts its own backend back', async () => {
+    const small = await loadSmallOracle();
+    const expected = requestedBackend() || plannedBackend() !== 'wasm' ? plannedBackend() : 'cpu';
+    expect(small.backend).toBe(expected);
+    expect(small.description).toBe(describeBackend(expected));
+    const big = await loadOracle();
+    expect(big.tf).toBe(small.tf); // one TensorFlow.js, whose active backend is global
+    expect(big.tf.getBackend()).toBe(big.backend === 'node' ? 'tensorflow' : big.backend);
+    expect(await loadSmallOracle()).toBe(small);
+    expect(small.tf.getBackend()).toBe(small.backend === 'node' ? 'tensorflow' : small.backend);
+    expect(runOracle(small, (tf, x) => tf.mul(x, x), NDArray.fromNested([1.5, -2]))).toBeAllClose([2.25, 4]);
+    await loadOracle();
   });
 
   it('KATA_TF_BACKEND picks a backend; anything else is a clear error', () => {
