@@ -85,7 +85,46 @@ async function tryBackend(name: BackendName): Promise<Tf> {
   if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
   await tf.ready();
+  if (name === 'wasm') transposeBeforeMatMul(tf);
   return tf;
+}
+
+type KernelArgs = Parameters<TF.KernelFunc>[0];
+const PATCHED = Symbol.for('gradient-katas.wasm-matmul-transposes');
+
+/**
+ * NOTE: @tensorflow/tfjs-backend-wasm 4.22 multiplies by a transposed operand, tf.matMul(a, b,
+ * true) or tf.matMul(a, b, false, true), about 15 times slower than by a plain one ([128,784]ᵀ
+ * by [128,512]: 200 ms, against 14 ms for tf.transpose then tf.matMul), and the backward pass
+ * of every dense layer asks for both: model.fit spent most of its time there. Its BatchMatMul
+ * kernel is wrapped, once per process, to transpose such an operand first (an exact copy) and
+ * then multiply plainly: the same float32 product, on XNNPACK's fast path.
+ */
+export function transposeBeforeMatMul(tf: Tf): boolean {
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!matMul || !transpose || (matMul as { [PATCHED]?: true })[PATCHED]) return false;
+  const flip = (x: TF.TensorInfo, backend: KernelArgs['backend']) => {
+    const perm = [...x.shape.keys()];
+    const r = perm.length;
+    [perm[r - 2], perm[r - 1]] = [r - 1, r - 2];
+    return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as TF.TensorInfo;
+  };
+  const kernelFunc: TF.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return matMul.kernelFunc({ inputs, backend, attrs });
+    const { a, b } = inputs as { a: TF.TensorInfo; b: TF.TensorInfo };
+    const made = [transposeA ? flip(a, backend) : null, transposeB ? flip(b, backend) : null];
+    try {
+      const plain = { ...attrs, transposeA: false, transposeB: false };
+      return matMul.kernelFunc({ inputs: { a: made[0] ?? a, b: made[1] ?? b }, backend, attrs: plain });
+    } finally {
+      for (const t of made) if (t) (backend as { disposeData(id: object): void }).disposeData(t.dataId);
+    }
+  };
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...matMul, kernelFunc, [PATCHED]: true } as TF.KernelConfig);
+  return true;
 }
 
 /**
@@ -299,6 +338,7 @@ export async function onBackend<T>(oracle: Oracle, name: 'cpu' | 'wasm', fn: () 
   if (!(await silenceTfBanner(() => tf.setBackend(name)))) {
     throw new Error(`onBackend: TensorFlow.js' ${name} backend failed to initialise`);
   }
+  if (name === 'wasm') transposeBeforeMatMul(tf);
   try {
     return fn();
   } finally {
