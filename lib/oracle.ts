@@ -219,7 +219,7 @@ let loading: Promise<Oracle> | null = null;
 /**
  * Makes the oracle's backend the active one again. NOTE: TensorFlow.js is loaded once per
  * thread (Node's require), and the backend it computes on is its own global: after
- * loadSmallOracle() switched it to cpu, loadOracle()'s wasm must be switched back.
+ * loadOracle({ small: true }) switched it to cpu, loadOracle()'s wasm must be switched back.
  */
 async function activate(oracle: Oracle): Promise<Oracle> {
   const name = oracle.backend === 'node' ? 'tensorflow' : oracle.backend;
@@ -227,8 +227,21 @@ async function activate(oracle: Oracle): Promise<Oracle> {
   return oracle;
 }
 
+export interface LoadOptions {
+  /**
+   * for checks on small tensors: a spec's worked examples and properties, a few ops on arrays
+   * of tens of elements, run hundreds of times. Where the best backend is wasm (not forced),
+   * these run on the cpu backend instead, without loading wasm at all: wasm spends ≈2 ms
+   * dispatching each op, cpu ≈0.7 ms (exercise 06's tests, back to back: 1.9 s on wasm, 1.0 s
+   * on cpu), and both compute in float32, so lib/tolerance.ts holds for either. A spec that
+   * trains a network leaves it out. tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
+   */
+  small?: boolean;
+}
+
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
-export async function loadOracle(): Promise<Oracle> {
+export async function loadOracle({ small = false }: LoadOptions = {}): Promise<Oracle> {
+  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle();
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = backendOrder();
@@ -253,19 +266,11 @@ export async function loadOracle(): Promise<Oracle> {
   return activate(await loading);
 }
 
-let loadingSmall: Promise<Oracle> | null = null;
+let loadingCpu: Promise<Oracle> | null = null;
 
-/**
- * The oracle for checks on small tensors: a spec's worked examples and properties, a few ops on
- * arrays of tens of elements, run hundreds of times. Where loadOracle() would take wasm by
- * default, these run on the cpu backend instead, without loading wasm at all: wasm spends
- * ≈2 ms dispatching each op, cpu ≈0.7 ms (exercise 06's specs: 4.0 s of tests on wasm, 1.0 s
- * on cpu), and both compute in float32, so lib/tolerance.ts holds for either. A spec that
- * trains a network keeps loadOracle(). tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
- */
-export async function loadSmallOracle(): Promise<Oracle> {
-  if (requestedBackend() || plannedBackend() !== 'wasm') return loadOracle();
-  loadingSmall ??= (async () => {
+/** loadOracle({ small: true }) where the best backend is wasm: the cpu backend alone. */
+async function loadCpuOracle(): Promise<Oracle> {
+  loadingCpu ??= (async () => {
     let choice: BackendChoice;
     try {
       choice = await chooseBackend(['cpu']);
@@ -276,7 +281,7 @@ export async function loadSmallOracle(): Promise<Oracle> {
     choice.tf.enableProdMode();
     return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
   })();
-  return activate(await loadingSmall);
+  return activate(await loadingCpu);
 }
 
 /** tfjs prints an advert for tfjs-node when it loads in Node; the kata says why itself. */

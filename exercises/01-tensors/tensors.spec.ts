@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nestedArray, randomArray } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
-import { loadSmallOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
+import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import {
   at,
   batch,
@@ -26,7 +26,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 /** The shape TensorFlow.js reads from nested data (the tensor is freed at once). */

@@ -8,14 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeArb } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { loadSmallOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
+import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import { formatShape, sizeOf } from '../../lib/shape.ts';
 import { EXACT, float32Tolerance } from '../../lib/tolerance.ts';
 import { add, broadcastShape, broadcastTo, expandDims, maximum, naiveAdd, naiveRelu, repeat } from './broadcasting.ts';
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 // Values here are at most about 10 in size, and each result is one float32 rounding.

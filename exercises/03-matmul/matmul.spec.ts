@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape } from '../../lib/arbitraries.ts';
 import { ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
-import { loadSmallOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
+import { loadOracle, type Oracle, runOracle } from '../../lib/oracle.ts';
 import { formatShape } from '../../lib/shape.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
@@ -24,7 +24,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested) => NDArray.fromNested(x);

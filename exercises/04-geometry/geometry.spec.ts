@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape, shapeArb } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { loadSmallOracle, type Oracle, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
+import { loadOracle, type Oracle, runOracle, type Tensor, type Tf } from '../../lib/oracle.ts';
 import { sizeOf } from '../../lib/shape.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
@@ -29,7 +29,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const array = (rows: number[] | number[][]) => NDArray.fromNested(rows);

@@ -8,7 +8,7 @@ import { assert, beforeAll, describe, expect, it } from 'vitest';
 import { arrayOfShape, randomArray } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray } from '../../lib/ndarray.ts';
-import { fromTensor, loadSmallOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
 import { createRng, runSeed } from '../../lib/rng.ts';
 import { runs } from '../../lib/runs.ts';
 import { EXACT, FLOAT32_UNIT_ROUNDOFF, float32Tolerance, type Tolerance } from '../../lib/tolerance.ts';
@@ -32,7 +32,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const array = (rows: number[] | number[][]) => NDArray.fromNested(rows);

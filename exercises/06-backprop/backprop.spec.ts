@@ -12,15 +12,7 @@ import * as lib from '../../lib/gradcheck.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { add, logSoftmax, map, matmul, mul, relu, softmax, sum, transpose } from '../../lib/ops/index.ts';
-import {
-  fromTensor,
-  loadSmallOracle,
-  type Oracle,
-  runOracle,
-  type Tensor,
-  type Tf,
-  toTensor,
-} from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { runs } from '../../lib/runs.ts';
 import { EXACT, float32Tolerance } from '../../lib/tolerance.ts';
 import {
@@ -51,7 +43,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const arr = (x: Nested, dtype: 'float32' | 'float64' = 'float64'): NDArray => NDArray.fromNested(x, dtype);

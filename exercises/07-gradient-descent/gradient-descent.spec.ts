@@ -9,7 +9,7 @@ import { arrayOfShape } from '../../lib/arbitraries.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import type { AllCloseOptions } from '../../lib/matchers.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
-import { fromTensor, loadSmallOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { runs } from '../../lib/runs.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
 import {
@@ -33,7 +33,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const arr = (x: Nested, dtype: 'float32' | 'float64' = 'float64'): NDArray => NDArray.fromNested(x, dtype);

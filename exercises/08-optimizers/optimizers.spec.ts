@@ -12,7 +12,7 @@ import { shapeArb } from '../../lib/arbitraries.ts';
 import { compareArrays } from '../../lib/compare.ts';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
-import { fromTensor, loadSmallOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
 import { runs } from '../../lib/runs.ts';
 import { tiltedWell } from '../../lib/surfaces.ts';
@@ -21,7 +21,7 @@ import { adagrad, adam, momentum, type Optimizer, rmsprop, sgd, tfjsMomentum } f
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested) => NDArray.fromNested(x);

@@ -14,15 +14,7 @@ import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import { numericalGradient, relativeError } from '../../lib/gradcheck.ts';
 import { isNDArray, NDArray, type Nested } from '../../lib/ndarray.ts';
 import * as ops from '../../lib/ops/index.ts';
-import {
-  fromTensor,
-  loadSmallOracle,
-  type Oracle,
-  runOracle,
-  type Tensor,
-  type Tf,
-  toTensor,
-} from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, type Tf, toTensor } from '../../lib/oracle.ts';
 import { runs } from '../../lib/runs.ts';
 import { sizeOf } from '../../lib/shape.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
@@ -52,7 +44,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { numericalGradient } from '../../lib/gradcheck.ts';
 import { imagesToArray, loadMnist, type Mnist, type MnistSplit, PIXELS, subset } from '../../lib/mnist-data.ts';
 import { NDArray, type Nested } from '../../lib/ndarray.ts';
 import { type Dataset, evaluate, fit, MLP, makeOptimizer, SGD } from '../../lib/nn/index.ts';
-import { fromTensor, loadSmallOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
+import { fromTensor, loadOracle, type Oracle, runOracle, type Tensor, toTensor } from '../../lib/oracle.ts';
 import { createRng, runSeed } from '../../lib/rng.ts';
 import { runs } from '../../lib/runs.ts';
 import { float32Tolerance } from '../../lib/tolerance.ts';
@@ -40,7 +40,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadSmallOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested, dtype: 'float32' | 'float64' = 'float64') => NDArray.fromNested(x, dtype);

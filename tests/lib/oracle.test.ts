@@ -6,7 +6,6 @@ import {
   describeBackend,
   fromTensor,
   loadOracle,
-  loadSmallOracle,
   onBackend,
   plannedBackend,
   requestedBackend,
@@ -46,14 +45,14 @@ describe('the TensorFlow.js oracle', () => {
   });
 
   it('small checks run on cpu where the default would be wasm, and each loader puts its own backend back', async () => {
-    const small = await loadSmallOracle();
+    const small = await loadOracle({ small: true });
     const expected = requestedBackend() || plannedBackend() !== 'wasm' ? plannedBackend() : 'cpu';
     expect(small.backend).toBe(expected);
     expect(small.description).toBe(describeBackend(expected));
     const big = await loadOracle();
     expect(big.tf).toBe(small.tf); // one TensorFlow.js, whose active backend is global
     expect(big.tf.getBackend()).toBe(big.backend === 'node' ? 'tensorflow' : big.backend);
-    expect(await loadSmallOracle()).toBe(small);
+    expect(await loadOracle({ small: true })).toBe(small);
     expect(small.tf.getBackend()).toBe(small.backend === 'node' ? 'tensorflow' : small.backend);
     expect(runOracle(small, (tf, x) => tf.mul(x, x), NDArray.fromNested([1.5, -2]))).toBeAllClose([2.25, 4]);
     await loadOracle();
