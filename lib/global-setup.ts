@@ -18,7 +18,9 @@ export default async function setup(project: TestProject): Promise<void> {
   const g = globalThis as { [PRINTED]?: boolean };
   if (!g[PRINTED] && process.env.KATA_QUIET !== '1') {
     g[PRINTED] = true;
-    console.log(`oracle: ${describeBackend(backend)}`);
+    // loadOracle({ small: true }) checks the specs' small tensors on cpu where the default is wasm
+    const small = backend === 'wasm' && !requestedBackend() ? ' (small checks on its cpu backend)' : '';
+    console.log(`oracle: ${describeBackend(backend)}${small}`);
   }
   project.provide('oracleBackend', backend);
 }

@@ -85,7 +85,46 @@ async function tryBackend(name: BackendName): Promise<Tf> {
   if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
   await tf.ready();
+  if (name === 'wasm') transposeBeforeMatMul(tf);
   return tf;
+}
+
+type KernelArgs = Parameters<TF.KernelFunc>[0];
+const PATCHED = Symbol.for('gradient-katas.wasm-matmul-transposes');
+
+/**
+ * NOTE: @tensorflow/tfjs-backend-wasm 4.22 multiplies by a transposed operand, tf.matMul(a, b,
+ * true) or tf.matMul(a, b, false, true), about 15 times slower than by a plain one ([128,784]ᵀ
+ * by [128,512]: 200 ms, against 14 ms for tf.transpose then tf.matMul), and the backward pass
+ * of every dense layer asks for both: model.fit spent most of its time there. Its BatchMatMul
+ * kernel is wrapped, once per process, to transpose such an operand first (an exact copy) and
+ * then multiply plainly: the same float32 product, on XNNPACK's fast path.
+ */
+export function transposeBeforeMatMul(tf: Tf): boolean {
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!matMul || !transpose || (matMul as { [PATCHED]?: true })[PATCHED]) return false;
+  const flip = (x: TF.TensorInfo, backend: KernelArgs['backend']) => {
+    const perm = [...x.shape.keys()];
+    const r = perm.length;
+    [perm[r - 2], perm[r - 1]] = [r - 1, r - 2];
+    return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as TF.TensorInfo;
+  };
+  const kernelFunc: TF.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return matMul.kernelFunc({ inputs, backend, attrs });
+    const { a, b } = inputs as { a: TF.TensorInfo; b: TF.TensorInfo };
+    const made = [transposeA ? flip(a, backend) : null, transposeB ? flip(b, backend) : null];
+    try {
+      const plain = { ...attrs, transposeA: false, transposeB: false };
+      return matMul.kernelFunc({ inputs: { a: made[0] ?? a, b: made[1] ?? b }, backend, attrs: plain });
+    } finally {
+      for (const t of made) if (t) (backend as { disposeData(id: object): void }).disposeData(t.dataId);
+    }
+  };
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...matMul, kernelFunc, [PATCHED]: true } as TF.KernelConfig);
+  return true;
 }
 
 /**
@@ -177,8 +216,32 @@ export async function chooseBackend(
 
 let loading: Promise<Oracle> | null = null;
 
+/**
+ * Makes the oracle's backend the active one again. NOTE: TensorFlow.js is loaded once per
+ * thread (Node's require), and the backend it computes on is its own global: after
+ * loadOracle({ small: true }) switched it to cpu, loadOracle()'s wasm must be switched back.
+ */
+async function activate(oracle: Oracle): Promise<Oracle> {
+  const name = oracle.backend === 'node' ? 'tensorflow' : oracle.backend;
+  if (oracle.tf.getBackend() !== name) await silenceTfBanner(() => oracle.tf.setBackend(name));
+  return oracle;
+}
+
+export interface LoadOptions {
+  /**
+   * for checks on small tensors: a spec's worked examples and properties, a few ops on arrays
+   * of tens of elements, run hundreds of times. Where the best backend is wasm (not forced),
+   * these run on the cpu backend instead, without loading wasm at all: wasm spends ≈2 ms
+   * dispatching each op, cpu ≈0.7 ms (exercise 06's tests, back to back: 1.9 s on wasm, 1.0 s
+   * on cpu), and both compute in float32, so lib/tolerance.ts holds for either. A spec that
+   * trains a network leaves it out. tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
+   */
+  small?: boolean;
+}
+
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
-export function loadOracle(): Promise<Oracle> {
+export async function loadOracle({ small = false }: LoadOptions = {}): Promise<Oracle> {
+  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle();
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = backendOrder();
@@ -200,7 +263,25 @@ export function loadOracle(): Promise<Oracle> {
       console.warn(`oracle: using the ${backend} backend, because\n  ${passedOver.join('\n  ')}`);
     return { tf, backend, description: describeBackend(backend) };
   })();
-  return loading;
+  return activate(await loading);
+}
+
+let loadingCpu: Promise<Oracle> | null = null;
+
+/** loadOracle({ small: true }) where the best backend is wasm: the cpu backend alone. */
+async function loadCpuOracle(): Promise<Oracle> {
+  loadingCpu ??= (async () => {
+    let choice: BackendChoice;
+    try {
+      choice = await chooseBackend(['cpu']);
+    } catch {
+      // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
+      return loadOracle();
+    }
+    choice.tf.enableProdMode();
+    return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
+  })();
+  return activate(await loadingCpu);
 }
 
 /** tfjs prints an advert for tfjs-node when it loads in Node; the kata says why itself. */
@@ -262,6 +343,7 @@ export async function onBackend<T>(oracle: Oracle, name: 'cpu' | 'wasm', fn: () 
   if (!(await silenceTfBanner(() => tf.setBackend(name)))) {
     throw new Error(`onBackend: TensorFlow.js' ${name} backend failed to initialise`);
   }
+  if (name === 'wasm') transposeBeforeMatMul(tf);
   try {
     return fn();
   } finally {

@@ -26,7 +26,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 /** The shape TensorFlow.js reads from nested data (the tensor is freed at once). */

@@ -15,7 +15,7 @@ import { add, broadcastShape, broadcastTo, expandDims, maximum, naiveAdd, naiveR
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 // Values here are at most about 10 in size, and each result is one float32 rounding.

@@ -24,7 +24,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested) => NDArray.fromNested(x);

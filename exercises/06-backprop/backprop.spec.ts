@@ -43,7 +43,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const arr = (x: Nested, dtype: 'float32' | 'float64' = 'float64'): NDArray => NDArray.fromNested(x, dtype);

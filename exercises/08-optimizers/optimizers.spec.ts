@@ -21,7 +21,7 @@ import { adagrad, adam, momentum, type Optimizer, rmsprop, sgd, tfjsMomentum } f
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested) => NDArray.fromNested(x);

@@ -44,7 +44,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  oracle = await loadOracle({ small: true });
 });
 
 const nd = (x: Nested, dtype: 'float32' | 'float64' = 'float64') => NDArray.fromNested(x, dtype);

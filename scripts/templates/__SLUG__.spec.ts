@@ -18,7 +18,8 @@ import { example } from './__SLUG__.ts';
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle();
+  // small: the checks' tensors are small, so they run on TF.js' cpu backend where the default is wasm
+  oracle = await loadOracle({ small: true });
 });
 
 // TensorFlow.js computes in float32: each squared element is one float32 rounding.

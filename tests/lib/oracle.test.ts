@@ -6,6 +6,7 @@ import {
   describeBackend,
   fromTensor,
   loadOracle,
+  onBackend,
   plannedBackend,
   requestedBackend,
   runOracle,
@@ -13,6 +14,7 @@ import {
   smokeTest,
   type Tf,
   toTensor,
+  transposeBeforeMatMul,
 } from '../../lib/oracle.ts';
 
 /** A TensorFlow.js that loads and then fails every op, as tfjs-node 4.22 does on Node 23+. */
@@ -40,6 +42,50 @@ describe('the TensorFlow.js oracle', () => {
     if (!requestedBackend()) expect(plannedBackend()).toBe(oracle.backend);
     expect(plannedBackend({ KATA_TF_BACKEND: 'cpu' })).toBe('cpu');
     expect(describeBackend('wasm')).toBe('TensorFlow.js 4.22.0 on the wasm backend');
+  });
+
+  it('small checks run on cpu where the default would be wasm, and each loader puts its own backend back', async () => {
+    const small = await loadOracle({ small: true });
+    const expected = requestedBackend() || plannedBackend() !== 'wasm' ? plannedBackend() : 'cpu';
+    expect(small.backend).toBe(expected);
+    expect(small.description).toBe(describeBackend(expected));
+    const big = await loadOracle();
+    expect(big.tf).toBe(small.tf); // one TensorFlow.js, whose active backend is global
+    expect(big.tf.getBackend()).toBe(big.backend === 'node' ? 'tensorflow' : big.backend);
+    expect(await loadOracle({ small: true })).toBe(small);
+    expect(small.tf.getBackend()).toBe(small.backend === 'node' ? 'tensorflow' : small.backend);
+    expect(runOracle(small, (tf, x) => tf.mul(x, x), NDArray.fromNested([1.5, -2]))).toBeAllClose([2.25, 4]);
+    await loadOracle();
+  });
+
+  it('on wasm, a matMul of transposed operands is a transpose, then a plain matMul: the same numbers, no tensor left', async () => {
+    const oracle = await loadOracle();
+    const { tf } = oracle;
+    const shapes = [
+      [[5, 3], [4, 5], true, true], // (5×3)ᵀ·(4×5)ᵀ → [3, 4]
+      [[2, 6, 3], [6, 4], true, false], // a batch of 2, b broadcast
+      [[2, 3, 4, 2], [3, 6, 2], false, true], // rank 4 by rank 3, b broadcast over the first axis
+    ] as const;
+    const inputs = shapes.map(([a, b], k) =>
+      [a, b].map((s, j) => NDArray.randomNormal([...s], 0, 1, { seed: 10 * k + j })),
+    );
+    const products = (name: 'cpu' | 'wasm') =>
+      onBackend(oracle, name, () =>
+        shapes.map(([, , ta, tb], k) =>
+          runOracle(oracle, (tf, a, b) => tf.matMul(a, b, ta, tb), ...(inputs[k] as NDArray[])),
+        ),
+      );
+    const [onWasm, onCpu] = [await products('wasm'), await products('cpu')];
+    onWasm.forEach((p, k) => {
+      expect(p).toHaveShape((onCpu[k] as NDArray).shape);
+      expect(p).toBeAllClose(onCpu[k] as NDArray, { rtol: 1e-5, atol: 1e-5, label: `shapes ${k}` });
+    });
+    expect(transposeBeforeMatMul(tf), 'the kernel is wrapped once per process').toBe(false);
+    const before = tf.memory().numTensors;
+    await onBackend(oracle, 'wasm', () =>
+      tf.tidy(() => tf.matMul(tf.ones([4, 3]), tf.ones([5, 4]), true, true)).dispose(),
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('KATA_TF_BACKEND picks a backend; anything else is a clear error', () => {
