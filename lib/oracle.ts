@@ -91,6 +91,7 @@ async function tryBackend(name: BackendName): Promise<Tf> {
 
 type KernelArgs = Parameters<TF.KernelFunc>[0];
 const PATCHED = Symbol.for('gradient-katas.wasm-matmul-transposes');
+type Patched = TF.KernelConfig & { [PATCHED]?: TF.KernelConfig };
 
 /**
  * NOTE: @tensorflow/tfjs-backend-wasm 4.22 multiplies by a transposed operand, tf.matMul(a, b,
@@ -103,7 +104,7 @@ const PATCHED = Symbol.for('gradient-katas.wasm-matmul-transposes');
 export function transposeBeforeMatMul(tf: Tf): boolean {
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!matMul || !transpose || (matMul as { [PATCHED]?: true })[PATCHED]) return false;
+  if (!matMul || !transpose || (matMul as Patched)[PATCHED]) return false;
   const flip = (x: TF.TensorInfo, backend: KernelArgs['backend']) => {
     const perm = [...x.shape.keys()];
     const r = perm.length;
@@ -123,7 +124,19 @@ export function transposeBeforeMatMul(tf: Tf): boolean {
     }
   };
   tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...matMul, kernelFunc, [PATCHED]: true } as TF.KernelConfig);
+  tf.registerKernel({ ...matMul, kernelFunc, [PATCHED]: matMul } as Patched);
+  return true;
+}
+
+/**
+ * Puts TF.js' own wasm BatchMatMul back (undoing transposeBeforeMatMul): the bench compares
+ * lib/nn with TensorFlow.js as it ships. Returns whether there was anything to undo.
+ */
+export function shippedMatMul(tf: Tf): boolean {
+  const original = (tf.getKernel('BatchMatMul', 'wasm') as Patched | undefined)?.[PATCHED];
+  if (!original) return false;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(original);
   return true;
 }
 

@@ -6,6 +6,7 @@
 import { type MatmulKernels, plainKernels } from '../../lib/kernels/simd/index.ts';
 import { CLASSES, imagesToArray, loadMnist, PIXELS } from '../../lib/mnist-data.ts';
 import { type Dataset, defaultWorkers, evaluate, fit, GradientPool, MLP, makeOptimizer } from '../../lib/nn/index.ts';
+import { shippedMatMul, type Tf, transposeBeforeMatMul } from '../../lib/oracle.ts';
 import { evaluateKeras, kerasMlp, WORKER_LOADER } from '../lib/mnist-train.ts';
 import { tfBackends } from './matmul.ts';
 import { type Bench, fmt, stat, table } from './report.ts';
@@ -27,34 +28,14 @@ export async function benchMnist(bench: Bench): Promise<void> {
   // The plain kernels, for comparison: one epoch is enough to compare speeds.
   const plainRun = await scratchEpochs(train, 1, plainKernels);
 
-  // TensorFlow.js layers on the best backend available.
+  // TensorFlow.js layers on the best backend available, as TF.js ships (the issue's yardstick),
+  // and on wasm also with the oracle's workaround for its slow transposed products, for comparison.
   const { tf, names } = await tfBackends();
   const best = names[0];
   await tf.setBackend(best);
-  const keras = kerasMlp(tf, 512, 42);
-  keras.compile({ optimizer: tf.train.rmsprop(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const xs = tf.tensor2d(x, [train.count, PIXELS]);
-  const ys = tf.tensor1d(Float32Array.from(mnist.train.labels));
-  const tfEpochs: number[] = [];
-  let t1 = 0;
-  await keras.fit(xs, ys, {
-    epochs,
-    batchSize: 128,
-    shuffle: true,
-    verbose: 0,
-    yieldEvery: 'never',
-    callbacks: {
-      onEpochBegin: async () => {
-        t1 = performance.now();
-      },
-      onEpochEnd: async () => {
-        tfEpochs.push((performance.now() - t1) / 1000);
-      },
-    },
-  });
-  const tfAcc = evaluateKeras(tf, keras, test).accuracy;
-  tf.dispose([xs, ys]);
-  keras.dispose();
+  const shipped = best === 'wasm' && shippedMatMul(tf);
+  const { seconds: tfEpochs, accuracy: tfAcc } = await kerasEpochs(tf, train, test, epochs);
+  const workaround = shipped && transposeBeforeMatMul(tf) ? await kerasEpochs(tf, train, test, 1) : undefined;
 
   const scratch = stat(scratchRun.seconds);
   const plain = stat(plainRun.seconds);
@@ -67,6 +48,7 @@ export async function benchMnist(bench: Bench): Promise<void> {
     kernel,
     plainEpochSeconds: plain,
     backend: best,
+    ...(workaround ? { tfjsWorkaroundEpochSeconds: workaround.seconds[0] } : {}),
     ratio,
     testAccuracy: { scratch: scratchAcc, tfjs: tfAcc },
   };
@@ -83,14 +65,31 @@ export async function benchMnist(bench: Bench): Promise<void> {
         `${fmt(scratchAcc * 100)}%`,
       ],
       [`scratch (lib/nn, plain kernels, 1 epoch)`, fmt(plain.median, 1), fmt(plain.min, 1), fmt(plain.max, 1), ''],
-      [`tfjs model.fit (${best})`, fmt(tfs.median, 1), fmt(tfs.min, 1), fmt(tfs.max, 1), `${fmt(tfAcc * 100)}%`],
-      ['ratio scratch / tfjs', `${fmt(ratio)}×`, '', '', ''],
+      [
+        `tfjs model.fit (${best}, as it ships)`,
+        fmt(tfs.median, 1),
+        fmt(tfs.min, 1),
+        fmt(tfs.max, 1),
+        `${fmt(tfAcc * 100)}%`,
+      ],
+      ...(workaround
+        ? [
+            [
+              'tfjs model.fit (wasm, transposed products made plain, as the oracle runs it; 1 epoch)',
+              fmt(workaround.seconds[0] as number, 1),
+              '',
+              '',
+              '',
+            ],
+          ]
+        : []),
+      ['ratio scratch / tfjs as it ships', `${fmt(ratio, 3)}×`, '', '', ''],
     ],
   );
   bench.targets.push({
     name: `scratch epoch ≤ 0.05× TF.js ${best} model.fit`,
     met: ratio <= 0.05,
-    detail: `${fmt(ratio)}×`,
+    detail: `${fmt(ratio, 3)}× (${fmt(scratch.median, 2)} s against ${fmt(tfs.median, 1)} s)`,
   });
   if (epochs >= 5) {
     bench.targets.push({
@@ -127,4 +126,33 @@ async function scratchEpochs(train: Dataset, epochs: number, kernels?: MatmulKer
   }
   await pool?.close();
   return { model, seconds };
+}
+
+/** `epochs` epochs of TF.js' model.fit from seed 42, each timed, and the test accuracy after them. */
+async function kerasEpochs(tf: Tf, train: Dataset, test: Dataset, epochs: number) {
+  const keras = kerasMlp(tf, 512, 42);
+  keras.compile({ optimizer: tf.train.rmsprop(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const xs = tf.tensor2d(train.x, [train.count, PIXELS]);
+  const ys = tf.tensor1d(Float32Array.from(train.y));
+  const seconds: number[] = [];
+  let t1 = 0;
+  await keras.fit(xs, ys, {
+    epochs,
+    batchSize: 128,
+    shuffle: true,
+    verbose: 0,
+    yieldEvery: 'never',
+    callbacks: {
+      onEpochBegin: async () => {
+        t1 = performance.now();
+      },
+      onEpochEnd: async () => {
+        seconds.push((performance.now() - t1) / 1000);
+      },
+    },
+  });
+  const accuracy = evaluateKeras(tf, keras, test).accuracy;
+  tf.dispose([xs, ys]);
+  keras.dispose();
+  return { seconds, accuracy };
 }

@@ -11,6 +11,7 @@ import {
   requestedBackend,
   runOracle,
   shimNodeUtil,
+  shippedMatMul,
   smokeTest,
   type Tf,
   toTensor,
@@ -86,6 +87,18 @@ describe('the TensorFlow.js oracle', () => {
       tf.tidy(() => tf.matMul(tf.ones([4, 3]), tf.ones([5, 4]), true, true)).dispose(),
     );
     expect(tf.memory().numTensors).toBe(before);
+    // the bench compares with TF.js as it ships: the wrapper comes off, and goes on again
+    await onBackend(oracle, 'wasm', () => {
+      const product = () => tf.tidy(() => tf.matMul(tf.range(0, 12).reshape([4, 3]), tf.ones([5, 4]), true, true));
+      const wrapped = product();
+      expect(shippedMatMul(tf), 'the wrapper was on').toBe(true);
+      expect(shippedMatMul(tf), 'nothing left to undo').toBe(false);
+      const shipped = product();
+      expect(shipped.shape).toEqual([3, 5]);
+      expect([...shipped.dataSync()]).toEqual([...wrapped.dataSync()]);
+      expect(transposeBeforeMatMul(tf), 'wrapped again').toBe(true);
+      tf.dispose([wrapped, shipped]);
+    });
   });
 
   it('KATA_TF_BACKEND picks a backend; anything else is a clear error', () => {
