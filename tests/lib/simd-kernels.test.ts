@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import * as plainKernels from '../../lib/kernels/matmul.ts';
-import { chooseKernels, type MatmulKernel, matmulKernels } from '../../lib/kernels/simd/index.ts';
+import { rmspropStep } from '../../lib/kernels/optimizers.ts';
+import {
+  chooseKernels,
+  createSimdKernels,
+  type MatmulKernel,
+  matmulKernels,
+  rmspropKernel,
+} from '../../lib/kernels/simd/index.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { transpose } from '../../lib/ops/index.ts';
 import { loadOracle, type Oracle, runOracle, type Tensor } from '../../lib/oracle.ts';
@@ -210,5 +217,40 @@ describe.each(KINDS)('%s', (kind) => {
     const b = shared.subarray(13).fill(2);
     kernel(out, a, b, 2, 3, 3);
     expect(Array.from(out)).toEqual([6, 6, 6, 6, 6, 6, 0]);
+  });
+});
+
+describe('rmspropStep', () => {
+  const kernel = createSimdKernels().rmspropStep;
+
+  it('computes a worked example, and is what lib/nn uses here', () => {
+    // s = 0.9·0 + 0.1·2² = 0.4; w = 1 − 0.1·2 / (√0.4 + 0) = 1 − 0.316228 = 0.683772
+    const w = Float32Array.of(1, 5);
+    const s = Float32Array.of(0, 7);
+    kernel(w, s, Float32Array.of(2, 9), 1, 0.1, 0.9, 0);
+    expect(w[0]).toBeCloseTo(0.683772, 6);
+    expect(s[0]).toBeCloseTo(0.4, 7);
+    expect([w[1], s[1]]).toEqual([5, 7]); // past n: untouched
+    expect(rmspropKernel()).not.toBe(rmspropStep);
+  });
+
+  it('agrees with the plain kernel over several steps, lengths that are no multiple of 4 included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.integer(), (n, seed) => {
+        const rng = createRng(seed);
+        const init = Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+        const [w1, w2] = [Float32Array.from(init), Float32Array.from(init)];
+        const [s1, s2] = [new Float32Array(n), new Float32Array(n)];
+        for (let step = 0; step < 3; step++) {
+          const g = Float32Array.from({ length: n }, () => rng.uniform(-2, 2));
+          kernel(w1, s1, g, n, 1e-3, 0.9, 1e-7);
+          rmspropStep(w2, s2, g, n, 1e-3, 0.9, 1e-7);
+        }
+        // float32 intermediates against float64 ones: a few float32 roundings of w (|w| ≤ 1.01)
+        const shape = [n];
+        expect(new NDArray(w1, shape)).toBeAllClose(new NDArray(w2, shape), { rtol: 1e-6, atol: 1e-6 });
+        expect(new NDArray(s1, shape)).toBeAllClose(new NDArray(s2, shape), { rtol: 1e-5, atol: 0 });
+      }),
+    );
   });
 });

@@ -4,9 +4,10 @@
  */
 
 import * as plain from '../matmul.ts';
-import { createSimdKernels, type MatmulKernel, simdModuleBytes, wasm } from './matmul.ts';
+import { rmspropStep as plainRmspropStep } from '../optimizers.ts';
+import { createSimdKernels, type MatmulKernel, type RmspropKernel, simdModuleBytes, wasm } from './matmul.ts';
 
-export type { MatmulKernel, SimdKernels } from './matmul.ts';
+export type { MatmulKernel, RmspropKernel, SimdKernels } from './matmul.ts';
 export { createSimdKernels } from './matmul.ts';
 
 export interface MatmulKernels {
@@ -41,4 +42,15 @@ let chosen: MatmulKernels | undefined;
 export function matmulKernels(): MatmulKernels {
   chosen ??= chooseKernels();
   return chosen;
+}
+
+let rmsprop: RmspropKernel | undefined;
+
+/**
+ * RMSprop's update for lib/nn: the float32 SIMD kernel where the matmul kernels are SIMD (its own
+ * wasm instance, so its copies never meet a product's), else lib/kernels' plain rmspropStep.
+ */
+export function rmspropKernel(): RmspropKernel {
+  rmsprop ??= matmulKernels().simd ? createSimdKernels().rmspropStep : plainRmspropStep;
+  return rmsprop;
 }

@@ -33,7 +33,19 @@ export interface SimdKernels {
    * on the data left in wasm memory, without the copies and the listing of nonzeros.
    */
   rerunWithoutCopies(): void;
+  /** lib/kernels' rmspropStep in float32 SIMD (w and s updated in place); the copies in and out included */
+  rmspropStep: RmspropKernel;
 }
+
+export type RmspropKernel = (
+  w: Float32Array,
+  s: Float32Array,
+  g: Float32Array,
+  n: number,
+  lr: number,
+  rho: number,
+  epsilon: number,
+) => void;
 
 type Gemm = (...args: number[]) => void;
 
@@ -67,6 +79,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
   const gemm = instance.exports.gemm as Gemm;
   const spmm = instance.exports.spmm as Gemm;
   const allFinite = instance.exports.allFinite as (ptr: number, count: number) => number;
+  const rmsprop = instance.exports.rmsprop as Gemm;
   const memory = instance.exports.memory as WasmMemory;
   let heap = new Float32Array(memory.buffer);
   let ints = new Int32Array(memory.buffer);
@@ -234,7 +247,30 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
 
+  function rmspropStep(
+    w: Float32Array,
+    s: Float32Array,
+    g: Float32Array,
+    n: number,
+    lr: number,
+    rho: number,
+    epsilon: number,
+  ) {
+    const bytes = align16(n * 4);
+    const wAt = SCRATCH_BYTES;
+    const sAt = wAt + bytes;
+    const gAt = sAt + bytes;
+    reserve(gAt + bytes);
+    heap.set(w.subarray(0, n), wAt / 4);
+    heap.set(s.subarray(0, n), sAt / 4);
+    heap.set(g.subarray(0, n), gAt / 4);
+    rmsprop(wAt, sAt, gAt, n, lr, rho, Math.fround(1 - rho), epsilon);
+    w.set(heap.subarray(wAt / 4, wAt / 4 + n));
+    s.set(heap.subarray(sAt / 4, sAt / 4 + n));
+  }
+
   return {
+    rmspropStep,
     matmul: (out, a, b, m, k, n) => run('matmul', out, a, b, m, k, n, k, 1, n, 1),
     matmulTransA: (out, a, b, m, k, n) => run('matmulTransA', out, a, b, m, k, n, 1, m, n, 1),
     matmulTransB: (out, a, b, m, k, n) => run('matmulTransB', out, a, b, m, k, n, k, 1, 1, k),
