@@ -121,13 +121,15 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     const offsAt = startAt + align16((m + 1) * 4);
     const valsAt = offsAt + align16(m * k * 4);
     if (!sampleMostlyZero(a, m * k)) return false;
-    const nonzeros = transA ? listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, true) : countNonzeros(a, m * k);
-    if (nonzeros * 2 > m * k) return false;
     reserve(valsAt + m * k * 4);
     heap.set(b.subarray(0, k * n), bAt / 4);
     if (allFinite(bAt, k * n) === 0) return false;
-    if (transA) listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt, false);
-    else listRows(a, m, k, n, bAt, startAt, offsAt, valsAt);
+    // Listed without a count first: a scan of a costs as much as listing it, and the sample
+    // has already sent nearly every dense a to the dense kernel.
+    const nonzeros = transA
+      ? listColumns(a, m, k, n, bAt, startAt, offsAt, valsAt)
+      : listRows(a, m, k, n, bAt, startAt, offsAt, valsAt);
+    if (nonzeros * 2 > m * k) return false;
     spmmArgs.set([outAt, startAt, offsAt, valsAt, m, n]);
     lastCall = callSpmm;
     callSpmm();
@@ -135,7 +137,10 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     return true;
   }
 
-  /** Lists the nonzeros of each row of a [m×k]: their values, and the addresses of their rows of b. */
+  /**
+   * Lists the nonzeros of each row of a [m×k]: their values, and the addresses of their rows of
+   * b. Returns their number.
+   */
   function listRows(
     a: Float32Array,
     m: number,
@@ -145,7 +150,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     startAt: number,
     offsAt: number,
     valsAt: number,
-  ) {
+  ): number {
     const start = startAt >> 2;
     let q = 0;
     const offs = offsAt >> 2;
@@ -162,11 +167,12 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
       }
     }
     ints[start + m] = q;
+    return q;
   }
 
   /**
    * The same for the columns of a stored [k×m] (the rows of aᵀ), in order of p: a count per
-   * column, then the lists. With `countOnly`, returns the number of nonzeros without writing.
+   * column, then the lists.
    */
   function listColumns(
     a: Float32Array,
@@ -177,7 +183,6 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     startAt: number,
     offsAt: number,
     valsAt: number,
-    countOnly: boolean,
   ): number {
     if (cursor.length < m + 1) cursor = new Int32Array(m + 1);
     cursor.fill(0, 0, m + 1);
@@ -187,7 +192,6 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     }
     for (let i = 0; i < m; i++) cursor[i + 1] += cursor[i];
     const total = cursor[m];
-    if (countOnly) return total;
     const start = startAt >> 2;
     for (let i = 0; i <= m; i++) ints[start + i] = cursor[i];
     const offs = offsAt >> 2;
@@ -288,12 +292,6 @@ function sampleMostlyZero(a: Float32Array, size: number): boolean {
   let zeros = 0;
   for (let s = 0; s < samples; s++) if (a[Math.floor((s * size) / samples)] === 0) zeros++;
   return zeros * 2 >= samples;
-}
-
-function countNonzeros(a: Float32Array, size: number): number {
-  let count = 0;
-  for (let i = 0; i < size; i++) if (a[i] !== 0) count++;
-  return count;
 }
 
 function check(op: string, out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
