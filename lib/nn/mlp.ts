@@ -8,6 +8,7 @@ import { ArgumentError, ShapeError } from '../errors.ts';
 import * as K from '../kernels/index.ts';
 import { type MatmulKernels, matmulKernels } from '../kernels/simd/index.ts';
 import { createRng } from '../rng.ts';
+import { addBiasRelu, reluBackward } from './fused.ts';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
 export type Initializer = 'glorotUniform' | 'uniform';
@@ -130,8 +131,11 @@ export class MLP {
     this.layers.forEach((layer, l) => {
       const out = ws.acts[l];
       this.kernels.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
-      K.addBias(out, out, layer.bias, batch, layer.units);
-      activate(out, batch, layer.units, layer.activation);
+      if (layer.activation === 'relu') addBiasRelu(out, layer.bias, batch, layer.units);
+      else {
+        K.addBias(out, out, layer.bias, batch, layer.units);
+        activate(out, batch, layer.units, layer.activation);
+      }
       input = out;
     });
     return ws.acts[this.layers.length - 1];
@@ -178,17 +182,16 @@ export class MLP {
   }
 }
 
-/** Applies the activation in place to a [rows × cols] buffer. */
+/** Applies the activation (relu is fused with the bias in forward) in place to a [rows × cols] buffer. */
 function activate(z: Float32Array, rows: number, cols: number, activation: Activation): void {
-  if (activation === 'relu') K.relu(z, z, rows * cols);
-  else if (activation === 'sigmoid') K.sigmoid(z, z, rows * cols);
+  if (activation === 'sigmoid') K.sigmoid(z, z, rows * cols);
   else if (activation === 'tanh') K.tanh(z, z, rows * cols);
   else if (activation === 'softmax') K.softmax(z, z, rows, cols);
 }
 
 /** dZ = dA ⊙ act′(Z), computed from the activation's output a (in place on dA). */
 function activationBackward(dA: Float32Array, a: Float32Array, activation: Activation): void {
-  if (activation === 'relu') K.reluBackward(dA, dA, a, dA.length);
+  if (activation === 'relu') reluBackward(dA, a, dA.length);
   else if (activation === 'sigmoid') K.sigmoidBackward(dA, dA, a, dA.length);
   else if (activation === 'tanh') K.tanhBackward(dA, dA, a, dA.length);
   else if (activation === 'softmax')
