@@ -47,6 +47,8 @@ interface Workspace {
 export class MLP {
   readonly layers: DenseParams[];
   private workspace: Workspace | null = null;
+  /** where the gradients go instead of the workspace's own arrays (adoptGradients) */
+  private gradBuffers: Float32Array[] | null = null;
   /** which matmul kernels the passes use; `kernels.simd` says whether they are the SIMD ones */
   readonly kernels: MatmulKernels;
 
@@ -102,6 +104,19 @@ export class MLP {
     });
   }
 
+  /**
+   * Writes the gradients of lossAndGradients into the given arrays (params() order and lengths)
+   * from now on: a GradientPool's shared memory, which the other threads read without a copy.
+   */
+  adoptGradients(buffers: readonly Float32Array[]): void {
+    const params = this.params();
+    if (buffers.length !== params.length || params.some((p, k) => buffers[k]?.length !== p.length)) {
+      throw new ArgumentError('MLP.adoptGradients', `needs ${params.length} arrays of the lengths of params()`);
+    }
+    this.gradBuffers = [...buffers];
+    if (this.workspace) this.workspace.grads = this.gradBuffers;
+  }
+
   paramCount(): number {
     return this.layers.reduce((n, l) => n + l.W.length + l.bias.length, 0);
   }
@@ -112,7 +127,7 @@ export class MLP {
       batch,
       acts: this.layers.map((l) => new Float32Array(batch * l.units)),
       deltas: this.layers.map((l) => new Float32Array(batch * l.units)),
-      grads: this.layers.flatMap((l) => [new Float32Array(l.W.length), new Float32Array(l.units)]),
+      grads: this.gradBuffers ?? this.layers.flatMap((l) => [new Float32Array(l.W.length), new Float32Array(l.units)]),
       predictions: new Int32Array(batch),
     };
     return this.workspace;
