@@ -251,15 +251,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
 
-  function rmspropStep(
-    w: Float32Array,
-    s: Float32Array,
-    g: Float32Array,
-    n: number,
-    lr: number,
-    rho: number,
-    epsilon: number,
-  ) {
+  const rmspropStep: RmspropKernel = (w, s, g, n, lr, rho, epsilon) => {
     const bytes = align16(n * 4);
     const wAt = SCRATCH_BYTES;
     const sAt = wAt + bytes;
@@ -271,7 +263,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     rmsprop(wAt, sAt, gAt, n, lr, rho, Math.fround(1 - rho), epsilon);
     w.set(heap.subarray(wAt / 4, wAt / 4 + n));
     s.set(heap.subarray(sAt / 4, sAt / 4 + n));
-  }
+  };
 
   return {
     rmspropStep,
