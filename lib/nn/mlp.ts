@@ -145,7 +145,9 @@ export class MLP {
     let input = x;
     this.layers.forEach((layer, l) => {
       const out = ws.acts[l];
-      this.kernels.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
+      // the first layer keeps x's nonzeros listed for its weight gradient xᵀ·dZ (lossAndGradients)
+      const matmul = (l === 0 && this.kernels.matmulKeep) || this.kernels.matmul;
+      matmul(out, input, layer.W, batch, layer.inputs, layer.units);
       if (layer.activation === 'relu') addBiasRelu(out, layer.bias, batch, layer.units);
       else {
         K.addBias(out, out, layer.bias, batch, layer.units);
@@ -185,7 +187,9 @@ export class MLP {
       const layer = this.layers[l];
       const input = l === 0 ? x : ws.acts[l - 1];
       const dZ = ws.deltas[l];
-      this.kernels.matmulTransA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
+      // x is the one forward listed, unchanged since
+      const transA = (l === 0 && this.kernels.matmulTransAKept) || this.kernels.matmulTransA;
+      transA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
       K.sumRows(ws.grads[2 * l + 1], dZ, batch, layer.units);
       if (l > 0) {
         const dPrev = ws.deltas[l - 1];

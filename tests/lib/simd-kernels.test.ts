@@ -254,3 +254,42 @@ describe('rmspropStep', () => {
     );
   });
 });
+
+/** out[m×n] of `first`, then of `second`, on the same arguments: equal element for element (NaN too). */
+function expectSameProduct(
+  first: MatmulKernel,
+  second: MatmulKernel,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+) {
+  const got = new Float32Array(m * n);
+  first(got, a, b, m, k, n);
+  const want = new Float32Array(m * n);
+  second(want, a, b, m, k, n);
+  expect(got).toHaveLength(m * n);
+  expect(Array.from(got)).toEqual(Array.from(want));
+}
+
+describe('matmulKeep and matmulTransAKept (x·W, then xᵀ·dZ from the same list of x)', () => {
+  const kernels = createSimdKernels();
+
+  it('xᵀ·dZ from the kept list is matmulTransA to the bit; another a, or NaN in dZ, falls back', () => {
+    fc.assert(
+      fc.property(size, size, size, fc.integer(), fc.boolean(), (rows, cols, units, seed, nan) => {
+        const rng = createRng(seed);
+        // x [rows×cols] with 81% zeros (an MNIST batch), W [cols×units], dZ [rows×units]
+        const x = Float32Array.from({ length: rows * cols }, () => (rng.next() < 0.81 ? 0 : rng.uniform(0, 1)));
+        const W = Float32Array.from({ length: cols * units }, () => rng.uniform(-1, 1));
+        const dZ = Float32Array.from({ length: rows * units }, () => rng.uniform(-1, 1));
+        if (nan) dZ[rng.int(0, dZ.length)] = Number.NaN;
+        expectSameProduct(kernels.matmulKeep, kernels.matmul, x, W, rows, cols, units);
+        // x itself, then a copy of x: another a, for which the kept list is not used
+        for (const a of [x, Float32Array.from(x, (v) => v * 2)])
+          expectSameProduct(kernels.matmulTransAKept, kernels.matmulTransA, a, dZ, cols, rows, units);
+      }),
+    );
+  });
+});

@@ -16,6 +16,13 @@ export interface MatmulKernels {
   matmulTransB: MatmulKernel;
   /** false where the plain kernels stand in */
   simd: boolean;
+  /**
+   * The SIMD kernels only: matmul keeping a's list of nonzeros, and aᵀ·b listing aᵀ from it for
+   * that same, unchanged a (lib/nn's first layer: x·W forward, then xᵀ·dZ). Without them, matmul
+   * and matmulTransA.
+   */
+  matmulKeep?: MatmulKernel;
+  matmulTransAKept?: MatmulKernel;
 }
 
 /** The plain TypeScript kernels: the readable reference, and the fallback without SIMD. */
@@ -29,8 +36,8 @@ export const plainKernels: MatmulKernels = {
 /** The SIMD kernels if this runtime validates `bytes`, else the plain ones after `warn` says so. */
 export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = console.warn): MatmulKernels {
   if (wasm?.validate(bytes)) {
-    const { matmul, matmulTransA, matmulTransB } = createSimdKernels(bytes);
-    return { matmul, matmulTransA, matmulTransB, simd: true };
+    const { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept } = createSimdKernels(bytes);
+    return { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept, simd: true };
   }
   warn('lib/kernels/simd: this runtime has no WebAssembly SIMD; matmul uses the plain TypeScript kernels');
   return plainKernels;
