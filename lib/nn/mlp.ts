@@ -8,6 +8,7 @@ import { ArgumentError, ShapeError } from '../errors.ts';
 import * as K from '../kernels/index.ts';
 import { type MatmulKernels, matmulKernels } from '../kernels/simd/index.ts';
 import { createRng } from '../rng.ts';
+import { addBiasRelu, reluBackward } from './fused.ts';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
 export type Initializer = 'glorotUniform' | 'uniform';
@@ -46,6 +47,8 @@ interface Workspace {
 export class MLP {
   readonly layers: DenseParams[];
   private workspace: Workspace | null = null;
+  /** where the gradients go instead of the workspace's own arrays (adoptGradients) */
+  private gradBuffers: Float32Array[] | null = null;
   /** which matmul kernels the passes use; `kernels.simd` says whether they are the SIMD ones */
   readonly kernels: MatmulKernels;
 
@@ -101,6 +104,19 @@ export class MLP {
     });
   }
 
+  /**
+   * Writes the gradients of lossAndGradients into the given arrays (params() order and lengths)
+   * from now on: a GradientPool's shared memory, which the other threads read without a copy.
+   */
+  adoptGradients(buffers: readonly Float32Array[]): void {
+    const params = this.params();
+    if (buffers.length !== params.length || params.some((p, k) => buffers[k]?.length !== p.length)) {
+      throw new ArgumentError('MLP.adoptGradients', `needs ${params.length} arrays of the lengths of params()`);
+    }
+    this.gradBuffers = [...buffers];
+    if (this.workspace) this.workspace.grads = this.gradBuffers;
+  }
+
   paramCount(): number {
     return this.layers.reduce((n, l) => n + l.W.length + l.bias.length, 0);
   }
@@ -111,7 +127,7 @@ export class MLP {
       batch,
       acts: this.layers.map((l) => new Float32Array(batch * l.units)),
       deltas: this.layers.map((l) => new Float32Array(batch * l.units)),
-      grads: this.layers.flatMap((l) => [new Float32Array(l.W.length), new Float32Array(l.units)]),
+      grads: this.gradBuffers ?? this.layers.flatMap((l) => [new Float32Array(l.W.length), new Float32Array(l.units)]),
       predictions: new Int32Array(batch),
     };
     return this.workspace;
@@ -129,9 +145,14 @@ export class MLP {
     let input = x;
     this.layers.forEach((layer, l) => {
       const out = ws.acts[l];
-      this.kernels.matmul(out, input, layer.W, batch, layer.inputs, layer.units);
-      K.addBias(out, out, layer.bias, batch, layer.units);
-      activate(out, batch, layer.units, layer.activation);
+      // the first layer keeps x's nonzeros listed for its weight gradient xᵀ·dZ (lossAndGradients)
+      const matmul = (l === 0 && this.kernels.matmulKeep) || this.kernels.matmul;
+      matmul(out, input, layer.W, batch, layer.inputs, layer.units);
+      if (layer.activation === 'relu') addBiasRelu(out, layer.bias, batch, layer.units);
+      else {
+        K.addBias(out, out, layer.bias, batch, layer.units);
+        activate(out, batch, layer.units, layer.activation);
+      }
       input = out;
     });
     return ws.acts[this.layers.length - 1];
@@ -166,7 +187,9 @@ export class MLP {
       const layer = this.layers[l];
       const input = l === 0 ? x : ws.acts[l - 1];
       const dZ = ws.deltas[l];
-      this.kernels.matmulTransA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
+      // x is the one forward listed, unchanged since
+      const transA = (l === 0 && this.kernels.matmulTransAKept) || this.kernels.matmulTransA;
+      transA(ws.grads[2 * l], input, dZ, layer.inputs, batch, layer.units);
       K.sumRows(ws.grads[2 * l + 1], dZ, batch, layer.units);
       if (l > 0) {
         const dPrev = ws.deltas[l - 1];
@@ -178,17 +201,16 @@ export class MLP {
   }
 }
 
-/** Applies the activation in place to a [rows × cols] buffer. */
+/** Applies the activation (relu is fused with the bias in forward) in place to a [rows × cols] buffer. */
 function activate(z: Float32Array, rows: number, cols: number, activation: Activation): void {
-  if (activation === 'relu') K.relu(z, z, rows * cols);
-  else if (activation === 'sigmoid') K.sigmoid(z, z, rows * cols);
+  if (activation === 'sigmoid') K.sigmoid(z, z, rows * cols);
   else if (activation === 'tanh') K.tanh(z, z, rows * cols);
   else if (activation === 'softmax') K.softmax(z, z, rows, cols);
 }
 
 /** dZ = dA ⊙ act′(Z), computed from the activation's output a (in place on dA). */
 function activationBackward(dA: Float32Array, a: Float32Array, activation: Activation): void {
-  if (activation === 'relu') K.reluBackward(dA, dA, a, dA.length);
+  if (activation === 'relu') reluBackward(dA, a, dA.length);
   else if (activation === 'sigmoid') K.sigmoidBackward(dA, dA, a, dA.length);
   else if (activation === 'tanh') K.tanhBackward(dA, dA, a, dA.length);
   else if (activation === 'softmax')

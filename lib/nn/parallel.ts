@@ -14,6 +14,7 @@
  * main one's spec()), so neither the combine nor the update waits on one thread. The main
  * thread returns when every part is done, so the next step reads finished weights.
  * An optimizer without spec() (a wrapper of one's own) updates on the main thread instead.
+ * The model's gradients stay in the pool's shared memory from then on (MLP.adoptGradients).
  * NOTE: an optimizer that has stepped through a pool holds the state (RMSprop's s, Adam's m
  * and v, its velocity) of the main thread's part only: keep using it with that pool.
  */
@@ -122,6 +123,7 @@ export class GradientPool implements GradientSource {
     this.stats = new Float64Array(shared.stats);
     this.combined = model.params().map((p) => new Float32Array(p.length));
     this.ownGrads = shared.ownGrads.map((b) => new Float32Array(b));
+    model.adoptGradients(this.ownGrads);
     this.weights = new Float64Array(shared.weights);
   }
 
@@ -210,10 +212,8 @@ export class GradientPool implements GradientSource {
     }
     const seq = this.handOut(x, labels, batch, mode);
     const mine = Math.min(this.rowsPerThread(batch), batch);
+    // the model writes its gradients straight into ownGrads, where the workers read them
     const own = this.model.lossAndGradients(x, labels, mine);
-    own.grads.forEach((g, k) => {
-      (this.ownGrads[k] as Float32Array).set(g);
-    });
     const result = this.collect(seq, own, mine, batch, GRADS);
     this.slots.forEach((_, w) => {
       Atomics.store(this.control, w * CONTROL_WORDS + ALL_GRADS, seq);

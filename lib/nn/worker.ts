@@ -22,7 +22,8 @@ const control = new Int32Array(init.control);
 const stats = new Float64Array(init.stats);
 const x = new Float32Array(init.x);
 const y = new Int32Array(init.y);
-const grads = init.grads.map((b) => new Float32Array(b));
+// the gradients are computed straight into the shared buffers the other threads read
+model.adoptGradients(init.grads.map((b) => new Float32Array(b)));
 const allGrads = init.allGrads.map((buffers) => buffers.map((b) => new Float32Array(b)));
 const weights = new Float64Array(init.weights);
 const combined = model.params().map((p) => new Float32Array(p.length));
@@ -45,9 +46,6 @@ for (;;) {
   const rows = Atomics.load(control, base + ROWS);
   if (rows > 0) {
     const result = model.lossAndGradients(x, y, rows);
-    result.grads.forEach((g, k) => {
-      grads[k].set(g);
-    });
     stats[2 * init.index] = result.loss;
     stats[2 * init.index + 1] = result.correct;
   }

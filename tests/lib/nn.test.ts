@@ -1,6 +1,7 @@
 /** lib/nn (the fast from-scratch MLP) against TensorFlow.js and numerical gradients. */
 import type * as TF from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ArgumentError } from '../../lib/errors.ts';
 import { numericalGradient, relativeError } from '../../lib/gradcheck.ts';
 import * as K from '../../lib/kernels/index.ts';
 import { NDArray } from '../../lib/ndarray.ts';
@@ -85,6 +86,25 @@ describe('MLP', () => {
     { units: 4, activation: 'tanh' as const },
     { units: 3, activation: 'softmax' as const },
   ];
+
+  it('adoptGradients: the gradients land in the given arrays, equal to those it computed before', () => {
+    const model = new MLP(6, specs, { seed: 3 });
+    const rng = createRng(4);
+    const x = Float32Array.from({ length: 2 * 6 }, () => rng.uniform(-1, 1));
+    const before = model.lossAndGradients(x, [0, 2], 2).grads.map((g) => Float32Array.from(g));
+    const buffers = model.params().map((p) => new Float32Array(p.length));
+    model.adoptGradients(buffers);
+    const after = model.lossAndGradients(x, [0, 2], 2).grads;
+    expect(after).toHaveLength(buffers.length);
+    after.forEach((g, k) => {
+      expect(g).toBe(buffers[k]);
+      expect(Array.from(g)).toEqual(Array.from(before[k] as Float32Array));
+    });
+    expect(() => model.adoptGradients(buffers.slice(1))).toThrowKind(
+      ArgumentError,
+      /MLP.adoptGradients.*needs 6 arrays of the lengths of params\(\)/,
+    );
+  });
 
   it('counts parameters like Keras: 784-512-10 has 407,050', () => {
     const model = new MLP(784, [

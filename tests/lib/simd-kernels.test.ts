@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, ShapeError } from '../../lib/errors.ts';
 import * as plainKernels from '../../lib/kernels/matmul.ts';
-import { chooseKernels, type MatmulKernel, matmulKernels } from '../../lib/kernels/simd/index.ts';
+import { rmspropStep } from '../../lib/kernels/optimizers.ts';
+import {
+  chooseKernels,
+  createSimdKernels,
+  type MatmulKernel,
+  matmulKernels,
+  rmspropKernel,
+} from '../../lib/kernels/simd/index.ts';
 import { NDArray } from '../../lib/ndarray.ts';
 import { transpose } from '../../lib/ops/index.ts';
 import { loadOracle, type Oracle, runOracle, type Tensor } from '../../lib/oracle.ts';
@@ -210,5 +217,79 @@ describe.each(KINDS)('%s', (kind) => {
     const b = shared.subarray(13).fill(2);
     kernel(out, a, b, 2, 3, 3);
     expect(Array.from(out)).toEqual([6, 6, 6, 6, 6, 6, 0]);
+  });
+});
+
+describe('rmspropStep', () => {
+  const kernel = createSimdKernels().rmspropStep;
+
+  it('computes a worked example, and is what lib/nn uses here', () => {
+    // s = 0.9·0 + 0.1·2² = 0.4; w = 1 − 0.1·2 / (√0.4 + 0) = 1 − 0.316228 = 0.683772
+    const w = Float32Array.of(1, 5);
+    const s = Float32Array.of(0, 7);
+    kernel(w, s, Float32Array.of(2, 9), 1, 0.1, 0.9, 0);
+    expect(w[0]).toBeCloseTo(0.683772, 6);
+    expect(s[0]).toBeCloseTo(0.4, 7);
+    expect([w[1], s[1]]).toEqual([5, 7]); // past n: untouched
+    expect(rmspropKernel()).not.toBe(rmspropStep);
+  });
+
+  it('agrees with the plain kernel over several steps, lengths that are no multiple of 4 included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.integer(), (n, seed) => {
+        const rng = createRng(seed);
+        const init = Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+        const [w1, w2] = [Float32Array.from(init), Float32Array.from(init)];
+        const [s1, s2] = [new Float32Array(n), new Float32Array(n)];
+        for (let step = 0; step < 3; step++) {
+          const g = Float32Array.from({ length: n }, () => rng.uniform(-2, 2));
+          kernel(w1, s1, g, n, 1e-3, 0.9, 1e-7);
+          rmspropStep(w2, s2, g, n, 1e-3, 0.9, 1e-7);
+        }
+        // float32 intermediates against float64 ones: a few float32 roundings of w (|w| ≤ 1.01)
+        const shape = [n];
+        expect(new NDArray(w1, shape)).toBeAllClose(new NDArray(w2, shape), { rtol: 1e-6, atol: 1e-6 });
+        expect(new NDArray(s1, shape)).toBeAllClose(new NDArray(s2, shape), { rtol: 1e-5, atol: 0 });
+      }),
+    );
+  });
+});
+
+/** out[m×n] of `first`, then of `second`, on the same arguments: equal element for element (NaN too). */
+function expectSameProduct(
+  first: MatmulKernel,
+  second: MatmulKernel,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+) {
+  const got = new Float32Array(m * n);
+  first(got, a, b, m, k, n);
+  const want = new Float32Array(m * n);
+  second(want, a, b, m, k, n);
+  expect(got).toHaveLength(m * n);
+  expect(Array.from(got)).toEqual(Array.from(want));
+}
+
+describe('matmulKeep and matmulTransAKept (x·W, then xᵀ·dZ from the same list of x)', () => {
+  const kernels = createSimdKernels();
+
+  it('xᵀ·dZ from the kept list is matmulTransA to the bit; another a, or NaN in dZ, falls back', () => {
+    fc.assert(
+      fc.property(size, size, size, fc.integer(), fc.boolean(), (rows, cols, units, seed, nan) => {
+        const rng = createRng(seed);
+        // x [rows×cols] with 81% zeros (an MNIST batch), W [cols×units], dZ [rows×units]
+        const x = Float32Array.from({ length: rows * cols }, () => (rng.next() < 0.81 ? 0 : rng.uniform(0, 1)));
+        const W = Float32Array.from({ length: cols * units }, () => rng.uniform(-1, 1));
+        const dZ = Float32Array.from({ length: rows * units }, () => rng.uniform(-1, 1));
+        if (nan) dZ[rng.int(0, dZ.length)] = Number.NaN;
+        expectSameProduct(kernels.matmulKeep, kernels.matmul, x, W, rows, cols, units);
+        // x itself, then a copy of x: another a, for which the kept list is not used
+        for (const a of [x, Float32Array.from(x, (v) => v * 2)])
+          expectSameProduct(kernels.matmulTransAKept, kernels.matmulTransA, a, dZ, cols, rows, units);
+      }),
+    );
   });
 });

@@ -4,9 +4,10 @@
  */
 
 import * as plain from '../matmul.ts';
-import { createSimdKernels, type MatmulKernel, simdModuleBytes, wasm } from './matmul.ts';
+import { rmspropStep as plainRmspropStep } from '../optimizers.ts';
+import { createSimdKernels, type MatmulKernel, type RmspropKernel, simdModuleBytes, wasm } from './matmul.ts';
 
-export type { MatmulKernel, SimdKernels } from './matmul.ts';
+export type { MatmulKernel, RmspropKernel, SimdKernels } from './matmul.ts';
 export { createSimdKernels } from './matmul.ts';
 
 export interface MatmulKernels {
@@ -15,6 +16,13 @@ export interface MatmulKernels {
   matmulTransB: MatmulKernel;
   /** false where the plain kernels stand in */
   simd: boolean;
+  /**
+   * The SIMD kernels only: matmul keeping a's list of nonzeros, and aᵀ·b listing aᵀ from it for
+   * that same, unchanged a (lib/nn's first layer: x·W forward, then xᵀ·dZ). Without them, matmul
+   * and matmulTransA.
+   */
+  matmulKeep?: MatmulKernel;
+  matmulTransAKept?: MatmulKernel;
 }
 
 /** The plain TypeScript kernels: the readable reference, and the fallback without SIMD. */
@@ -28,8 +36,8 @@ export const plainKernels: MatmulKernels = {
 /** The SIMD kernels if this runtime validates `bytes`, else the plain ones after `warn` says so. */
 export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = console.warn): MatmulKernels {
   if (wasm?.validate(bytes)) {
-    const { matmul, matmulTransA, matmulTransB } = createSimdKernels(bytes);
-    return { matmul, matmulTransA, matmulTransB, simd: true };
+    const { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept } = createSimdKernels(bytes);
+    return { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept, simd: true };
   }
   warn('lib/kernels/simd: this runtime has no WebAssembly SIMD; matmul uses the plain TypeScript kernels');
   return plainKernels;
@@ -41,4 +49,15 @@ let chosen: MatmulKernels | undefined;
 export function matmulKernels(): MatmulKernels {
   chosen ??= chooseKernels();
   return chosen;
+}
+
+let rmsprop: RmspropKernel | undefined;
+
+/**
+ * RMSprop's update for lib/nn: the float32 SIMD kernel where the matmul kernels are SIMD (its own
+ * wasm instance, so its copies never meet a product's), else lib/kernels' plain rmspropStep.
+ */
+export function rmspropKernel(): RmspropKernel {
+  rmsprop ??= matmulKernels().simd ? createSimdKernels().rmspropStep : plainRmspropStep;
+  return rmsprop;
 }

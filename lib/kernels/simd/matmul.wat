@@ -298,4 +298,48 @@
         (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
     (f32.eq (local.get $s) (f32.const 0)))
+
+  ;; RMSprop's update of n parameters, in float32 four at a time (lib/kernels/optimizers.ts
+  ;; has the formula): s = ρ·s + (1−ρ)·g²; w −= lr·g / (√s + ε). `omr` is 1 − ρ, rounded by the caller.
+  ;; NOTE: every intermediate is rounded to float32, as in TF.js, where the plain kernel computes
+  ;; each update in float64.
+  (func (export "rmsprop") (param $w i32) (param $s i32) (param $g i32) (param $n i32)
+                           (param $lr f32) (param $rho f32) (param $omr f32) (param $eps f32)
+    (local $i i32) (local $end i32) (local $gv v128) (local $sv v128)
+    (local $vlr v128) (local $vrho v128) (local $vomr v128) (local $veps v128)
+    (local $gs f32) (local $ss f32)
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vrho (f32x4.splat (local.get $rho)))
+    (local.set $vomr (f32x4.splat (local.get $omr)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $sv
+          (f32x4.add (f32x4.mul (local.get $vrho) (v128.load (i32.add (local.get $s) (local.get $i))))
+                     (f32x4.mul (local.get $vomr) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (i32.add (local.get $s) (local.get $i)) (local.get $sv))
+        (v128.store (i32.add (local.get $w) (local.get $i))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div (f32x4.mul (local.get $vlr) (local.get $gv))
+                       (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $veps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ss
+          (f32.add (f32.mul (local.get $rho) (f32.load (i32.add (local.get $s) (local.get $i))))
+                   (f32.mul (local.get $omr) (f32.mul (local.get $gs) (local.get $gs)))))
+        (f32.store (i32.add (local.get $s) (local.get $i)) (local.get $ss))
+        (f32.store (i32.add (local.get $w) (local.get $i))
+          (f32.sub (f32.load (i32.add (local.get $w) (local.get $i)))
+            (f32.div (f32.mul (local.get $lr) (local.get $gs))
+                     (f32.add (f32.sqrt (local.get $ss)) (local.get $eps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
 )
