@@ -217,11 +217,15 @@ export async function chooseBackend(
       passedOver.push(`${name}: ${reason} (${(e as Error).message.split('\n')[0]})`);
       continue;
     }
+    // the smoke test makes the backend's first tensor, when the cpu backend prints its advert
+    const unmute = muteTfBanner();
     try {
       smokeTest(tf);
       return { tf, backend: name, passedOver };
     } catch (e) {
       passedOver.push(`${name}: it loaded but failed its smoke test: ${(e as Error).message.split('\n')[0]}`);
+    } finally {
+      unmute();
     }
   }
   throw new Error(passedOver.join('\n  '));
@@ -297,8 +301,11 @@ async function loadCpuOracle(): Promise<Oracle> {
   return activate(await loadingCpu);
 }
 
-/** tfjs prints an advert for tfjs-node when it loads in Node; the kata says why itself. */
-async function silenceTfBanner<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * tfjs prints an advert for tfjs-node when it loads in Node (the cpu backend, on its first
+ * tensor): the kata says why itself. Mutes it until the returned function is called.
+ */
+function muteTfBanner(): () => void {
   const original = console.log;
   const warn = console.warn;
   const filter =
@@ -310,11 +317,18 @@ async function silenceTfBanner<T>(fn: () => Promise<T>): Promise<T> {
     };
   console.log = filter(original);
   console.warn = filter(warn);
+  return () => {
+    console.log = original;
+    console.warn = warn;
+  };
+}
+
+async function silenceTfBanner<T>(fn: () => Promise<T>): Promise<T> {
+  const unmute = muteTfBanner();
   try {
     return await fn();
   } finally {
-    console.log = original;
-    console.warn = warn;
+    unmute();
   }
 }
 

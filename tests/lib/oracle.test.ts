@@ -197,4 +197,33 @@ describe('the TensorFlow.js oracle', () => {
       'node: it loaded but failed its smoke test: (0 , util_1.isNullOrUndefined) is not a function',
     );
   });
+
+  it("the cpu backend's advert for tfjs-node, printed on its first tensor (the smoke test's), never reaches the learner", async () => {
+    const { tf } = await loadOracle();
+    // a TensorFlow.js whose first tensor prints the advert, as tfjs-backend-cpu 4.22 does
+    const advertising = {
+      ...tf,
+      tensor2d: (...args: Parameters<Tf['tensor2d']>) => {
+        console.warn(
+          '\n====\nHi, looks like you are running TensorFlow.js in Node.js. … visit https://github.com/tensorflow/tfjs-node\n====',
+        );
+        return tf.tensor2d(...args);
+      },
+    } as Tf;
+    const warn = console.warn;
+    const printed: unknown[][] = [];
+    console.warn = (...args: unknown[]) => printed.push(args);
+    try {
+      const choice = await chooseBackend(
+        ['cpu'],
+        async () => advertising,
+        () => true,
+      );
+      expect(choice.tf).toBe(advertising);
+      console.warn('after the choice');
+    } finally {
+      console.warn = warn;
+    }
+    expect(printed).toEqual([['after the choice']]);
+  });
 });
