@@ -15,3 +15,8 @@ export const GRADIENTS_ONLY = 0;
 export const UPDATE = 1;
 /** a new optimizer's spec waits on the worker's port: build it, then update */
 export const NEW_OPTIMIZER = 2;
+
+/** Sleeps until control[at] === value (re-checking every second, in case a notify came first). */
+export function waitFor(control: Int32Array, at: number, value: number): void {
+  while (Atomics.load(control, at) !== value) Atomics.wait(control, at, Atomics.load(control, at), 1000);
+}

@@ -33,6 +33,7 @@ import {
   ROWS,
   SEQ,
   UPDATE,
+  waitFor,
 } from './control.ts';
 import type { LayerSpec, MLP } from './mlp.ts';
 import type { Optimizer } from './optimizers.ts';
@@ -223,7 +224,7 @@ export class GradientPool implements GradientSource {
     combinePart(this.combined, this.sources(this.ownGrads), this.weights, part);
     optimizer.step(this.model.params(), this.combined, part);
     this.slots.forEach((_, w) => {
-      this.waitFor(w * CONTROL_WORDS + DONE, seq);
+      waitFor(this.control, w * CONTROL_WORDS + DONE, seq);
     });
     return result;
   }
@@ -269,7 +270,7 @@ export class GradientPool implements GradientSource {
     this.weights[0] = mine / batch;
     this.slots.forEach((_, w) => {
       const c = w * CONTROL_WORDS;
-      this.waitFor(c + flag, seq);
+      waitFor(this.control, c + flag, seq);
       const rows = Atomics.load(this.control, c + ROWS);
       this.weights[w + 1] = rows / batch;
       if (rows === 0) return;
@@ -282,10 +283,6 @@ export class GradientPool implements GradientSource {
   /** Every thread's gradients, this thread's (`own`) first. */
   private sources(own: Float32Array[]): Float32Array[][] {
     return [own, ...this.slots.map((s) => s.grads)];
-  }
-
-  private waitFor(at: number, seq: number): void {
-    while (Atomics.load(this.control, at) !== seq) Atomics.wait(this.control, at, Atomics.load(this.control, at), 1000);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,18 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { matmulKernels, plainKernels } from '../kernels/simd/index.ts';
 import { combinePart } from './combine.ts';
-import { ALL_GRADS, CONTROL_WORDS, DONE, GRADIENTS_ONLY, GRADS, MODE, NEW_OPTIMIZER, ROWS, SEQ } from './control.ts';
+import {
+  ALL_GRADS,
+  CONTROL_WORDS,
+  DONE,
+  GRADIENTS_ONLY,
+  GRADS,
+  MODE,
+  NEW_OPTIMIZER,
+  ROWS,
+  SEQ,
+  waitFor,
+} from './control.ts';
 import { MLP } from './mlp.ts';
 import { type Optimizer, type OptimizerSpec, optimizerFromSpec } from './optimizers.ts';
 import type { WorkerInit } from './parallel.ts';
@@ -55,8 +66,7 @@ for (;;) {
   if (mode !== GRADIENTS_ONLY) {
     if (mode === NEW_OPTIMIZER && parentPort)
       optimizer = optimizerFromSpec(receiveMessageOnPort(parentPort)?.message as OptimizerSpec);
-    while (Atomics.load(control, base + ALL_GRADS) !== seq)
-      Atomics.wait(control, base + ALL_GRADS, Atomics.load(control, base + ALL_GRADS), 1000);
+    waitFor(control, base + ALL_GRADS, seq);
     combinePart(combined, allGrads, weights, part);
     optimizer?.step(model.params(), combined, part);
   }
