@@ -7,21 +7,16 @@
  *   node --import ./scripts/register.mjs scripts/bench/history.ts [--runs 5]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { matmul as plainMatmul } from '../../lib/kernels/matmul.ts';
 import { matmulKernels } from '../../lib/kernels/simd/index.ts';
 import { imagesToArray, loadMnist, PIXELS } from '../../lib/mnist-data.ts';
 import { loadOracle, onBackend } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
-import { helpText } from '../lib/args.ts';
+import { commandArgs } from '../lib/args.ts';
 import { formatTable } from '../lib/table.ts';
 import { timeMs } from './report.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, help: { type: 'boolean' } } });
-if (values.help) {
-  console.log(helpText(import.meta.url));
-  process.exit(0);
-}
+const { values } = commandArgs(import.meta.url, process.argv.slice(2), { runs: { type: 'string', default: '5' } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`bench/history: --runs must be a whole number ≥ 1, got ${values.runs}`);

@@ -9,6 +9,7 @@
 import { createSimdKernels } from '../../lib/kernels/simd/matmul.ts';
 import { imagesToArray, loadMnist, PIXELS } from '../../lib/mnist-data.ts';
 import { createRng } from '../../lib/rng.ts';
+import { stat } from './report.ts';
 
 const mnist = loadMnist();
 const all = imagesToArray(mnist.train).data as Float32Array;
@@ -35,7 +36,7 @@ for (let round = 0; round < 12; round++) {
     t[mode].push((performance.now() - t0) / 40);
   }
 }
-const med = (v: number[]) => [...v].sort((a, b) => a - b)[6];
+const med = (v: number[]) => stat(v).median;
 console.log(
   `x·W + xᵀ·dZ: listed twice ${med(t.two).toFixed(3)} ms, listed once ${med(t.kept).toFixed(3)} ms (medians of 12 alternated rounds of 40 batches)`,
 );

@@ -7,6 +7,7 @@
  */
 import { rmspropStep } from '../../lib/kernels/optimizers.ts';
 import { createSimdKernels } from '../../lib/kernels/simd/matmul.ts';
+import { stat } from './report.ts';
 
 const simd = createSimdKernels().rmspropStep;
 const n = 203_525;
@@ -27,7 +28,7 @@ for (let round = 0; round < 8; round++) {
     times[name]?.push((performance.now() - t0) / 50);
   }
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+const median = (v: number[] = []) => stat(v).median;
 for (const [name, v] of Object.entries(times))
   console.log(`${name}: ${v.map((t) => t.toFixed(3)).join(' ')} ms; median ${median(v).toFixed(3)} ms`);
-console.log(`plain / simd: ${(median(times.plain ?? []) / median(times.simd ?? []) || 0).toFixed(2)}×`);
+console.log(`plain / simd: ${(median(times.plain) / median(times.simd) || 0).toFixed(2)}×`);

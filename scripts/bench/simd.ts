@@ -11,26 +11,18 @@
  *   node --import ./scripts/register.mjs scripts/bench/simd.ts [--runs 9]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { matmul as plainMatmul } from '../../lib/kernels/matmul.ts';
 import { chooseKernels, createSimdKernels } from '../../lib/kernels/simd/index.ts';
 import { loadOracle, onBackend } from '../../lib/oracle.ts';
 import { createRng } from '../../lib/rng.ts';
-import { helpText } from '../lib/args.ts';
+import { commandArgs } from '../lib/args.ts';
 import { formatTable } from '../lib/table.ts';
 import { timeMs } from './report.ts';
 
-let runs: number;
-try {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    console.log(helpText(import.meta.url));
-    process.exit(0);
-  }
-  runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
-} catch (e) {
-  console.error(`bench/simd: ${(e as Error).message}`);
+const { values } = commandArgs(import.meta.url, process.argv.slice(2), { runs: { type: 'string', default: '9' } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench/simd: --runs must be a whole number ≥ 1, got ${values.runs}`);
   process.exit(2);
 }
 

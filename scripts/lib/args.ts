@@ -92,13 +92,17 @@ export function helpText(scriptUrl: string): string {
 
 /** How a learner types the command of `scripts/x.ts` (every npm script is named after its file). */
 export function commandName(scriptUrl: string): string {
-  const name = path.basename(fileURLToPath(scriptUrl), '.ts');
+  const file = fileURLToPath(scriptUrl);
+  const name = path.basename(file, '.ts');
+  // a maintainers' script below scripts/ (scripts/bench/simd.ts) has no npm script: name its file
+  if (path.basename(path.dirname(file)) !== 'scripts') return `scripts/${path.basename(path.dirname(file))}/${name}.ts`;
   return name === 'start' || name === 'test' ? `npm ${name}` : `npm run ${name}`;
 }
 
 /** `npm run manifest: unknown option --chek (npm run manifest -- --help lists the options)` */
 export function usageLine(command: string, error: ArgsError): string {
-  return `${command}: ${error.message} (${command} -- --help lists the options)`;
+  const help = command.startsWith('npm') ? `${command} -- --help` : `${command} --help`;
+  return `${command}: ${error.message} (${help} lists the options)`;
 }
 
 /**

@@ -8,7 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ArgsError, commandName, usageLine } from '../../scripts/lib/args.ts';
 import { ROOT } from '../../scripts/lib/exercises.ts';
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -89,4 +91,20 @@ describe('a bad command line names the flag and where the help is, and exits 2',
       expect(r.stdout).toBe('');
     }
   }, 180_000);
+});
+
+describe('the name a bad command line is reported under', () => {
+  it("is the npm script, or the file of a maintainers' script below scripts/ (which has no npm script)", () => {
+    const url = (file: string) => pathToFileURL(path.join(ROOT, file)).href;
+    const typo = new ArgsError('unknown', '--runz');
+    expect(usageLine(commandName(url('scripts/test.ts')), typo)).toBe(
+      'npm test: unknown option --runz (npm test -- --help lists the options)',
+    );
+    expect(usageLine(commandName(url('scripts/list.ts')), typo)).toBe(
+      'npm run list: unknown option --runz (npm run list -- --help lists the options)',
+    );
+    expect(usageLine(commandName(url('scripts/bench/simd.ts')), typo)).toBe(
+      'scripts/bench/simd.ts: unknown option --runz (scripts/bench/simd.ts --help lists the options)',
+    );
+  });
 });
