@@ -8,7 +8,7 @@ import { rmspropStep as plainRmspropStep } from '../optimizers.ts';
 import { createSimdKernels, type MatmulKernel, type RmspropKernel, simdModuleBytes, wasm } from './matmul.ts';
 
 export type { MatmulKernel, RmspropKernel, SimdKernels } from './matmul.ts';
-export { createSimdKernels } from './matmul.ts';
+export { createSimdKernels, SPARSE_MIN_COLUMNS } from './matmul.ts';
 
 export interface MatmulKernels {
   matmul: MatmulKernel;

@@ -95,8 +95,14 @@ const SCRATCH_BYTES = 64; // the kernel's 32-byte tile for partial stores, round
 const PAGE = 65_536;
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+export interface SimdOptions {
+  /** the fewest columns of out for the sparse path (default SPARSE_MIN_COLUMNS; the bench sets 1) */
+  sparseMinColumns?: number;
+}
+
 /** Instantiates the kernel (synchronously: the module is under 2 KB). Throws without SIMD. */
-export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKernels {
+export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: SimdOptions = {}): SimdKernels {
+  const sparseMinColumns = options.sparseMinColumns ?? SPARSE_MIN_COLUMNS;
   if (!wasm) throw new Error('createSimdKernels: this runtime has no WebAssembly');
   const instance = new wasm.Instance(new wasm.Module(bytes));
   const gemm = instance.exports.gemm as Gemm;
@@ -124,7 +130,8 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
   }
 
   /**
-   * The sparse path, when at least half of a is 0 and b is finite: the nonzeros of each row of
+   * The sparse path, when at least two thirds of a is 0, out has at least sparseMinColumns
+   * columns and b is finite: the nonzeros of each row of
    * A (a's rows, or its columns when transposed) are listed straight into wasm memory, so a
    * itself is never copied, and spmm adds up only their rows of b. Returns false (having
    * done nothing) where the dense kernel must run.
@@ -143,7 +150,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
     const startAt = outAt + align16(m * n * 4);
     const offsAt = startAt + align16((m + 1) * 4);
     const valsAt = offsAt + align16(m * k * 4);
-    if (how !== 'kept' && !sampleMostlyZero(a, m * k)) return false;
+    if (how !== 'kept' && (n < sparseMinColumns || !sampleMostlyZero(a, m * k))) return false;
     reserve(valsAt + m * k * 4);
     heap.set(b.subarray(0, k * n), bAt / 4);
     if (allFinite(bAt, k * n) === 0) return false;
@@ -341,15 +348,25 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes): SimdKern
 }
 
 /**
- * Whether at least half of 64 evenly spaced elements of a are 0: a dense a (random numbers,
+ * The fewest columns of out for which listing a's nonzeros pays: the listing costs a few ns per
+ * element of a (more where zeros and nonzeros alternate at random: a mispredicted branch), the
+ * dense kernel a fraction of a ns per element and column of out. `scripts/bench/thresholds.ts`
+ * measures both on lib/nn's shapes: on MNIST pixels (81% zeros) the sparse path wins from 64
+ * columns; on the last layer's 10 the dense kernel is several times as fast.
+ */
+export const SPARSE_MIN_COLUMNS = 64;
+
+/**
+ * Whether at least two thirds of 64 evenly spaced elements of a are 0: a dense a (random numbers,
  * most weight matrices) goes to the dense kernel without a count over all of it, which costs
- * as much as a thin product (128×512·512×10) itself.
+ * as much as a thin product (128×512·512×10) itself; so does a relu's output (about half zeros,
+ * in a random pattern that costs the listing a mispredicted branch per element).
  */
 function sampleMostlyZero(a: Float32Array, size: number): boolean {
   const samples = Math.min(64, size);
   let zeros = 0;
   for (let s = 0; s < samples; s++) if (a[Math.floor((s * size) / samples)] === 0) zeros++;
-  return zeros * 2 >= samples;
+  return zeros * 3 >= samples * 2;
 }
 
 function check(op: string, out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
