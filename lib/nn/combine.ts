@@ -18,8 +18,13 @@ export function combinePart(
     const [from, to] = partRange(g.length, part);
     const first = sources[0][k];
     const w0 = weights[0];
-    for (let i = from; i < to; i++) g[i] = first[i] * w0;
-    for (let t = 1; t < sources.length; t++) {
+    const second = sources[1]?.[k];
+    const w1 = weights[1] ?? 0;
+    // The first two threads in one pass (on 2 cores, the only pass): g is not read back. The
+    // product is rounded to float32 first, as storing it in g would, so the sums are the same.
+    if (second && w1 !== 0) for (let i = from; i < to; i++) g[i] = Math.fround(first[i] * w0) + second[i] * w1;
+    else for (let i = from; i < to; i++) g[i] = first[i] * w0;
+    for (let t = 2; t < sources.length; t++) {
       const w = weights[t];
       if (w === 0) continue;
       const src = sources[t][k];
