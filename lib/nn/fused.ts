@@ -4,7 +4,9 @@
  * Float64Array: lib/ops calls them with both, which makes V8's element access in their loops
  * polymorphic. These stay monomorphic: on a 128×512 layer, side by side with the general
  * kernels made polymorphic (as in a test run), about twice (addBias + relu) and 1.7 times
- * (reluBackward) as fast.
+ * (reluBackward) as fast. Where WebAssembly SIMD runs, lib/nn uses the SIMD kernels' branch-free
+ * twins instead (lib/kernels/simd: the same results, tests/lib/nn-fused.test.ts); these are the
+ * readable reference and the fallback.
  */
 
 /** z = relu(z + bias) on every row of z [m×n], in place. As K.relu: NaN stays NaN, −0 becomes +0. */

@@ -148,7 +148,7 @@ export class MLP {
       // the first layer keeps x's nonzeros listed for its weight gradient xᵀ·dZ (lossAndGradients)
       const matmul = (l === 0 && this.kernels.matmulKeep) || this.kernels.matmul;
       matmul(out, input, layer.W, batch, layer.inputs, layer.units);
-      if (layer.activation === 'relu') addBiasRelu(out, layer.bias, batch, layer.units);
+      if (layer.activation === 'relu') (this.kernels.addBiasRelu ?? addBiasRelu)(out, layer.bias, batch, layer.units);
       else {
         K.addBias(out, out, layer.bias, batch, layer.units);
         activate(out, batch, layer.units, layer.activation);
@@ -194,7 +194,7 @@ export class MLP {
       if (l > 0) {
         const dPrev = ws.deltas[l - 1];
         this.kernels.matmulTransB(dPrev, dZ, layer.W, batch, layer.units, layer.inputs);
-        activationBackward(dPrev, ws.acts[l - 1], this.layers[l - 1].activation);
+        activationBackward(dPrev, ws.acts[l - 1], this.layers[l - 1].activation, this.kernels.reluBackward);
       }
     }
     return { loss: loss / batch, correct, grads: ws.grads };
@@ -209,8 +209,13 @@ function activate(z: Float32Array, rows: number, cols: number, activation: Activ
 }
 
 /** dZ = dA ⊙ act′(Z), computed from the activation's output a (in place on dA). */
-function activationBackward(dA: Float32Array, a: Float32Array, activation: Activation): void {
-  if (activation === 'relu') reluBackward(dA, a, dA.length);
+function activationBackward(
+  dA: Float32Array,
+  a: Float32Array,
+  activation: Activation,
+  relu: typeof reluBackward = reluBackward,
+): void {
+  if (activation === 'relu') relu(dA, a, dA.length);
   else if (activation === 'sigmoid') K.sigmoidBackward(dA, dA, a, dA.length);
   else if (activation === 'tanh') K.tanhBackward(dA, dA, a, dA.length);
   else if (activation === 'softmax')

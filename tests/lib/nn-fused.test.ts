@@ -1,11 +1,14 @@
 /**
- * lib/nn/fused.ts: the Float32Array-only addBias + relu and reluBackward give exactly what the
+ * lib/nn's relu passes: the Float32Array-only addBias + relu and reluBackward of lib/nn/fused.ts,
+ * and their branch-free WebAssembly SIMD twins (lib/kernels/simd), give exactly what the
  * general kernels of lib/kernels give, special values included (seeded).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ShapeError } from '../../lib/errors.ts';
 import * as K from '../../lib/kernels/index.ts';
-import { addBiasRelu, reluBackward } from '../../lib/nn/fused.ts';
+import { createSimdKernels } from '../../lib/kernels/simd/index.ts';
+import * as fused from '../../lib/nn/fused.ts';
 import { createRng } from '../../lib/rng.ts';
 
 const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0];
@@ -21,7 +24,12 @@ function sprinkled(size: number, seed: number): Float32Array {
 /** Element by element with Object.is, so that NaN matches NaN and −0 does not match +0. */
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
-describe('lib/nn fused kernels', () => {
+const simd = createSimdKernels();
+
+describe.each([
+  ['lib/nn/fused.ts', fused],
+  ['the SIMD kernels', { addBiasRelu: simd.addBiasRelu, reluBackward: simd.reluBackward }],
+])('lib/nn relu passes: %s', (_, { addBiasRelu, reluBackward }) => {
   it('addBiasRelu: a worked example', () => {
     // rows [1, −2] and [NaN, −0] plus bias [0.5, 0]: relu([1.5, −2], [NaN, −0 + 0 = +0]) = [1.5, 0, NaN, +0]
     const z = Float32Array.of(1, -2, Number.NaN, -0);
@@ -57,6 +65,22 @@ describe('lib/nn fused kernels', () => {
         expect(d).toHaveLength(size);
         expect(same(d, want)).toBe(true);
       }),
+    );
+  });
+});
+
+describe('the SIMD relu passes', () => {
+  it('read only the first m·n (or size) elements, and refuse arrays too short for them', () => {
+    const z = Float32Array.of(-1, 2, 3, 99);
+    simd.addBiasRelu(z, Float32Array.of(0, 0, 0, 7), 1, 3);
+    expect(Array.from(z)).toEqual([0, 2, 3, 99]);
+    expect(() => simd.addBiasRelu(new Float32Array(5), new Float32Array(3), 2, 3)).toThrowKind(
+      ShapeError,
+      /addBiasRelu: z has 5 elements and bias 3, needs 6 and 3/,
+    );
+    expect(() => simd.reluBackward(new Float32Array(4), new Float32Array(3), 4)).toThrowKind(
+      ShapeError,
+      /reluBackward: d has 4 elements and y 3, needs 4 each/,
     );
   });
 });

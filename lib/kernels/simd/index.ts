@@ -5,7 +5,14 @@
 
 import * as plain from '../matmul.ts';
 import { rmspropStep as plainRmspropStep } from '../optimizers.ts';
-import { createSimdKernels, type MatmulKernel, type RmspropKernel, simdModuleBytes, wasm } from './matmul.ts';
+import {
+  createSimdKernels,
+  type MatmulKernel,
+  type RmspropKernel,
+  type SimdKernels,
+  simdModuleBytes,
+  wasm,
+} from './matmul.ts';
 
 export type { MatmulKernel, RmspropKernel, SimdKernels } from './matmul.ts';
 export { createSimdKernels, SPARSE_MIN_COLUMNS } from './matmul.ts';
@@ -23,6 +30,12 @@ export interface MatmulKernels {
    */
   matmulKeep?: MatmulKernel;
   matmulTransAKept?: MatmulKernel;
+  /**
+   * The SIMD kernels only: lib/nn's relu passes, branch-free (without them, lib/nn/fused.ts'
+   * JavaScript loops, which give the same results).
+   */
+  addBiasRelu?: SimdKernels['addBiasRelu'];
+  reluBackward?: SimdKernels['reluBackward'];
 }
 
 /** The plain TypeScript kernels: the readable reference, and the fallback without SIMD. */
@@ -36,8 +49,17 @@ export const plainKernels: MatmulKernels = {
 /** The SIMD kernels if this runtime validates `bytes`, else the plain ones after `warn` says so. */
 export function chooseKernels(bytes: Uint8Array = simdModuleBytes, warn = console.warn): MatmulKernels {
   if (wasm?.validate(bytes)) {
-    const { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept } = createSimdKernels(bytes);
-    return { matmul, matmulTransA, matmulTransB, matmulKeep, matmulTransAKept, simd: true };
+    const k = createSimdKernels(bytes);
+    return {
+      matmul: k.matmul,
+      matmulTransA: k.matmulTransA,
+      matmulTransB: k.matmulTransB,
+      matmulKeep: k.matmulKeep,
+      matmulTransAKept: k.matmulTransAKept,
+      addBiasRelu: k.addBiasRelu,
+      reluBackward: k.reluBackward,
+      simd: true,
+    };
   }
   warn('lib/kernels/simd: this runtime has no WebAssembly SIMD; matmul uses the plain TypeScript kernels');
   return plainKernels;

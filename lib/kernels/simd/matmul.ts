@@ -42,6 +42,10 @@ export interface SimdKernels {
   matmulTransAKept: MatmulKernel;
   /** lib/kernels' rmspropStep in float32 SIMD (w and s updated in place); the copies in and out included */
   rmspropStep: RmspropKernel;
+  /** lib/nn/fused.ts' addBiasRelu (z = relu(z + bias) on every row of z [m×n], in place), branch-free */
+  addBiasRelu: (z: Float32Array, bias: Float32Array, m: number, n: number) => void;
+  /** lib/nn/fused.ts' reluBackward (d ⊙ relu′ from relu's output y, in place on d), branch-free */
+  reluBackward: (d: Float32Array, y: Float32Array, size: number) => void;
 }
 
 export type RmspropKernel = (
@@ -109,6 +113,8 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
   const spmm = instance.exports.spmm as Gemm;
   const allFinite = instance.exports.allFinite as (ptr: number, count: number) => number;
   const rmsprop = instance.exports.rmsprop as Gemm;
+  const biasRelu = instance.exports.biasRelu as Gemm;
+  const reluBackwardWasm = instance.exports.reluBackward as Gemm;
   const memory = instance.exports.memory as WasmMemory;
   let heap = new Float32Array(memory.buffer);
   let ints = new Int32Array(memory.buffer);
@@ -326,6 +332,40 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
     s.set(heap.subarray(sAt / 4, sAt / 4 + n));
   };
 
+  // The relu passes copy their arrays in and out like the products: a few hundred KB at most,
+  // against a JavaScript loop that mispredicts a branch on about every other element.
+  const addBiasRelu = (z: Float32Array, bias: Float32Array, m: number, n: number) => {
+    checkSize('addBiasRelu', 'm', m);
+    checkSize('addBiasRelu', 'n', n);
+    if (z.length < m * n || bias.length < n) {
+      throw new ShapeError(
+        'addBiasRelu',
+        `z has ${z.length} elements and bias ${bias.length}, needs ${m * n} and ${n}`,
+      );
+    }
+    const zAt = SCRATCH_BYTES;
+    const biasAt = zAt + align16(m * n * 4);
+    reserve(biasAt + n * 4);
+    heap.set(z.subarray(0, m * n), zAt / 4);
+    heap.set(bias.subarray(0, n), biasAt / 4);
+    biasRelu(zAt, biasAt, m, n);
+    z.set(heap.subarray(zAt / 4, zAt / 4 + m * n));
+  };
+
+  const reluBackward = (d: Float32Array, y: Float32Array, size: number) => {
+    checkSize('reluBackward', 'size', size);
+    if (d.length < size || y.length < size) {
+      throw new ShapeError('reluBackward', `d has ${d.length} elements and y ${y.length}, needs ${size} each`);
+    }
+    const dAt = SCRATCH_BYTES;
+    const yAt = dAt + align16(size * 4);
+    reserve(yAt + size * 4);
+    heap.set(d.subarray(0, size), dAt / 4);
+    heap.set(y.subarray(0, size), yAt / 4);
+    reluBackwardWasm(dAt, yAt, size);
+    d.set(heap.subarray(dAt / 4, dAt / 4 + size));
+  };
+
   /** aᵀ·b from the kept lists when a is the kept a (unchanged, the caller promises), else as matmulTransA */
   const matmulTransAKept: MatmulKernel = (out, a, b, m, k, n) => {
     const fits = kept.a === a && kept.m === k && kept.k === m && m * k > 0;
@@ -335,6 +375,8 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
 
   return {
     rmspropStep,
+    addBiasRelu,
+    reluBackward,
     matmulKeep: (out, a, b, m, k, n) => {
       kept.a = null;
       run('matmul', out, a, b, m, k, n, k, 1, n, 1, 'keep');

@@ -342,4 +342,69 @@
                      (f32.add (f32.sqrt (local.get $ss)) (local.get $eps)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $tail))))
+
+  ;; lib/nn's relu layer, forward, in place: z[i, j] = max(z[i, j] + bias[j], 0) on an [m×n] z.
+  ;; f32x4.max propagates NaN and orders −0 below +0, so NaN stays NaN and −0 becomes +0, as
+  ;; with Math.max in lib/nn/fused.ts. Branch-free: a relu's inputs are positive or negative at
+  ;; random, which costs the JavaScript loop a mispredicted branch on about every other element.
+  (func (export "biasRelu") (param $z i32) (param $bias i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $vecEnd i32) (local $end i32) (local $zero v128)
+    (local.set $row (local.get $z))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $j) (local.get $vecEnd)))
+            (v128.store (i32.add (local.get $row) (local.get $j))
+              (f32x4.max
+                (f32x4.add (v128.load (i32.add (local.get $row) (local.get $j)))
+                           (v128.load (i32.add (local.get $bias) (local.get $j))))
+                (local.get $zero)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vec)))
+        ;; the last n mod 4 columns, one at a time
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $j) (local.get $end)))
+            (f32.store (i32.add (local.get $row) (local.get $j))
+              (f32.max
+                (f32.add (f32.load (i32.add (local.get $row) (local.get $j)))
+                         (f32.load (i32.add (local.get $bias) (local.get $j))))
+                (f32.const 0)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $row (i32.add (local.get $row) (local.get $end)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; relu's backward pass, in place on d (`size` floats): d where relu's output y > 0, else d·0,
+  ;; so that a NaN or an infinity in d stays NaN there, as in lib/nn/fused.ts. Branch-free too.
+  (func (export "reluBackward") (param $d i32) (param $y i32) (param $size i32)
+    (local $i i32) (local $end i32) (local $dv v128) (local $zero v128) (local $ds f32)
+    (local.set $end (i32.shl (i32.and (local.get $size) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $dv (v128.load (i32.add (local.get $d) (local.get $i))))
+        (v128.store (i32.add (local.get $d) (local.get $i))
+          (v128.bitselect (local.get $dv)
+                          (f32x4.mul (local.get $dv) (local.get $zero))
+                          (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $i))) (local.get $zero))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.shl (local.get $size) (i32.const 2)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $ds (f32.load (i32.add (local.get $d) (local.get $i))))
+        (f32.store (i32.add (local.get $d) (local.get $i))
+          (select (local.get $ds)
+                  (f32.mul (local.get $ds) (f32.const 0))
+                  (f32.gt (f32.load (i32.add (local.get $y) (local.get $i))) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
 )
