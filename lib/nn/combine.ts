@@ -2,7 +2,24 @@
  * The batch-mean gradient of a GradientPool step, part by part: each thread combines the
  * threads' gradients over its own part of every parameter array, then updates that part.
  */
-import { type Part, partRange } from './optimizers.ts';
+import { type Optimizer, type Part, partRange } from './optimizers.ts';
+
+/**
+ * Updates `part` of the parameters with the batch mean of the threads' gradients: in one pass
+ * where the optimizer has a kernel for it (stepMean), else summed into `combined` first.
+ */
+export function updatePart(
+  optimizer: Optimizer,
+  params: Float32Array[],
+  combined: readonly Float32Array[],
+  sources: Float32Array[][],
+  weights: ArrayLike<number>,
+  part: Part,
+): void {
+  if (optimizer.stepMean?.(params, sources, weights, part)) return;
+  combinePart(combined, sources, weights, part);
+  optimizer.step(params, combined as Float32Array[], part);
+}
 
 /**
  * out[k] = Σ_t weights[t] · sources[t][k] over `part` of every array k, in the order of t

@@ -11,7 +11,8 @@
  * NOTE: the state is stored in float32 but each update is computed in float64 from it, where
  * TF.js rounds every intermediate to float32. RMSprop is the exception where WebAssembly SIMD
  * runs: its update is lib/kernels/simd's float32 kernel (4–6× the plain loop on MNIST's
- * 400 K weights), rounded at every step as in TF.js; the plain rmspropStep is the fallback. Where a gradient's square overflows float32
+ * 400 K weights), rounded at every step as in TF.js, and on 2 threads that kernel also sums the
+ * threads' gradients (stepMean); the plain rmspropStep is the fallback. Where a gradient's square overflows float32
  * (|g| > 1.8e19) TF.js' state is Infinity at once and w stays put; here the first RMSprop or
  * Adam step still moves w (by about lr·√(1/(1 − ρ)) or lr), and from the next step on the stored
  * state is Infinity here too. Likewise TF.js' Nesterov step lr·(g + μ·a) is ∓Infinity where
@@ -19,7 +20,7 @@
  */
 import { ArgumentError } from '../errors.ts';
 import { adamRate, adamStep, momentumStep, sgdStep } from '../kernels/index.ts';
-import { rmspropKernel } from '../kernels/simd/index.ts';
+import { rmspropKernel, rmspropMeanKernel } from '../kernels/simd/index.ts';
 
 /**
  * Part `index` of `count`: each parameter array cut into `count` contiguous ranges. A
@@ -42,6 +43,12 @@ export interface Optimizer {
   step(params: Float32Array[], grads: Float32Array[], part?: Part): void;
   /** How to rebuild it in a worker thread; without it, a GradientPool updates on one thread. */
   spec?(): OptimizerSpec;
+  /**
+   * `step` on `part` of the gradient weights[0]·sources[0] + weights[1]·sources[1] (two threads'
+   * shares of a batch), summed inside the optimizer's own kernel. Returns false, having done
+   * nothing, where it has none (then the caller sums them with combinePart and calls step).
+   */
+  stepMean?(params: Float32Array[], sources: Float32Array[][], weights: ArrayLike<number>, part: Part): boolean;
 }
 
 /** The range [from, to) of an array of `length` that `part` covers. */
@@ -67,14 +74,17 @@ export function optimizerFromSpec({ kind, args }: OptimizerSpec): Optimizer {
  */
 abstract class SlotOptimizer implements Optimizer {
   abstract readonly name: string;
-  private state: Float32Array[][] = [];
+  protected state: Float32Array[][] = [];
   private readonly slots: number;
   constructor(slots: number) {
     this.slots = slots;
   }
-  step(params: Float32Array[], grads: Float32Array[], part?: Part): void {
+  protected ensureState(params: Float32Array[]): void {
     if (this.state.length === 0)
       for (const p of params) this.state.push(Array.from({ length: this.slots }, () => new Float32Array(p.length)));
+  }
+  step(params: Float32Array[], grads: Float32Array[], part?: Part): void {
+    this.ensureState(params);
     this.beginStep();
     for (const [k, w] of params.entries()) {
       if (!part) {
@@ -125,6 +135,31 @@ export class RMSprop extends SlotOptimizer {
   }
   protected update(w: Float32Array, g: Float32Array, [s]: Float32Array[]): void {
     rmspropKernel()(w, s, g, w.length, this.lr, this.rho, this.epsilon);
+  }
+  stepMean(params: Float32Array[], sources: Float32Array[][], weights: ArrayLike<number>, part: Part): boolean {
+    const kernel = rmspropMeanKernel();
+    const [a0, a1] = [weights[0], weights[1]];
+    // a thread of weight 0 had no rows: its buffer holds old numbers, which 0· would not cancel if NaN
+    if (!kernel || sources.length !== 2 || !a0 || !a1) return false;
+    this.ensureState(params);
+    for (const [k, w] of params.entries()) {
+      const [from, to] = partRange(w.length, part);
+      const slice = (x: Float32Array) => x.subarray(from, to);
+      const [g0, g1] = [sources[0][k], sources[1][k]];
+      kernel(
+        slice(w),
+        slice(this.state[k][0]),
+        slice(g0),
+        slice(g1),
+        a0,
+        a1,
+        to - from,
+        this.lr,
+        this.rho,
+        this.epsilon,
+      );
+    }
+    return true;
   }
 }
 

@@ -21,7 +21,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '../errors.ts';
-import { combinePart } from './combine.ts';
+import { combinePart, updatePart } from './combine.ts';
 import {
   ALL_GRADS,
   CONTROL_WORDS,
@@ -221,8 +221,7 @@ export class GradientPool implements GradientSource {
       Atomics.notify(this.control, w * CONTROL_WORDS + ALL_GRADS);
     });
     const part = { index: 0, count: this.threads };
-    combinePart(this.combined, this.sources(this.ownGrads), this.weights, part);
-    optimizer.step(this.model.params(), this.combined, part);
+    updatePart(optimizer, this.model.params(), this.combined, this.sources(this.ownGrads), this.weights, part);
     this.slots.forEach((_, w) => {
       waitFor(this.control, w * CONTROL_WORDS + DONE, seq);
     });

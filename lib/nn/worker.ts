@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { matmulKernels, plainKernels } from '../kernels/simd/index.ts';
-import { combinePart } from './combine.ts';
+import { updatePart } from './combine.ts';
 import {
   ALL_GRADS,
   CONTROL_WORDS,
@@ -67,8 +67,7 @@ for (;;) {
     if (mode === NEW_OPTIMIZER && parentPort)
       optimizer = optimizerFromSpec(receiveMessageOnPort(parentPort)?.message as OptimizerSpec);
     waitFor(control, base + ALL_GRADS, seq);
-    combinePart(combined, allGrads, weights, part);
-    optimizer?.step(model.params(), combined, part);
+    if (optimizer) updatePart(optimizer, model.params(), combined, allGrads, weights, part);
   }
   signal(DONE, seq);
 }

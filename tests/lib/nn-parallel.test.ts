@@ -1,6 +1,7 @@
 /** lib/nn's GradientPool: worker threads compute the same gradients, and share out the same update, as one thread. */
 import { describe, expect, it } from 'vitest';
-import { fit, GradientPool, MLP, makeOptimizer, type Optimizer } from '../../lib/nn/index.ts';
+import { combinePart } from '../../lib/nn/combine.ts';
+import { fit, GradientPool, MLP, makeOptimizer, type Optimizer, RMSprop } from '../../lib/nn/index.ts';
 import { createRng } from '../../lib/rng.ts';
 
 function problem(count: number, features: number, seed: number) {
@@ -103,4 +104,46 @@ describe('GradientPool', () => {
       await pool.close();
     }
   }, 60_000);
+});
+
+describe('RMSprop.stepMean (two threads’ gradients summed inside the SIMD kernel)', () => {
+  const sizes = [37, 5]; // not multiples of 4: the kernels' tails too
+  const arrays = (seed: number, scale: number) => {
+    const rng = createRng(seed);
+    return sizes.map((n) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale)));
+  };
+
+  it('updates each part as combinePart then step would, over two steps (the state carried)', () => {
+    const fused = new RMSprop(0.01);
+    const reference = new RMSprop(0.01);
+    const w = arrays(1, 1);
+    const wRef = w.map((p) => p.slice());
+    const weights = [0.375, 0.625]; // rows 3 and 5 of a batch of 8
+    for (const seed of [2, 3]) {
+      const sources = [arrays(seed, 1), arrays(seed + 10, 1)];
+      const combined = sizes.map((n) => new Float32Array(n));
+      for (const index of [0, 1]) {
+        const part = { index, count: 2 };
+        expect(fused.stepMean(w, sources, weights, part)).toBe(true);
+        combinePart(combined, sources, weights, part);
+        reference.step(wRef, combined, part);
+      }
+    }
+    // float32 sums in the kernel, float64 products rounded once in combinePart: a few ulps apart
+    w.forEach((p, k) => {
+      expect(p).toHaveLength(sizes[k] as number);
+      expect(Array.from(p)).toBeAllClose(Array.from(wRef[k] as Float32Array), { rtol: 1e-5, atol: 1e-7 });
+    });
+  });
+
+  it('declines, changing nothing, where a thread had no rows or there are three threads', () => {
+    const optimizer = new RMSprop(0.01);
+    const w = arrays(4, 1);
+    const before = w.map((p) => Array.from(p));
+    const part = { index: 0, count: 1 };
+    const g = () => arrays(5, 1);
+    expect(optimizer.stepMean(w, [g(), g()], [1, 0], part)).toBe(false);
+    expect(optimizer.stepMean(w, [g(), g(), g()], [0.5, 0.25, 0.25], part)).toBe(false);
+    expect(w.map((p) => Array.from(p))).toEqual(before);
+  });
 });

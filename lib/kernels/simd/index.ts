@@ -9,12 +9,13 @@ import {
   createSimdKernels,
   type MatmulKernel,
   type RmspropKernel,
+  type RmspropMeanKernel,
   type SimdKernels,
   simdModuleBytes,
   wasm,
 } from './matmul.ts';
 
-export type { MatmulKernel, RmspropKernel, SimdKernels } from './matmul.ts';
+export type { MatmulKernel, RmspropKernel, RmspropMeanKernel, SimdKernels } from './matmul.ts';
 export { createSimdKernels, SPARSE_MIN_COLUMNS } from './matmul.ts';
 
 export interface MatmulKernels {
@@ -80,6 +81,21 @@ let rmsprop: RmspropKernel | undefined;
  * wasm instance, so its copies never meet a product's), else lib/kernels' plain rmspropStep.
  */
 export function rmspropKernel(): RmspropKernel {
-  rmsprop ??= matmulKernels().simd ? createSimdKernels().rmspropStep : plainRmspropStep;
+  rmsprop ??= matmulKernels().simd ? optimizerKernels().rmspropStep : plainRmspropStep;
   return rmsprop;
+}
+
+let optimizerInstance: SimdKernels | undefined;
+/** The optimizers' own SIMD instance (one per thread), so that their copies never meet a product's. */
+function optimizerKernels(): SimdKernels {
+  optimizerInstance ??= createSimdKernels();
+  return optimizerInstance;
+}
+
+/**
+ * RMSprop's update on the batch mean of two threads' gradients, a0·g0 + a1·g1, summed inside
+ * the SIMD kernel; undefined without SIMD (then the caller sums them and calls rmspropKernel()).
+ */
+export function rmspropMeanKernel(): RmspropMeanKernel | undefined {
+  return matmulKernels().simd ? optimizerKernels().rmspropStepMean : undefined;
 }

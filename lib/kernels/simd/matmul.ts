@@ -42,6 +42,8 @@ export interface SimdKernels {
   matmulTransAKept: MatmulKernel;
   /** lib/kernels' rmspropStep in float32 SIMD (w and s updated in place); the copies in and out included */
   rmspropStep: RmspropKernel;
+  /** the same step on the gradient a0·g0 + a1·g1 (two threads' shares of a batch), summed in the kernel */
+  rmspropStepMean: RmspropMeanKernel;
   /** lib/nn/fused.ts' addBiasRelu (z = relu(z + bias) on every row of z [m×n], in place), branch-free */
   addBiasRelu: (z: Float32Array, bias: Float32Array, m: number, n: number) => void;
   /** lib/nn/fused.ts' reluBackward (d ⊙ relu′ from relu's output y, in place on d), branch-free */
@@ -52,6 +54,19 @@ export type RmspropKernel = (
   w: Float32Array,
   s: Float32Array,
   g: Float32Array,
+  n: number,
+  lr: number,
+  rho: number,
+  epsilon: number,
+) => void;
+
+export type RmspropMeanKernel = (
+  w: Float32Array,
+  s: Float32Array,
+  g0: Float32Array,
+  g1: Float32Array,
+  a0: number,
+  a1: number,
   n: number,
   lr: number,
   rho: number,
@@ -114,6 +129,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
   const allFinite = instance.exports.allFinite as (ptr: number, count: number) => number;
   const rmsprop = instance.exports.rmsprop as Gemm;
   const biasRelu = instance.exports.biasRelu as Gemm;
+  const axpby = instance.exports.axpby as Gemm;
   const reluBackwardWasm = instance.exports.reluBackward as Gemm;
   const memory = instance.exports.memory as WasmMemory;
   let heap = new Float32Array(memory.buffer);
@@ -332,6 +348,25 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
     s.set(heap.subarray(sAt / 4, sAt / 4 + n));
   };
 
+  // Two gradients copied in and summed here cost less than a JavaScript loop that sums them
+  // (it reads both from the other threads' caches at a few ns an element) and a copy of the sum.
+  const rmspropStepMean: RmspropMeanKernel = (w, s, g0, g1, a0, a1, n, lr, rho, epsilon) => {
+    const bytes = align16(n * 4);
+    const wAt = SCRATCH_BYTES;
+    const sAt = wAt + bytes;
+    const gAt = sAt + bytes;
+    const g1At = gAt + bytes;
+    reserve(g1At + bytes);
+    heap.set(w.subarray(0, n), wAt / 4);
+    heap.set(s.subarray(0, n), sAt / 4);
+    heap.set(g0.subarray(0, n), gAt / 4);
+    heap.set(g1.subarray(0, n), g1At / 4);
+    axpby(gAt, gAt, g1At, n, a0, a1);
+    rmsprop(wAt, sAt, gAt, n, lr, rho, Math.fround(1 - rho), epsilon);
+    w.set(heap.subarray(wAt / 4, wAt / 4 + n));
+    s.set(heap.subarray(sAt / 4, sAt / 4 + n));
+  };
+
   // The relu passes copy their arrays in and out like the products: a few hundred KB at most,
   // against a JavaScript loop that mispredicts a branch on about every other element.
   const addBiasRelu = (z: Float32Array, bias: Float32Array, m: number, n: number) => {
@@ -375,6 +410,7 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
 
   return {
     rmspropStep,
+    rmspropStepMean,
     addBiasRelu,
     reluBackward,
     matmulKeep: (out, a, b, m, k, n) => {

@@ -407,4 +407,30 @@
                   (f32.gt (f32.load (i32.add (local.get $y) (local.get $i))) (f32.const 0))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $tail))))
+
+  ;; out = a·x + b·y over n floats (out may be x): a GradientPool's batch-mean gradient from two
+  ;; threads' gradients, a and b their shares of the batch. Rounded to float32 at each step.
+  (func (export "axpby") (param $out i32) (param $x i32) (param $y i32) (param $n i32)
+                         (param $a f32) (param $b f32)
+    (local $i i32) (local $end i32) (local $va v128) (local $vb v128)
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vb (f32x4.splat (local.get $b)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.add (f32x4.mul (local.get $va) (v128.load (i32.add (local.get $x) (local.get $i))))
+                     (f32x4.mul (local.get $vb) (v128.load (i32.add (local.get $y) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.add (f32.mul (local.get $a) (f32.load (i32.add (local.get $x) (local.get $i))))
+                   (f32.mul (local.get $b) (f32.load (i32.add (local.get $y) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
 )
