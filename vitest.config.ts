@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const exercisesDir = path.join(root, 'exercises') + path.sep;
@@ -39,6 +40,46 @@ export function useSolutions(): Plugin {
       return target;
     },
   };
+}
+
+/**
+ * Seconds the slowest test files took in one quiet run on 2 cores (8 December 2026), for runs
+ * without Vitest's own timings (a fresh clone: CI, or a learner's first npm test). Only their
+ * order matters: a long file that starts last makes the run as long as itself, and Vitest's
+ * fallback order (the largest files first) started the sweep of two seeds, a 1 KB file, last.
+ */
+const SLOW_FILES: Record<string, number> = {
+  'tests/grade/grade-learners.test.ts': 46,
+  'tests/seeds.test.ts': 46,
+  'tests/learner-copy.test.ts': 40,
+  'tests/scripts/session.test.ts': 27,
+  'tests/scripts/template.test.ts': 22,
+  'tests/scripts/commands.test.ts': 22,
+  'tests/grade/grade-cli.test.ts': 20,
+  'tests/scripts/ui-check.test.ts': 14,
+  'tests/scripts/bench.test.ts': 10,
+  'tests/scripts/help.test.ts': 8,
+  'tests/grade/grade-inputs.test.ts': 8,
+  'tests/grade/roster.test.ts': 7,
+};
+
+/**
+ * Vitest's order (project by project), with each project's files longest first: by Vitest's
+ * timings of the last run where it has them, else by SLOW_FILES (the others after, in Vitest's order).
+ */
+export class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const ordered = await super.sort(files);
+    const expected = (spec: TestSpecification) => {
+      const file = path.relative(root, spec.moduleId);
+      const last = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`);
+      return last ? last.duration / 1000 : (SLOW_FILES[file.split(path.sep).join('/')] ?? 0);
+    };
+    const projects = [...new Set(ordered.map((spec) => spec.project.name))];
+    return projects.flatMap((name) =>
+      ordered.filter((spec) => spec.project.name === name).sort((a, b) => expected(b) - expected(a)),
+    );
+  }
 }
 
 const shared = {
@@ -66,6 +107,7 @@ const inEditor = editorProjects();
 export default defineConfig({
   test: {
     ...shared,
+    sequence: { sequencer: LongestFirst },
     projects: (
       [
         {
