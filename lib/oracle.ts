@@ -16,27 +16,26 @@
 import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs';
 import { NDArray } from './ndarray.ts';
+import {
+  BACKENDS,
+  type BackendName,
+  backendOrder,
+  describeBackend,
+  installed,
+  PACKAGE,
+  plannedBackend,
+  requestedBackend,
+} from './oracle-backends.ts';
+
+export { BACKENDS, type BackendName, backendOrder, describeBackend, plannedBackend, requestedBackend };
 
 export type Tf = typeof TF;
 export type Tensor = TF.Tensor;
-export type BackendName = 'node' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
-
 export interface Oracle {
   tf: Tf;
   backend: BackendName;
   /** e.g. "TensorFlow.js 4.22.0 on the wasm backend" */
   description: string;
-}
-
-/** The backend KATA_TF_BACKEND asks for, or null to take the best available. */
-export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | null {
-  const raw = env.KATA_TF_BACKEND?.trim().toLowerCase();
-  if (!raw || raw === 'auto') return null;
-  if ((BACKENDS as readonly string[]).includes(raw)) return raw as BackendName;
-  throw new Error(
-    `KATA_TF_BACKEND=${env.KATA_TF_BACKEND} is not a backend: use one of ${BACKENDS.join(', ')} (or leave it unset to choose automatically)`,
-  );
 }
 
 const NODE_OPTIONAL = ' (it is optional: its install script downloads libtensorflow, which needs the network)';
@@ -151,42 +150,6 @@ export function smokeTest(tf: Tf): void {
   if (got.length !== 4 || want.some((w, i) => got[i] !== w)) {
     throw new Error(`tf.matMul([[1,2],[3,4]], [[5,6],[7,8]]) gave [${[...got].join(', ')}], not [19, 22, 43, 50]`);
   }
-}
-
-const PACKAGE: Record<BackendName, string> = {
-  node: '@tensorflow/tfjs-node',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
-};
-
-function installed(name: BackendName): boolean {
-  try {
-    nodeRequire.resolve(PACKAGE[name]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The backend loadOracle() will use, decided without loading TensorFlow.js (≈0.3 s): the
- * requested one, else the first whose package is installed. vitest's global setup prints
- * it once; a worker whose backend then fails to start falls back and says so.
- */
-export function plannedBackend(env: NodeJS.ProcessEnv = process.env): BackendName {
-  return backendOrder(env)[0] ?? 'cpu';
-}
-
-/** The backends loadOracle() tries, in order: the requested one, else every installed one. */
-export function backendOrder(env: NodeJS.ProcessEnv = process.env): BackendName[] {
-  const forced = requestedBackend(env);
-  return forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
-}
-
-/** "TensorFlow.js 4.22.0 on the wasm backend" */
-export function describeBackend(backend: BackendName): string {
-  const version = (nodeRequire('@tensorflow/tfjs/package.json') as { version: string }).version;
-  return `TensorFlow.js ${version} on the ${backend} backend`;
 }
 
 export interface BackendChoice {
