@@ -26,6 +26,7 @@ import {
   plannedBackend,
   requestedBackend,
 } from './oracle-backends.ts';
+import { leanTfjs } from './tfjs-lean.ts';
 
 export { BACKENDS, type BackendName, backendOrder, describeBackend, plannedBackend, requestedBackend };
 
@@ -73,14 +74,14 @@ export function shimNodeUtil(util: Record<string, unknown>): string[] {
   return added;
 }
 
-async function tryBackend(name: BackendName): Promise<Tf> {
+async function tryBackend(name: BackendName, lean = false): Promise<Tf> {
   if (name === 'node') {
     shimNodeUtil(nodeRequire('node:util') as Record<string, unknown>);
     const tf = (await nativeImport('@tensorflow/tfjs-node')) as Tf;
     await tf.ready();
     return tf;
   }
-  const tf = (await nativeImport('@tensorflow/tfjs')) as Tf;
+  const tf = name === 'cpu' && lean ? leanTfjs() : ((await nativeImport('@tensorflow/tfjs')) as Tf);
   if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
   await tf.ready();
@@ -217,11 +218,18 @@ export interface LoadOptions {
    * trains a network leaves it out. tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
    */
   small?: boolean;
+  /**
+   * with `small`: the spec takes no gradient and calls no chained op (it writes tf.add(x, y),
+   * not x.add(y)), so the cpu backend is loaded without TensorFlow.js' umbrella package, whose
+   * gradients and chained ops cost ≈0.2 s of the spec's start (lib/tfjs-lean.ts). Where the
+   * oracle is not wasm's cpu stand-in (tfjs-node, a forced backend), it changes nothing.
+   */
+  lean?: boolean;
 }
 
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
-export async function loadOracle({ small = false }: LoadOptions = {}): Promise<Oracle> {
-  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle();
+export async function loadOracle({ small = false, lean = false }: LoadOptions = {}): Promise<Oracle> {
+  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle(lean);
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = backendOrder();
@@ -246,22 +254,28 @@ export async function loadOracle({ small = false }: LoadOptions = {}): Promise<O
   return activate(await loading);
 }
 
-let loadingCpu: Promise<Oracle> | null = null;
+const loadingCpu = new Map<boolean, Promise<Oracle>>();
 
 /** loadOracle({ small: true }) where the best backend is wasm: the cpu backend alone. */
-async function loadCpuOracle(): Promise<Oracle> {
-  loadingCpu ??= (async () => {
-    let choice: BackendChoice;
-    try {
-      choice = await chooseBackend(['cpu']);
-    } catch {
-      // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
-      return loadOracle();
-    }
-    choice.tf.enableProdMode();
-    return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
-  })();
-  return activate(await loadingCpu);
+async function loadCpuOracle(lean: boolean): Promise<Oracle> {
+  let pending = loadingCpu.get(lean);
+  if (!pending) {
+    pending = loadCpu(lean);
+    loadingCpu.set(lean, pending);
+  }
+  return activate(await pending);
+}
+
+async function loadCpu(lean: boolean): Promise<Oracle> {
+  let choice: BackendChoice;
+  try {
+    choice = await chooseBackend(['cpu'], (name) => silenceTfBanner(() => tryBackend(name, lean)));
+  } catch {
+    // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
+    return loadOracle();
+  }
+  choice.tf.enableProdMode();
+  return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
 }
 
 /**
