@@ -16,27 +16,27 @@
 import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs';
 import { NDArray } from './ndarray.ts';
+import {
+  BACKENDS,
+  type BackendName,
+  backendOrder,
+  describeBackend,
+  installed,
+  PACKAGE,
+  plannedBackend,
+  requestedBackend,
+} from './oracle-backends.ts';
+import { leanTfjs } from './tfjs-lean.ts';
+
+export { BACKENDS, type BackendName, backendOrder, describeBackend, plannedBackend, requestedBackend };
 
 export type Tf = typeof TF;
 export type Tensor = TF.Tensor;
-export type BackendName = 'node' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
-
 export interface Oracle {
   tf: Tf;
   backend: BackendName;
   /** e.g. "TensorFlow.js 4.22.0 on the wasm backend" */
   description: string;
-}
-
-/** The backend KATA_TF_BACKEND asks for, or null to take the best available. */
-export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | null {
-  const raw = env.KATA_TF_BACKEND?.trim().toLowerCase();
-  if (!raw || raw === 'auto') return null;
-  if ((BACKENDS as readonly string[]).includes(raw)) return raw as BackendName;
-  throw new Error(
-    `KATA_TF_BACKEND=${env.KATA_TF_BACKEND} is not a backend: use one of ${BACKENDS.join(', ')} (or leave it unset to choose automatically)`,
-  );
 }
 
 const NODE_OPTIONAL = ' (it is optional: its install script downloads libtensorflow, which needs the network)';
@@ -74,14 +74,14 @@ export function shimNodeUtil(util: Record<string, unknown>): string[] {
   return added;
 }
 
-async function tryBackend(name: BackendName): Promise<Tf> {
+async function tryBackend(name: BackendName, lean = false): Promise<Tf> {
   if (name === 'node') {
     shimNodeUtil(nodeRequire('node:util') as Record<string, unknown>);
     const tf = (await nativeImport('@tensorflow/tfjs-node')) as Tf;
     await tf.ready();
     return tf;
   }
-  const tf = (await nativeImport('@tensorflow/tfjs')) as Tf;
+  const tf = name === 'cpu' && lean ? leanTfjs() : ((await nativeImport('@tensorflow/tfjs')) as Tf);
   if (name === 'wasm') await nativeImport('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') returned false`);
   await tf.ready();
@@ -153,42 +153,6 @@ export function smokeTest(tf: Tf): void {
   }
 }
 
-const PACKAGE: Record<BackendName, string> = {
-  node: '@tensorflow/tfjs-node',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
-};
-
-function installed(name: BackendName): boolean {
-  try {
-    nodeRequire.resolve(PACKAGE[name]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The backend loadOracle() will use, decided without loading TensorFlow.js (≈0.3 s): the
- * requested one, else the first whose package is installed. vitest's global setup prints
- * it once; a worker whose backend then fails to start falls back and says so.
- */
-export function plannedBackend(env: NodeJS.ProcessEnv = process.env): BackendName {
-  return backendOrder(env)[0] ?? 'cpu';
-}
-
-/** The backends loadOracle() tries, in order: the requested one, else every installed one. */
-export function backendOrder(env: NodeJS.ProcessEnv = process.env): BackendName[] {
-  const forced = requestedBackend(env);
-  return forced ? [forced] : BACKENDS.filter((name) => name === 'cpu' || installed(name));
-}
-
-/** "TensorFlow.js 4.22.0 on the wasm backend" */
-export function describeBackend(backend: BackendName): string {
-  const version = (nodeRequire('@tensorflow/tfjs/package.json') as { version: string }).version;
-  return `TensorFlow.js ${version} on the ${backend} backend`;
-}
-
 export interface BackendChoice {
   tf: Tf;
   backend: BackendName;
@@ -254,11 +218,18 @@ export interface LoadOptions {
    * trains a network leaves it out. tfjs-node, or a backend KATA_TF_BACKEND forces, serves both.
    */
   small?: boolean;
+  /**
+   * with `small`: the spec takes no gradient and calls no chained op (it writes tf.add(x, y),
+   * not x.add(y)), so the cpu backend is loaded without TensorFlow.js' umbrella package, whose
+   * gradients and chained ops cost ≈0.2 s of the spec's start (lib/tfjs-lean.ts). Where the
+   * oracle is not wasm's cpu stand-in (tfjs-node, a forced backend), it changes nothing.
+   */
+  lean?: boolean;
 }
 
 /** Loads TensorFlow.js once per process on the best (or the requested) backend. */
-export async function loadOracle({ small = false }: LoadOptions = {}): Promise<Oracle> {
-  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle();
+export async function loadOracle({ small = false, lean = false }: LoadOptions = {}): Promise<Oracle> {
+  if (small && !requestedBackend() && plannedBackend() === 'wasm') return loadCpuOracle(lean);
   loading ??= (async () => {
     const forced = requestedBackend();
     const order = backendOrder();
@@ -283,22 +254,28 @@ export async function loadOracle({ small = false }: LoadOptions = {}): Promise<O
   return activate(await loading);
 }
 
-let loadingCpu: Promise<Oracle> | null = null;
+const loadingCpu = new Map<boolean, Promise<Oracle>>();
 
 /** loadOracle({ small: true }) where the best backend is wasm: the cpu backend alone. */
-async function loadCpuOracle(): Promise<Oracle> {
-  loadingCpu ??= (async () => {
-    let choice: BackendChoice;
-    try {
-      choice = await chooseBackend(['cpu']);
-    } catch {
-      // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
-      return loadOracle();
-    }
-    choice.tf.enableProdMode();
-    return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
-  })();
-  return activate(await loadingCpu);
+async function loadCpuOracle(lean: boolean): Promise<Oracle> {
+  let pending = loadingCpu.get(lean);
+  if (!pending) {
+    pending = loadCpu(lean);
+    loadingCpu.set(lean, pending);
+  }
+  return activate(await pending);
+}
+
+async function loadCpu(lean: boolean): Promise<Oracle> {
+  let choice: BackendChoice;
+  try {
+    choice = await chooseBackend(['cpu'], (name) => silenceTfBanner(() => tryBackend(name, lean)));
+  } catch {
+    // the cpu backend ships inside @tensorflow/tfjs: if it fails, loadOracle() says why
+    return loadOracle();
+  }
+  choice.tf.enableProdMode();
+  return { tf: choice.tf, backend: choice.backend, description: describeBackend(choice.backend) };
 }
 
 /**

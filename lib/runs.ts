@@ -7,21 +7,9 @@
  * the base of 100 — `fc.assert(p, runs(25))` — so that it scales with the others.
  */
 import fc from 'fast-check';
+import { DEFAULT_RUNS } from './run-count.ts';
 
-export const DEFAULT_RUNS = 100;
-
-/** The base from KATA_RUNS (default 100); anything but a positive integer is an error naming it. */
-export function baseRuns(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KATA_RUNS?.trim();
-  if (raw === undefined || raw === '') return DEFAULT_RUNS;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new Error(
-      `KATA_RUNS must be a positive whole number of cases per property, got ${JSON.stringify(env.KATA_RUNS)}`,
-    );
-  }
-  return n;
-}
+export { baseRuns, DEFAULT_RUNS } from './run-count.ts';
 
 /** fast-check parameters for a property that runs `n` cases when the base is 100. */
 export function runs(n: number): { numRuns: number } {

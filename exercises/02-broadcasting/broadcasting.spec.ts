@@ -15,7 +15,7 @@ import { add, broadcastShape, broadcastTo, expandDims, maximum, naiveAdd, naiveR
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle({ small: true });
+  oracle = await loadOracle({ small: true, lean: true });
 });
 
 // Values here are at most about 10 in size, and each result is one float32 rounding.
@@ -363,7 +363,7 @@ describe('step 4: expand dims, then repeat', () => {
         oracle,
         (tf, t) =>
           tf.concat(
-            Array.from({ length: 32 }, () => t.expandDims(0)),
+            Array.from({ length: 32 }, () => tf.expandDims(t, 0)),
             0,
           ),
         y,

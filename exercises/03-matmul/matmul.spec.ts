@@ -24,7 +24,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle({ small: true });
+  oracle = await loadOracle({ small: true, lean: true });
 });
 
 const nd = (x: Nested) => NDArray.fromNested(x);

@@ -29,7 +29,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle({ small: true });
+  oracle = await loadOracle({ small: true, lean: true });
 });
 
 const array = (rows: number[] | number[][]) => NDArray.fromNested(rows);
@@ -743,7 +743,13 @@ describe('step 7: composing affine maps', () => {
           tol,
         );
         expect(both.b).toBeAllClose(
-          runOracle(oracle, (tf, w, b, c) => tf.add(tf.matMul(w, tf.reshape(b, [-1, 1])).reshape([-1]), c), W2, b1, b2),
+          runOracle(
+            oracle,
+            (tf, w, b, c) => tf.add(tf.reshape(tf.matMul(w, tf.reshape(b, [-1, 1])), [-1]), c),
+            W2,
+            b1,
+            b2,
+          ),
           tol,
         );
       }),

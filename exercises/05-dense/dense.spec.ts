@@ -32,7 +32,7 @@ import {
 
 let oracle: Oracle;
 beforeAll(async () => {
-  oracle = await loadOracle({ small: true });
+  oracle = await loadOracle({ small: true, lean: true });
 });
 
 const array = (rows: number[] | number[][]) => NDArray.fromNested(rows);

@@ -59,6 +59,30 @@ describe('the TensorFlow.js oracle', () => {
     await loadOracle();
   });
 
+  it('a lean small oracle is the same TensorFlow.js without its umbrella package: core at once, the other parts when reached', async () => {
+    const lean = await loadOracle({ small: true, lean: true });
+    const full = await loadOracle({ small: true });
+    expect(lean.backend).toBe(full.backend);
+    expect(lean.tf.getBackend()).toBe(full.tf.getBackend());
+    // the umbrella's own functions: tfjs-core's first, then layers', converter's and data's
+    for (const name of [
+      'matMul',
+      'tidy',
+      'setBackend',
+      'layers',
+      'sequential',
+      'initializers',
+      'loadGraphModel',
+    ] as const) {
+      expect(lean.tf[name], name).toBe(full.tf[name]);
+    }
+    expect(lean.tf.data.array).toBe(full.tf.data.array);
+    expect(lean.tf.version).toEqual(full.tf.version);
+    expect('then' in lean.tf).toBe(false); // so that a promise resolves with it
+    expect(runOracle(lean, (tf, x) => tf.mul(x, x), NDArray.fromNested([1.5, -2]))).toBeAllClose([2.25, 4]);
+    await loadOracle();
+  });
+
   it('on wasm, a matMul of transposed operands is a transpose, then a plain matMul: the same numbers, no tensor left', async () => {
     const oracle = await loadOracle();
     const { tf } = oracle;
