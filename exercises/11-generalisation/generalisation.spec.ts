@@ -52,14 +52,26 @@ const mnist = (): Mnist => {
   return mnistCache;
 };
 
+const orders = new Map<string, number[]>();
+const samples = new Map<string, { x: Float32Array; y: Uint8Array; count: number }>();
 /**
  * n images of a split drawn with a fixed seed (the same images on every run and machine), as a
- * lib/nn Dataset: pixels scaled to [0, 1] by lib (imagesToArray), or raw 0–255.
+ * lib/nn Dataset: pixels scaled to [0, 1] by lib (imagesToArray), or raw 0–255. Each sample is
+ * drawn once (the tests of step 3 share their test set); every call gets its own copy, so code
+ * that changes its input cannot change another test's.
  */
 function sample(split: MnistSplit, n: number, seed: number, { raw = false } = {}): Dataset {
-  const picked = subset(split, createRng(seed).permutation(split.count).slice(0, n));
-  const x = imagesToArray(picked, { scale: !raw }).data as Float32Array;
-  return { x, y: picked.labels, count: picked.count, features: PIXELS };
+  const which = `${split === mnist().train ? 'train' : 'test'} ${seed}`;
+  const key = `${which} ${n} ${raw}`;
+  let drawn = samples.get(key);
+  if (!drawn) {
+    const order = orders.get(which) ?? createRng(seed).permutation(split.count);
+    orders.set(which, order);
+    const picked = subset(split, order.slice(0, n));
+    drawn = { x: imagesToArray(picked, { scale: !raw }).data as Float32Array, y: picked.labels, count: picked.count };
+    samples.set(key, drawn);
+  }
+  return { x: drawn.x.slice(), y: drawn.y.slice(), count: drawn.count, features: PIXELS };
 }
 
 /** The seeded subsets the README's figures were measured on. */
