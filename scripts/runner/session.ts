@@ -244,7 +244,11 @@ export class SpecSession implements SpecRunner {
     if (!first || first.aborted || first.stalled || first.loadErrors.length > 0 || this.focused !== ex) return first;
     const interim = hasFailure(first) ? combine(first, last) : undefined;
     if (interim) show({ ...interim, rechecking: settled });
-    const second = (await this.runNow([ex], { quick: true, testNamePattern: settledPattern(settled) })).get(ex.name);
+    // The learner has a verdict: a save may stop this run, and then needs a spare thread.
+    this.pool?.setBackground(interim !== undefined);
+    const second = await this.runNow([ex], { quick: true, testNamePattern: settledPattern(settled) })
+      .then((r) => r.get(ex.name))
+      .finally(() => this.pool?.setBackground(false));
     if (!second || second.aborted || second.loadErrors.length > 0) return second;
     const whole = combine(first, second);
     // A loop in a settled step: its stall, shown as it is.
