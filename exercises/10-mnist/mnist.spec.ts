@@ -301,11 +301,12 @@ const TEST_SIZE = 2000;
 
 function trainedKerasModel(): Promise<KerasRun> {
   kerasRun ??= (async (): Promise<KerasRun> => {
-    // Your prepareImages (step 2), buildModel and compileModel (step 1), then trainModel.
-    const x = prepareImages(rawImages(mnist.train, TRAIN_SIZE));
-    const xTest = prepareImages(rawImages(mnist.test, TEST_SIZE));
+    // Your buildModel and compileModel (step 1), prepareImages (step 2), then trainModel. The
+    // model first: while step 1 is a TODO, the test fails without preparing 4,000 images.
     const model = buildModel(tf, SEED);
     compileModel(tf, model);
+    const x = prepareImages(rawImages(mnist.train, TRAIN_SIZE));
+    const xTest = prepareImages(rawImages(mnist.test, TEST_SIZE));
     // shuffle: false keeps the run repeatable: TensorFlow.js shuffles with an unseeded generator.
     const history = await trainModel(tf, model, x, subset(mnist.train, TRAIN_SIZE).labels, {
       epochs: 1,
@@ -1221,12 +1222,13 @@ describe('step 8: fit and evaluate — the whole loop, from scratch', () => {
   it(
     'fit 2 epochs over 2,000 images (Glorot init, lr 0.2): the loss falls and ≥ 75% of 2,000 held-out test images are right',
     () => {
-      // Your prepareImages (step 2); the book's model with the initialisation of Keras (README.md says why).
+      // The book's model with the initialisation of Keras (README.md says why), then your
+      // prepareImages (step 2): the model first, so that a TODO fails before 4,000 images are prepared.
+      const sizes = [784, 512, 10];
+      const model = naiveModel(sizes, SEED);
       const x = prepareImages(rawImages(mnist.train, TRAIN_SIZE));
       const xTest = prepareImages(rawImages(mnist.test, TEST_SIZE));
       const yTest = subset(mnist.test, TEST_SIZE).labels;
-      const sizes = [784, 512, 10];
-      const model = naiveModel(sizes, SEED);
       // biome-ignore lint/suspicious/noFocusedTests: the book's fit, not a focused test
       const losses = fit(model, x, subset(mnist.train, TRAIN_SIZE).labels, {
         epochs: 2,

@@ -30,6 +30,8 @@ const en = {
   /** after a step's title in the runner's table */
   optionalStep: (skipped: boolean): string => (skipped ? '(optional, skipped)' : '(optional)'),
   optionalSkipped: 'Optional steps are skipped: the exercise is done when its other steps pass.',
+  /** after a step's title: its count is the last run's, and the specs of that step are running again */
+  rechecking: '(last run; checking again…)',
   notRun: 'the specs did not run',
   ranIn: (seconds: string) => `ran in ${seconds} s`,
   rerunAfterSave: (seconds: string) => `result ${seconds} s after the save`,
@@ -139,6 +141,7 @@ const ko: Messages = {
   specsPassing: (passed, total) => `스펙 ${total}개 중 ${passed}개 통과`,
   optionalStep: (skipped) => (skipped ? '(선택, 건너뜀)' : '(선택)'),
   optionalSkipped: '선택 단계를 건너뜁니다: 나머지 단계를 통과하면 연습을 마친 것으로 봅니다.',
+  rechecking: '(지난 실행 결과, 다시 확인 중…)',
   notRun: '스펙이 실행되지 않았습니다',
   ranIn: (seconds) => `${seconds}초 걸림`,
   rerunAfterSave: (seconds) => `저장 후 ${seconds}초 만에 결과`,

@@ -156,7 +156,13 @@ function resultLines(ctx: RenderContext, ex: Exercise, r: ExerciseResult, model:
     for (const s of steps) {
       const mark = s.passed === s.total ? style.green('✓') : s.passed > 0 ? style.yellow('✗') : style.red('✗');
       const here = first && (first.suites[0] ?? '') === s.title ? style.yellow('  ←') : '';
-      const tag = s.optional ? style.dim(`  ${m.optionalStep(r.optionalSkipped === true)}`) : '';
+      const tag = [
+        s.optional ? m.optionalStep(r.optionalSkipped === true) : '',
+        s.step !== null && r.rechecking?.includes(s.step) ? m.rechecking : '',
+      ]
+        .filter(Boolean)
+        .map((t) => style.dim(`  ${t}`))
+        .join('');
       out.push(
         `  ${mark} ${padEndWidth(truncate(s.shown, titleWidth), titleWidth)}  ${s.passed}/${s.total}${here}${tag}`,
       );

@@ -7,7 +7,8 @@
  * Quick checks: a run may ask for fewer cases per property (20, not 100) — vitest's
  * provide/inject carries the number to lib/setup.ts. A failure found with 20 cases is a real
  * failure; a pass is only a candidate, which the runner checks again with the full count
- * before it counts.
+ * before it counts. A save's quick check runs the steps that failed last time first, and the
+ * steps that passed after (settled-steps.ts): a failure shows before 10's training reruns.
  *
  * Endless loops: Vitest's test timeout cannot stop synchronous code, so the session watches
  * for progress itself. When no spec or hook has started or finished for longer than any of
@@ -23,6 +24,7 @@ import { baseRuns } from '../../lib/runs.ts';
 import { type Exercise, ROOT } from '../lib/exercises.ts';
 import { stripAnsi } from '../lib/term.ts';
 import { type ActiveRun, stalledFiles } from './active-run.ts';
+import { combine, hasFailure, settledPattern, settledSteps, unsettledPattern } from './settled-steps.ts';
 import { type ErrorLike, type ExerciseResult, failureInfo, summarise, type TestModuleLike } from './spec-results.ts';
 import { cachePackageReads } from './stack-cache.ts';
 import { kataWarmPool, poolOption, type WarmPool } from './warm-pool.ts';
@@ -66,6 +68,8 @@ export interface RunOptions {
   quick?: boolean;
   /** the seed of this run, in place of KATA_SEED (the seed sweep) */
   seed?: number;
+  /** only the specs whose full name matches (the others are skipped) */
+  testNamePattern?: RegExp;
 }
 
 /** What the runner needs from a session (tests drive the runner with a fake one). */
@@ -103,6 +107,8 @@ export class SpecSession implements SpecRunner {
   /** the exercise of the watch rerun queued and not started yet */
   private rerunWaiting: Exercise | undefined;
   private active: ActiveRun | undefined;
+  /** each exercise's last whole result, by name: what a save's first run builds on */
+  private lastResults = new Map<string, ExerciseResult>();
   readonly casesPerProperty: { full: number; quick: number | undefined };
 
   private readonly vitest: Vitest;
@@ -216,10 +222,43 @@ export class SpecSession implements SpecRunner {
       const changedAt = this.changedAt;
       this.changedAt = undefined;
       this.options.onRerunStart?.(ex);
-      const result = (await this.runNow([ex], { quick: true })).get(ex.name);
+      const show = (r: ExerciseResult) =>
+        this.options.onRerunResult?.(r, changedAt === undefined ? undefined : performance.now() - changedAt);
+      const result = await this.quickCheck(ex, show);
       if (!result || result.aborted || this.focused !== ex) return;
-      this.options.onRerunResult?.(result, changedAt === undefined ? undefined : performance.now() - changedAt);
+      this.lastResults.set(ex.name, result);
+      show(result);
     });
+  }
+
+  /**
+   * The quick check of a save: where the last result had steps passed and steps failing, the
+   * failing ones first; if one still fails, that is shown (`show`) while the passed steps run.
+   * Resolves to the whole result, or to a run that stopped early (aborted, stalled, broken).
+   */
+  private async quickCheck(ex: Exercise, show: (r: ExerciseResult) => void): Promise<ExerciseResult | undefined> {
+    const last = this.lastResults.get(ex.name);
+    const settled = settledSteps(last);
+    if (!last || settled.length === 0) return (await this.runNow([ex], { quick: true })).get(ex.name);
+    const first = (await this.runNow([ex], { quick: true, testNamePattern: unsettledPattern(settled) })).get(ex.name);
+    if (!first || first.aborted || first.stalled || first.loadErrors.length > 0 || this.focused !== ex) return first;
+    const interim = hasFailure(first) ? combine(first, last) : undefined;
+    if (interim) show({ ...interim, rechecking: settled });
+    // The learner has a verdict: a save may stop this run, and then needs a spare thread.
+    this.pool?.setBackground(interim !== undefined);
+    const second = await this.runNow([ex], { quick: true, testNamePattern: settledPattern(settled) })
+      .then((r) => r.get(ex.name))
+      .finally(() => this.pool?.setBackground(false));
+    if (!second || second.aborted || second.loadErrors.length > 0) return second;
+    const whole = combine(first, second);
+    // A loop in a settled step: its stall, shown as it is.
+    if (second.stalled) return whole ? { ...whole, stalled: second.stalled } : second;
+    if (!whole) return (await this.runNow([ex], { quick: true })).get(ex.name);
+    return {
+      ...whole,
+      durationMs: first.durationMs + second.durationMs,
+      ...(first.logs ? { logs: [...first.logs, ...(second.logs ?? [])] } : {}),
+    };
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -298,7 +337,11 @@ export class SpecSession implements SpecRunner {
   }
 
   run(exercises: readonly Exercise[], options: RunOptions = {}): Promise<Map<string, ExerciseResult>> {
-    return this.enqueue(() => this.runNow(exercises, options));
+    return this.enqueue(async () => {
+      const results = await this.runNow(exercises, options);
+      if (!options.testNamePattern) for (const [name, r] of results) if (!r.aborted) this.lastResults.set(name, r);
+      return results;
+    });
   }
 
   private async runNow(exercises: readonly Exercise[], options: RunOptions): Promise<Map<string, ExerciseResult>> {
@@ -319,7 +362,10 @@ export class SpecSession implements SpecRunner {
       const filters = exercises.map((e) => path.relative(this.vitest.config.root, e.spec));
       const specs = filters.length > 0 ? await this.vitest.getRelevantTestSpecifications(filters) : [];
       const wanted = new Set(exercises.map((e) => path.resolve(e.spec)));
-      const mine = specs.filter((s) => wanted.has(path.resolve(s.moduleId)));
+      const pattern = options.testNamePattern;
+      const mine = specs
+        .filter((s) => wanted.has(path.resolve(s.moduleId)))
+        .map((s) => (pattern ? s.project.createSpecification(s.moduleId, { testNamePattern: pattern }) : s));
       if (mine.length > 0) await this.vitest.runTestSpecifications(mine);
     } catch (e) {
       // A run that breaks down (a global setup that throws, say) is shown, never a crash.

@@ -106,6 +106,8 @@ export interface ExerciseResult {
   aborted?: boolean;
   /** the optional steps' specs are left out of `passed` and `total` (`--skip-optional`) */
   optionalSkipped?: boolean;
+  /** steps whose specs are the last result's, being run again (settled-steps.ts) */
+  rechecking?: number[];
 }
 
 /** Whether the learner asked to leave the optional steps out (`npm start -- --skip-optional`). */

@@ -44,6 +44,11 @@ export interface WarmPool extends PoolRunnerInitializer {
    * (lib/read-ahead.ts). Spares made for other files are replaced.
    */
   setReadAhead(files: readonly string[]): void;
+  /**
+   * The runs from now on check again what the learner has seen (settled-steps.ts): spares are
+   * made during them too, for a save that stops them. False: back to spares between runs only.
+   */
+  setBackground(background: boolean): void;
   /** Terminates the spare threads. */
   dispose(): Promise<void>;
 }
@@ -75,9 +80,11 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
   const busy = new Set<Worker>();
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
+  let background = false;
   let current = preload;
-  /** refills the spares (set by the first createPoolWorker, which has Vitest's options) */
+  /** refills the spares soon, or at once (set by the first createPoolWorker, which has Vitest's options) */
   let refill: (() => void) | undefined;
+  let fillNow: (() => void) | undefined;
   const spawn = (options: PoolOptions): Worker =>
     new Worker(ENTRY, {
       env: options.env as NodeJS.ProcessEnv,
@@ -97,7 +104,7 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
         return worker;
       };
       const fill = () => {
-        if (disposed || busy.size > 0) return;
+        if (disposed || (busy.size > 0 && !background)) return;
         while (spares.length < keep) {
           const spare = spawn(options);
           spare.unref();
@@ -110,6 +117,7 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
         timer.unref();
       };
       refill = later;
+      fillNow = fill;
       const done = (worker: Worker) => {
         busy.delete(worker);
         later();
@@ -122,6 +130,11 @@ export function warmThreadsPool(preload: Preload, keep = SPARES): WarmPool {
       current = { ...current, files: [...files] };
       for (const stale of spares.splice(0)) void stale.terminate();
       if (busy.size === 0) refill?.();
+    },
+    setBackground(on) {
+      background = on;
+      // Once the background run has its thread (taking one cancels refill's timer).
+      if (on) setTimeout(() => background && fillNow?.(), IDLE_MS).unref();
     },
     async terminateRunning() {
       await Promise.all([...busy].map((w) => w.terminate()));

@@ -125,6 +125,13 @@ describe('the runner screen', () => {
     expect(skipped).not.toContain('다음:');
   });
 
+  it("marks the steps whose counts are the last run's while a save checks them again", () => {
+    const r = result([{ ...todoFailure('add', 1), state: 'passed' }, todoFailure('twice', 2)], { rechecking: [1] });
+    expect(renderScreen(ctx(), model(r))).toMatch(/✓ step 1: add +1\/1 {2}\(last run; checking again…\)\n/);
+    expect(renderScreen(ctx(), model(r))).toMatch(/✗ step 2: twice +0\/1 {2}←\n/);
+    expect(renderScreen(ctx('ko'), model(r))).toMatch(/✓ 1단계: add +1\/1 {2}\(지난 실행 결과, 다시 확인 중…\)/);
+  });
+
   it('a spec file that does not load says so first', () => {
     const r = result([], { loadErrors: [{ name: 'alpha.spec.ts', message: "SyntaxError: Unexpected token ')'" }] });
     expect(renderScreen(ctx(), model(r))).toContain(

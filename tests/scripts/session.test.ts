@@ -6,7 +6,7 @@
  * save that fixes it; a burst of saves gives one result, of the last.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRunnableKata } from './fake-kata.ts';
@@ -140,6 +140,63 @@ process.exit(0);
 `,
 );
 
+// An exercise of two steps, step 1 solved; a save that breaks step 1 runs step 2 first and
+// shows its failure while step 1 runs again, then step 1's.
+const gamma = path.join(root, 'exercises', '03-gamma');
+mkdirSync(gamma, { recursive: true });
+writeFileSync(path.join(gamma, 'README.md'), '# 03 · Gamma\n\n## Steps\n\n1. one\n2. two\n');
+writeFileSync(
+  path.join(gamma, 'gamma.spec.ts'),
+  `import { describe, expect, it } from 'vitest';
+import { one, two } from './gamma.ts';
+
+describe('step 1: one', () => {
+  it('is 1', () => {
+    console.log('step 1 ran');
+    expect(one()).toBe(1);
+  });
+});
+describe('step 2: two', () => {
+  it('is 2', () => {
+    console.log('step 2 ran');
+    expect(two()).toBe(2);
+  });
+});
+`,
+);
+writeFileSync(
+  path.join(root, 'probe-steps.ts'),
+  `import { writeFileSync } from 'node:fs';
+import { findExercise } from './scripts/lib/exercises.ts';
+import type { ExerciseResult } from './scripts/runner/spec-results.ts';
+import { SpecSession } from './scripts/runner/session.ts';
+
+const ex = findExercise('03', process.cwd());
+const code = (one: number, two: string) =>
+  \`export const one = () => \${one};\\nexport function two(): number {\\n  \${two}\\n}\\n\`;
+const todo = "throw new Error('TODO(03-gamma): implement two (step 2 in README.md)');";
+const wait = async (ms: number) => new Promise((r) => setTimeout(r, ms));
+let reruns: ExerciseResult[] = [];
+const session = await SpecSession.start({ root: process.cwd(), watch: true, onRerunResult: (r) => reruns.push(r) });
+const show = (r: ExerciseResult) => ({ passed: r.passed, total: r.total, rechecking: r.rechecking ?? null, logs: r.logs });
+async function save(what: string, text: string): Promise<void> {
+  reruns = [];
+  writeFileSync(ex.stub, text);
+  for (let i = 0; i < 300 && !reruns.some((r) => !r.rechecking); i++) await wait(100);
+  await wait(500);
+  console.log(JSON.stringify({ what, results: reruns.map(show) }));
+}
+writeFileSync(ex.stub, code(1, todo));
+const opened = (await session.run([ex], { quick: true })).get(ex.name) as ExerciseResult;
+console.log(JSON.stringify({ what: 'opened', results: [show(opened)] }));
+session.focus(ex);
+await wait(500);
+await save('step 1 broken', code(3, todo));
+await session.close();
+process.exit(0);
+`,
+);
+
 function probe(env: NodeJS.ProcessEnv = {}, script = 'probe.ts'): Record<string, Record<string, unknown>> {
   const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', script], {
     cwd: root,
@@ -184,6 +241,19 @@ describe('the spec session', () => {
     // About a second on a quiet machine (npm run bench); before the fix, Vitest's 60 s start
     // timeout. The bound only tells the two apart on a loaded machine.
     expect(out.burst?.seconds).toBeLessThan(20);
+  }, 120_000);
+
+  it('a save runs the steps that failed first: their failure shows while the passed ones run again, a step it broke shows next', () => {
+    const out = probe({}, 'probe-steps.ts');
+    expect(out.opened?.results).toEqual([
+      { passed: 1, total: 2, rechecking: null, logs: ['step 1 ran', 'step 2 ran'] },
+    ]);
+    // step 2 alone first: it fails, which is the verdict; step 1's count is the last run's until
+    // it has run again, and then the save's mistake in step 1 shows
+    expect(out['step 1 broken']?.results).toEqual([
+      { passed: 1, total: 2, rechecking: [1], logs: ['step 2 ran'] },
+      { passed: 0, total: 2, rechecking: null, logs: ['step 2 ran', 'step 1 ran'] },
+    ]);
   }, 120_000);
 
   it('stops an endless loop: after the stall limit, naming the spec; at once when a save fixes it', () => {
