@@ -334,38 +334,44 @@ export function createSimdKernels(bytes: Uint8Array = simdModuleBytes, options: 
     out.set(heap.subarray(outAt / 4, outAt / 4 + m * n));
   }
 
-  const rmspropStep: RmspropKernel = (w, s, g, n, lr, rho, epsilon) => {
-    const bytes = align16(n * 4);
-    const wAt = SCRATCH_BYTES;
-    const sAt = wAt + bytes;
-    const gAt = sAt + bytes;
-    reserve(gAt + bytes);
-    heap.set(w.subarray(0, n), wAt / 4);
-    heap.set(s.subarray(0, n), sAt / 4);
-    heap.set(g.subarray(0, n), gAt / 4);
-    rmsprop(wAt, sAt, gAt, n, lr, rho, Math.fround(1 - rho), epsilon);
-    w.set(heap.subarray(wAt / 4, wAt / 4 + n));
-    s.set(heap.subarray(sAt / 4, sAt / 4 + n));
-  };
-
-  // Two gradients copied in and summed here cost less than a JavaScript loop that sums them
-  // (it reads both from the other threads' caches at a few ns an element) and a copy of the sum.
-  const rmspropStepMean: RmspropMeanKernel = (w, s, g0, g1, a0, a1, n, lr, rho, epsilon) => {
+  /**
+   * RMSprop on w and s in wasm memory, its gradient the first of `gradients` or, given two,
+   * a0·g0 + a1·g1 summed in place of g0 (axpby); w and s copied back out.
+   */
+  function rmspropIn(
+    w: Float32Array,
+    s: Float32Array,
+    gradients: [Float32Array] | [Float32Array, Float32Array, number, number],
+    n: number,
+    lr: number,
+    rho: number,
+    epsilon: number,
+  ) {
     const bytes = align16(n * 4);
     const wAt = SCRATCH_BYTES;
     const sAt = wAt + bytes;
     const gAt = sAt + bytes;
     const g1At = gAt + bytes;
-    reserve(g1At + bytes);
+    reserve(gAt + bytes * (gradients.length === 1 ? 1 : 2));
     heap.set(w.subarray(0, n), wAt / 4);
     heap.set(s.subarray(0, n), sAt / 4);
-    heap.set(g0.subarray(0, n), gAt / 4);
-    heap.set(g1.subarray(0, n), g1At / 4);
-    axpby(gAt, gAt, g1At, n, a0, a1);
+    heap.set(gradients[0].subarray(0, n), gAt / 4);
+    if (gradients.length === 4) {
+      const [, g1, a0, a1] = gradients;
+      heap.set(g1.subarray(0, n), g1At / 4);
+      axpby(gAt, gAt, g1At, n, a0, a1);
+    }
     rmsprop(wAt, sAt, gAt, n, lr, rho, Math.fround(1 - rho), epsilon);
     w.set(heap.subarray(wAt / 4, wAt / 4 + n));
     s.set(heap.subarray(sAt / 4, sAt / 4 + n));
-  };
+  }
+
+  const rmspropStep: RmspropKernel = (w, s, g, n, lr, rho, epsilon) => rmspropIn(w, s, [g], n, lr, rho, epsilon);
+
+  // Two gradients copied in and summed here cost less than a JavaScript loop that sums them
+  // (it reads both from the other threads' caches at a few ns an element) and a copy of the sum.
+  const rmspropStepMean: RmspropMeanKernel = (w, s, g0, g1, a0, a1, n, lr, rho, epsilon) =>
+    rmspropIn(w, s, [g0, g1, a0, a1], n, lr, rho, epsilon);
 
   // The relu passes copy their arrays in and out like the products: a few hundred KB at most,
   // against a JavaScript loop that mispredicts a branch on about every other element.
